@@ -1,0 +1,25 @@
+package dev.gryt.crds;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Required;
+
+/** What to run: a Job at a ref/commit, and what triggered it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"job_name", "ref", "sha", "trigger", "retry_of"})
+public class JobRunSpec {
+  @JsonProperty("job_name")
+  @Required
+  public String jobName;
+
+  public String ref;
+
+  public String sha;
+
+  /** What started the run: {@code webhook}, {@code manual}, {@code retry}. */
+  public String trigger;
+
+  @JsonProperty("retry_of")
+  public String retryOf;
+}

@@ -1,0 +1,90 @@
+package dev.gryt.crds;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The kinds of {@code gryt.io/v1}, with the names and id prefixes each is known by. */
+public enum ResourceKind {
+  PIPELINE("Pipeline", "pipelines", "pipe-", Pipeline.class, List.of("pipeline", "pipe")),
+  GITHUB_REPO(
+      "GitHubRepo",
+      "githubrepos",
+      "repo-",
+      GitHubRepo.class,
+      List.of("githubrepo", "repo", "github-repos", "github-repo", "repos")),
+  JOB("Job", "jobs", "job-", Job.class, List.of("job")),
+  WEBHOOK("Webhook", "webhooks", "webhook-", Webhook.class, List.of("webhook", "wh")),
+  JOB_RUN("JobRun", "jobruns", "run-", JobRun.class, List.of("jobrun", "run", "runs"));
+
+  private final String kind;
+  private final String plural;
+  private final String idPrefix;
+  private final Class<? extends GrytResource<?, ?>> type;
+  private final List<String> aliases;
+
+  ResourceKind(
+      String kind,
+      String plural,
+      String idPrefix,
+      Class<? extends GrytResource<?, ?>> type,
+      List<String> aliases) {
+    this.kind = kind;
+    this.plural = plural;
+    this.idPrefix = idPrefix;
+    this.type = type;
+    this.aliases = aliases;
+  }
+
+  /** The kind as written in manifests, e.g. {@code GitHubRepo}. */
+  public String kind() {
+    return kind;
+  }
+
+  public String plural() {
+    return plural;
+  }
+
+  /** Lower-case kind used in CLI output, e.g. {@code githubrepo}. */
+  public String singular() {
+    return kind.toLowerCase(Locale.ROOT);
+  }
+
+  public String idPrefix() {
+    return idPrefix;
+  }
+
+  public Class<? extends GrytResource<?, ?>> type() {
+    return type;
+  }
+
+  /** Finds a kind by its manifest name ({@code Pipeline}), exactly. */
+  public static Optional<ResourceKind> fromKind(String kind) {
+    return Arrays.stream(values()).filter(k -> k.kind.equals(kind)).findFirst();
+  }
+
+  /** Finds a kind by any name a person types: kind, plural, singular or alias, any case. */
+  public static Optional<ResourceKind> lookup(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(
+            k ->
+                k.kind.toLowerCase(Locale.ROOT).equals(n)
+                    || k.plural.equals(n)
+                    || k.aliases.contains(n))
+        .findFirst();
+  }
+
+  /** Finds the kind whose id prefix starts the given id. */
+  public static Optional<ResourceKind> fromId(String id) {
+    return Arrays.stream(values()).filter(k -> id.startsWith(k.idPrefix)).findFirst();
+  }
+
+  public static ResourceKind of(Class<?> type) {
+    return Arrays.stream(values())
+        .filter(k -> k.type.equals(type))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("not a gryt kind: " + type));
+  }
+}

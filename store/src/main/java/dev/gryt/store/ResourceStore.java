@@ -1,0 +1,88 @@
+package dev.gryt.store;
+
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ResourceKind;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where resources live. Every write gets the next value of one global, strictly increasing
+ * resourceVersion and lands in an event log that {@link #events} and {@link #watch} read.
+ *
+ * <p>Objects passed in are never mutated and objects returned are never shared: callers may change
+ * what they get back.
+ *
+ * <p>Rules every implementation keeps (the contract tests check them):
+ *
+ * <ul>
+ *   <li>create fills {@code metadata.uid}, the typed id label {@link GrytResource#ID_LABEL}, {@code
+ *       resourceVersion}, {@code generation = 1}, {@code creationTimestamp}, and {@code namespace =
+ *       "default"} when absent; it ignores any status given.
+ *   <li>update needs the stored {@code resourceVersion} (else {@link ConflictException}); it
+ *       replaces spec, labels and annotations, keeps status, uid, id and creationTimestamp, and
+ *       bumps {@code generation} only when the spec changed.
+ *   <li>updateStatus needs the stored {@code resourceVersion}; it replaces status only and never
+ *       moves {@code generation}.
+ *   <li>{@link #commit} applies all its mutations or none.
+ * </ul>
+ */
+public interface ResourceStore extends AutoCloseable {
+  String DEFAULT_NAMESPACE = "default";
+
+  <R extends GrytResource<?, ?>> Optional<R> get(Class<R> type, String namespace, String name);
+
+  /** Finds a resource of any kind by its typed id ({@code pipe-…}). */
+  Optional<GrytResource<?, ?>> getById(String id);
+
+  /**
+   * Lists resources of one kind, ordered by namespace and name.
+   *
+   * @param namespace null for every namespace
+   * @param labelSelector equality match on every entry; empty for all
+   */
+  <R extends GrytResource<?, ?>> List<R> list(
+      Class<R> type, String namespace, Map<String, String> labelSelector);
+
+  <R extends GrytResource<?, ?>> R create(R resource);
+
+  <R extends GrytResource<?, ?>> R update(R resource);
+
+  <R extends GrytResource<?, ?>> R updateStatus(R resource);
+
+  /**
+   * Deletes a resource.
+   *
+   * @param expectedResourceVersion null to delete whatever version is stored
+   * @throws NotFoundException when there is none
+   */
+  void delete(ResourceKind kind, String namespace, String name, String expectedResourceVersion);
+
+  /**
+   * Applies every mutation in one transaction, in order: all or nothing.
+   *
+   * @return the stored result of each mutation, in order (null for a delete)
+   */
+  List<GrytResource<?, ?>> commit(List<Mutation> mutations);
+
+  /** The highest resourceVersion written so far (0 for an empty store). */
+  long resourceVersion();
+
+  /**
+   * Events with a resourceVersion greater than {@code afterResourceVersion}, oldest first.
+   *
+   * @throws GoneException when that version has been compacted out of the event log
+   */
+  List<WatchEvent> events(long afterResourceVersion, int limit);
+
+  /**
+   * Delivers every event after {@code afterResourceVersion}, then each new one, in order, on a
+   * thread of the store's until the watch is closed. When the version is gone the listener gets
+   * nothing and {@link Watch#failure()} says so.
+   */
+  Watch watch(long afterResourceVersion, Consumer<WatchEvent> listener);
+
+  @Override
+  void close();
+}
