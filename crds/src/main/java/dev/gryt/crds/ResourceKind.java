@@ -20,6 +20,7 @@ public enum ResourceKind {
 
   private final String kind;
   private final String plural;
+  private final String apiPath;
   private final String idPrefix;
   private final Class<? extends GrytResource<?, ?>> type;
   private final List<String> aliases;
@@ -27,11 +28,13 @@ public enum ResourceKind {
   ResourceKind(
       String kind,
       String plural,
+      String apiPath,
       String idPrefix,
       Class<? extends GrytResource<?, ?>> type,
       List<String> aliases) {
     this.kind = kind;
     this.plural = plural;
+    this.apiPath = apiPath;
     this.idPrefix = idPrefix;
     this.type = type;
     this.aliases = aliases;
@@ -44,6 +47,11 @@ public enum ResourceKind {
 
   public String plural() {
     return plural;
+  }
+
+  /** The collection's segment under {@code /api/v1/}, e.g. {@code github-repos}. */
+  public String apiPath() {
+    return apiPath;
   }
 
   /** Lower-case kind used in CLI output, e.g. {@code githubrepo}. */
