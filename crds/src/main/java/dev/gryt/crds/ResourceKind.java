@@ -7,16 +7,18 @@ import java.util.Optional;
 
 /** The kinds of {@code gryt.io/v1}, with the names and id prefixes each is known by. */
 public enum ResourceKind {
-  PIPELINE("Pipeline", "pipelines", "pipe-", Pipeline.class, List.of("pipeline", "pipe")),
+  PIPELINE(
+      "Pipeline", "pipelines", "pipelines", "pipe-", Pipeline.class, List.of("pipeline", "pipe")),
   GITHUB_REPO(
       "GitHubRepo",
       "githubrepos",
+      "github-repos",
       "repo-",
       GitHubRepo.class,
       List.of("githubrepo", "repo", "github-repos", "github-repo", "repos")),
-  JOB("Job", "jobs", "job-", Job.class, List.of("job")),
-  WEBHOOK("Webhook", "webhooks", "webhook-", Webhook.class, List.of("webhook", "wh")),
-  JOB_RUN("JobRun", "jobruns", "run-", JobRun.class, List.of("jobrun", "run", "runs"));
+  JOB("Job", "jobs", "jobs", "job-", Job.class, List.of("job")),
+  WEBHOOK("Webhook", "webhooks", "webhooks", "webhook-", Webhook.class, List.of("webhook", "wh")),
+  JOB_RUN("JobRun", "jobruns", "runs", "run-", JobRun.class, List.of("jobrun", "run", "runs"));
 
   private final String kind;
   private final String plural;
