@@ -25,6 +25,8 @@ public final class ApiServer implements AutoCloseable {
   /** Largest request body accepted; apply's parser has its own, smaller per-document limit. */
   static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
+  private static final String STARTED_AT = "gryt.startedAt";
+
   private final Javalin app;
 
   private ApiServer(Javalin app) {
@@ -47,6 +49,9 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               var routes = config.routes;
+              // Server-Timing lets clients and benchmarks see time spent in the server alone.
+              routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
+              routes.after(ApiServer::serverTiming);
               routes.get("/healthz", ctx -> health(ctx, store));
               routes.before("/api/*", authenticator::authenticate);
               routes.post("/api/v1/apply", apply::apply);
@@ -95,6 +100,14 @@ public final class ApiServer implements AutoCloseable {
 
   private static void error(Context ctx, int status, String message, Object detail) {
     reply(ctx, status, Envelope.error(message, detail));
+  }
+
+  private static void serverTiming(Context ctx) {
+    Long t0 = ctx.attribute(STARTED_AT);
+    if (t0 != null) {
+      double ms = (System.nanoTime() - t0) / 1_000_000.0;
+      ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f", ms));
+    }
   }
 
   private static void health(Context ctx, ResourceStore store) {
