@@ -1,10 +1,8 @@
 package dev.gryt.server;
 
-import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunSpec;
-import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -12,7 +10,6 @@ import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Starting, cancelling and retrying runs: {@code POST /api/v1/jobs/{ref}/run}, {@code POST
@@ -30,7 +27,7 @@ final class RunHandler {
   }
 
   void start(Context ctx) {
-    Job job = find(ctx, ResourceKind.JOB, Job.class);
+    Job job = ResourceRefs.find(store, ctx, Job.class);
     JobRun run =
         newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
     JobRun stored = store.create(run);
@@ -38,7 +35,7 @@ final class RunHandler {
   }
 
   void cancel(Context ctx) {
-    JobRun run = find(ctx, ResourceKind.JOB_RUN, JobRun.class);
+    JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
     for (int attempt = 0; ; attempt++) {
       run.getSpec().cancelRequested = true;
       try {
@@ -59,7 +56,7 @@ final class RunHandler {
   }
 
   void retry(Context ctx) {
-    JobRun old = find(ctx, ResourceKind.JOB_RUN, JobRun.class);
+    JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
     JobRun run = newRun(old.getMetadata().getNamespace(), old.getSpec().jobName, "retry", old.id());
     run.getSpec().ref = old.getSpec().ref;
     run.getSpec().sha = old.getSpec().sha;
@@ -96,20 +93,5 @@ final class RunHandler {
     data.put("namespace", run.getMetadata().getNamespace());
     data.put("job_name", run.getSpec().jobName);
     return data;
-  }
-
-  private <R extends GrytResource<?, ?>> R find(Context ctx, ResourceKind kind, Class<R> type) {
-    String ref = ctx.pathParam("ref");
-    if (ref.startsWith(kind.idPrefix())) {
-      Optional<GrytResource<?, ?>> byId = store.getById(ref);
-      if (byId.isPresent() && type.isInstance(byId.get())) {
-        return type.cast(byId.get());
-      }
-    }
-    String ns =
-        Optional.ofNullable(ctx.queryParam("namespace")).orElse(ResourceStore.DEFAULT_NAMESPACE);
-    return store
-        .get(type, ns, ref)
-        .orElseThrow(() -> ApiException.notFound(kind.singular() + " " + ref + " not found"));
   }
 }
