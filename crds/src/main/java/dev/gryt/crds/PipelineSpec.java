@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +28,12 @@ public class PipelineSpec {
 
   public Resources resources;
 
-  @Required public List<Step> steps;
+  @Required
+  @Size(min = 1)
+  @ValidationRule(
+      value = "self.all(a, self.exists_one(b, b.name == a.name))",
+      message = "step names must be unique")
+  public List<Step> steps;
 
   /** One command of a pipeline. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
