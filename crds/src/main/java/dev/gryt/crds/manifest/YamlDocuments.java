@@ -47,7 +47,7 @@ final class YamlDocuments {
       return new Composed(documents, null);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : reader.getMark();
-      return new Composed(documents, syntaxProblem(source, text, mark, e.getProblem()));
+      return new Composed(documents, syntaxProblem(source, text, mark, reason(e)));
     } catch (YAMLException e) {
       // Limit violations (aliases, nesting) carry no mark; the reader stopped just past them.
       return new Composed(documents, limitProblem(source, reader.getMark(), e.getMessage()));
@@ -65,7 +65,29 @@ final class YamlDocuments {
       return new Problem(
           source, tabLine, "", "tab character used for indentation; indent with spaces");
     }
-    return new Problem(source, line, "", "YAML syntax error: " + oneLine(reason));
+    return new Problem(source, line, "", "YAML syntax error: " + reason);
+  }
+
+  /**
+   * SnakeYAML's problem in one line, with where the construct it was reading began ("while scanning
+   * a quoted scalar started at line 4"): an unclosed quote is found only at the end of the file,
+   * far from the mistake.
+   */
+  private static String reason(MarkedYAMLException e) {
+    String reason = oneLine(e.getProblem());
+    if (reason.contains("<block end>") || reason.contains("<block mapping start>")) {
+      reason = reason + "; check the indentation";
+    }
+    if (e.getContext() != null && e.getContextMark() != null) {
+      reason =
+          reason
+              + " ("
+              + oneLine(e.getContext())
+              + " started at line "
+              + (e.getContextMark().getLine() + 1)
+              + ")";
+    }
+    return reason;
   }
 
   private static Problem limitProblem(String source, Mark mark, String message) {

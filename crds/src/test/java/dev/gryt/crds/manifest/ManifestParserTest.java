@@ -278,7 +278,8 @@ class ManifestParserTest {
         Arguments.of(
             "syntax error",
             "apiVersion: gryt.io/v1\nkind: Job\nmetadata: {name: j\n",
-            List.of("test.yaml:4: YAML syntax error: expected ',' or '}', but got <stream end>")),
+            List.of(
+                "test.yaml:4: YAML syntax error: expected ',' or '}', but got <stream end> (while parsing a flow mapping started at line 3)")),
         Arguments.of(
             "tab indentation",
             "apiVersion: gryt.io/v1\nkind: Job\nmetadata:\n\tname: j\n",
