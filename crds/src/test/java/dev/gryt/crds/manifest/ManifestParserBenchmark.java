@@ -3,9 +3,9 @@ package dev.gryt.crds.manifest;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Times parsing 1,000 documents (250 of each of Pipeline, GitHubRepo, Job, Webhook, about 150 KB)
- * once warm. Run: {@code java -cp <test classpath> dev.gryt.crds.manifest.ManifestParserBenchmark}
- * or through {@code ManifestParserSpeedTest}.
+ * Times parsing 1,000 documents (250 of each of Pipeline, GitHubRepo, Job, Webhook, shaped like
+ * examples/infra.yaml, about 190 KB) once warm. Run: {@code java -cp <test classpath>
+ * dev.gryt.crds.manifest.ManifestParserBenchmark} or through {@code ManifestParserSpeedTest}.
  */
 public final class ManifestParserBenchmark {
   private ManifestParserBenchmark() {}
@@ -20,50 +20,42 @@ public final class ManifestParserBenchmark {
           apiVersion: gryt.io/v1
           kind: Pipeline
           metadata:
-            name: build-%1$d
-            labels: {team: platform, tier: "backend"}
+            name: test-and-build-%1$d
           spec:
-            description: "Test and build application number %1$d"
-            image: golang:1.22
-            timeout_seconds: 1800
-            env: {GOFLAGS: "-mod=vendor", CGO_ENABLED: "0"}
+            description: "Test and build application"
             steps:
               - name: test
                 command: "go test ./..."
-                timeout_seconds: 600
-                retries: 1
               - name: build
                 command: "go build -o bin/app"
           ---
           apiVersion: gryt.io/v1
           kind: GitHubRepo
           metadata:
-            name: repo-%1$d
+            name: my-app-repo-%1$d
           spec:
-            git_url: "https://github.com/myorg/app-%1$d"
+            git_url: "https://github.com/myorg/myapp-%1$d"
             branch: "main"
             is_private: true
-            token_secret: github-token
           ---
           apiVersion: gryt.io/v1
           kind: Job
           metadata:
-            name: ci-%1$d
+            name: my-app-ci-%1$d
           spec:
-            description: "CI pipeline for app %1$d"
-            pipeline_name: build-%1$d
-            github_repo_name: repo-%1$d
+            description: "CI pipeline for my-app"
+            pipeline_name: test-and-build-%1$d
+            github_repo_name: my-app-repo-%1$d
             branch_override: "develop"
           ---
           apiVersion: gryt.io/v1
           kind: Webhook
           metadata:
-            name: hook-%1$d
+            name: github-webhook-%1$d
           spec:
             description: "Trigger CI on push"
-            job_name: ci-%1$d
-            events: [push, pull_request]
-            branches: [main, develop]
+            job_name: my-app-ci-%1$d
+            events: [push]
           """
               .formatted(i));
     }
