@@ -27,6 +27,11 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public RowStatements rowStatements() {
+    return new PostgresRowStatements();
+  }
+
+  @Override
   public boolean serializesWritesInProcess() {
     return false;
   }

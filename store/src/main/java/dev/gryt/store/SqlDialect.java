@@ -20,6 +20,9 @@ interface SqlDialect {
   /** Run first in the migration transaction so two processes never migrate at once; or null. */
   String lockMigrationsSql();
 
+  /** How commits read and write many rows at once. */
+  RowStatements rowStatements();
+
   /** Whether this store instance must also let only one of its own threads write at a time. */
   boolean serializesWritesInProcess();
 

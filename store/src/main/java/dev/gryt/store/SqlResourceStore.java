@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -42,21 +41,20 @@ import java.util.function.Consumer;
  * takes the one-row counter's lock, so transactions commit in resourceVersion order and a reader of
  * {@code events WHERE resource_version > x} never misses a smaller version committed later.
  *
- * <p>{@link #commit} plans every mutation in memory against the rows it read in one query, then
- * writes with JDBC batches: its cost does not grow by a round trip per resource.
+ * <p>{@link #commit} plans every mutation in memory against the rows it read at once, then writes
+ * the outcome with {@link RowStatements} (JDBC batches, or one statement per table on PostgreSQL):
+ * its cost does not grow by a round trip per resource.
  */
 public final class SqlResourceStore implements ResourceStore {
   /** How many events the log keeps unless told otherwise. */
   public static final long DEFAULT_EVENT_RETENTION = 100_000;
-
-  /** Keys per {@code IN (VALUES ...)} read: well under every driver's bind-parameter limit. */
-  private static final int KEYS_PER_READ = 300;
 
   private static final ObjectMapper JSON = ResourceCodec.json();
   private static final HexFormat HEX = HexFormat.of();
 
   private final HikariDataSource dataSource;
   private final SqlDialect dialect;
+  private final RowStatements rowStatements;
   private final Clock clock;
   private final long eventRetention;
   private final SecureRandom random = new SecureRandom();
@@ -77,6 +75,7 @@ public final class SqlResourceStore implements ResourceStore {
     }
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.rowStatements = dialect.rowStatements();
     this.clock = clock;
     this.eventRetention = eventRetention;
     try {
@@ -278,7 +277,7 @@ public final class SqlResourceStore implements ResourceStore {
     }
     // Serializing the callers' objects needs no lock, so it happens before taking one.
     List<Change> changes = mutations.stream().map(SqlResourceStore::changeOf).toList();
-    Set<Key> keys = new LinkedHashSet<>();
+    Set<ResourceKey> keys = new LinkedHashSet<>();
     changes.forEach(change -> keys.add(change.key()));
 
     Plan plan;
@@ -290,7 +289,7 @@ public final class SqlResourceStore implements ResourceStore {
       connection.setAutoCommit(false);
       try {
         Counter counter = lockCounter(connection);
-        Map<Key, Row> stored = readRows(connection, keys);
+        Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
         plan = plan(changes, stored, counter.value());
         write(connection, plan, stored, counter);
         connection.commit();
@@ -307,14 +306,14 @@ public final class SqlResourceStore implements ResourceStore {
     }
     commitSignal.committed(plan.lastResourceVersion());
     List<GrytResource<?, ?>> results = new ArrayList<>(plan.results().size());
-    for (Row row : plan.results()) {
+    for (StoredRow row : plan.results()) {
       results.add(row == null ? null : toResource(row));
     }
     return results;
   }
 
   /** A mutation with the caller's object already read into a tree of our own. */
-  private record Change(Mutation mutation, Key key, ObjectNode given) {}
+  private record Change(Mutation mutation, ResourceKey key, ObjectNode given) {}
 
   private static Change changeOf(Mutation mutation) {
     if (mutation instanceof Mutation.Create create) {
@@ -325,8 +324,8 @@ public final class SqlResourceStore implements ResourceStore {
       return fromResource(mutation, updateStatus.resource());
     }
     Mutation.Delete delete = (Mutation.Delete) mutation;
-    Key key =
-        new Key(
+    ResourceKey key =
+        new ResourceKey(
             Objects.requireNonNull(delete.kind(), "delete needs a kind"),
             namespaceOrDefault(delete.namespace()),
             requireName(delete.name()));
@@ -344,30 +343,29 @@ public final class SqlResourceStore implements ResourceStore {
     String name = metadata.path("name").isTextual() ? metadata.get("name").asText() : null;
     return new Change(
         mutation,
-        new Key(resource.kind(), namespaceOrDefault(namespace), requireName(name)),
+        new ResourceKey(resource.kind(), namespaceOrDefault(namespace), requireName(name)),
         given);
   }
 
   /** What one commit writes, worked out in memory before any row is touched. */
   private record Plan(
-      List<Row> results,
-      List<EventRow> events,
-      Map<Key, Row> finalRows,
+      List<StoredRow> results,
+      List<RowStatements.EventRow> events,
+      Map<ResourceKey, StoredRow> finalRows,
       long lastResourceVersion) {}
 
-  private record EventRow(long resourceVersion, Key key, WatchEvent.Type type, String body) {}
-
-  private Plan plan(List<Change> changes, Map<Key, Row> stored, long resourceVersion) {
+  private Plan plan(
+      List<Change> changes, Map<ResourceKey, StoredRow> stored, long resourceVersion) {
     // The state of each touched key as the transaction goes; a missing value means "absent".
-    Map<Key, Row> current = new HashMap<>(stored);
-    List<Row> results = new ArrayList<>(changes.size());
-    List<EventRow> events = new ArrayList<>(changes.size());
+    Map<ResourceKey, StoredRow> current = new HashMap<>(stored);
+    List<StoredRow> results = new ArrayList<>(changes.size());
+    List<RowStatements.EventRow> events = new ArrayList<>(changes.size());
     for (Change change : changes) {
       resourceVersion++;
-      Key key = change.key();
-      Row before = current.get(key);
+      ResourceKey key = change.key();
+      StoredRow before = current.get(key);
       Mutation mutation = change.mutation();
-      Row after;
+      StoredRow after;
       WatchEvent.Type type;
       if (mutation instanceof Mutation.Create) {
         if (before != null) {
@@ -402,7 +400,8 @@ public final class SqlResourceStore implements ResourceStore {
       results.add(after);
       // A delete's event carries the object as it was last stored.
       events.add(
-          new EventRow(resourceVersion, key, type, after == null ? before.json() : after.json()));
+          new RowStatements.EventRow(
+              resourceVersion, key, type, after == null ? before.json() : after.json()));
     }
     return new Plan(results, events, current, resourceVersion);
   }
@@ -412,7 +411,7 @@ public final class SqlResourceStore implements ResourceStore {
     return version.isValueNode() && !version.isNull() ? version.asText() : null;
   }
 
-  private static void requireVersion(Key key, Row stored, String givenVersion) {
+  private static void requireVersion(ResourceKey key, StoredRow stored, String givenVersion) {
     if (stored == null) {
       throw new NotFoundException(key + " not found");
     }
@@ -428,7 +427,7 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  private Row created(Key key, ObjectNode given, long resourceVersion) {
+  private StoredRow created(ResourceKey key, ObjectNode given, long resourceVersion) {
     ObjectNode body = given;
     body.remove("status");
     ObjectNode metadata = objectField(body, "metadata");
@@ -442,7 +441,7 @@ public final class SqlResourceStore implements ResourceStore {
         "creationTimestamp",
         DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)));
     objectField(metadata, "labels").put(GrytResource.ID_LABEL, id);
-    return new Row(key, id, uid, resourceVersion, 1, body, toJson(body));
+    return new StoredRow(key, id, uid, resourceVersion, 1, toJson(body), body);
   }
 
   private String newIdSuffix() {
@@ -451,8 +450,8 @@ public final class SqlResourceStore implements ResourceStore {
     return HEX.formatHex(bytes);
   }
 
-  private static Row updated(Row before, ObjectNode given, long resourceVersion) {
-    ObjectNode body = before.body().deepCopy();
+  private static StoredRow updated(StoredRow before, ObjectNode given, long resourceVersion) {
+    ObjectNode body = before.treeCopy();
     JsonNode newSpec = presentOrNull(given.get("spec"));
     boolean specChanged = !Objects.equals(presentOrNull(body.get("spec")), newSpec);
     setOrRemove(body, "spec", newSpec);
@@ -471,22 +470,22 @@ public final class SqlResourceStore implements ResourceStore {
     long generation = specChanged ? before.generation() + 1 : before.generation();
     metadata.put("generation", generation);
     metadata.put("resourceVersion", Long.toString(resourceVersion));
-    return new Row(
-        before.key(), before.id(), before.uid(), resourceVersion, generation, body, toJson(body));
+    return new StoredRow(
+        before.key(), before.id(), before.uid(), resourceVersion, generation, toJson(body), body);
   }
 
-  private static Row statusUpdated(Row before, ObjectNode given, long resourceVersion) {
-    ObjectNode body = before.body().deepCopy();
+  private static StoredRow statusUpdated(StoredRow before, ObjectNode given, long resourceVersion) {
+    ObjectNode body = before.treeCopy();
     setOrRemove(body, "status", presentOrNull(given.get("status")));
     objectField(body, "metadata").put("resourceVersion", Long.toString(resourceVersion));
-    return new Row(
+    return new StoredRow(
         before.key(),
         before.id(),
         before.uid(),
         resourceVersion,
         before.generation(),
-        body,
-        toJson(body));
+        toJson(body),
+        body);
   }
 
   private record Counter(long value, long compactedThrough) {}
@@ -499,140 +498,45 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  /** The stored rows for {@code keys}, read in a few queries however many keys there are. */
-  private Map<Key, Row> readRows(Connection connection, Set<Key> keys) throws SQLException {
-    Map<Key, Row> rows = new HashMap<>();
-    List<Key> all = new ArrayList<>(keys);
-    for (int start = 0; start < all.size(); start += KEYS_PER_READ) {
-      List<Key> chunk = all.subList(start, Math.min(all.size(), start + KEYS_PER_READ));
-      String sql =
-          "SELECT kind, namespace, name, id, uid, resource_version, generation, body"
-              + " FROM resources WHERE (kind, namespace, name) IN (VALUES "
-              + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"))
-              + ")";
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        int parameter = 1;
-        for (Key key : chunk) {
-          statement.setString(parameter++, key.kind().kind());
-          statement.setString(parameter++, key.namespace());
-          statement.setString(parameter++, key.name());
-        }
-        try (ResultSet result = statement.executeQuery()) {
-          while (result.next()) {
-            Key key =
-                new Key(kindNamed(result.getString(1)), result.getString(2), result.getString(3));
-            String json = result.getString(8);
-            rows.put(
-                key,
-                new Row(
-                    key,
-                    result.getString(4),
-                    result.getString(5),
-                    result.getLong(6),
-                    result.getLong(7),
-                    parseObject(json),
-                    json));
-          }
-        }
-      }
-    }
-    return rows;
-  }
-
-  private void write(Connection connection, Plan plan, Map<Key, Row> stored, Counter counter)
+  private void write(
+      Connection connection, Plan plan, Map<ResourceKey, StoredRow> stored, Counter counter)
       throws SQLException {
-    List<Row> deletes = new ArrayList<>();
-    List<Row[]> updates = new ArrayList<>();
-    List<Row> inserts = new ArrayList<>();
-    Set<Key> touched = new LinkedHashSet<>(stored.keySet());
+    List<StoredRow> deletes = new ArrayList<>();
+    List<RowStatements.RowChange> updates = new ArrayList<>();
+    List<StoredRow> inserts = new ArrayList<>();
+    Set<ResourceKey> touched = new LinkedHashSet<>(stored.keySet());
     touched.addAll(plan.finalRows().keySet());
-    for (Key key : touched) {
-      Row before = stored.get(key);
-      Row after = plan.finalRows().get(key);
+    // Only the state each row ends in is written; the event log records every step.
+    for (ResourceKey key : touched) {
+      StoredRow before = stored.get(key);
+      StoredRow after = plan.finalRows().get(key);
       if (before != null && after == null) {
         deletes.add(before);
       } else if (before == null && after != null) {
         inserts.add(after);
       } else if (before != null && after.resourceVersion() != before.resourceVersion()) {
-        updates.add(new Row[] {before, after});
+        updates.add(new RowStatements.RowChange(before, after));
       }
     }
-    // The precondition on resource_version guards against any writer that skipped the counter
-    // lock; with the lock held, a count other than 1 cannot happen.
     if (!deletes.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "DELETE FROM resources"
-                  + " WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?")) {
-        for (Row row : deletes) {
-          bindKey(statement, row.key());
-          statement.setLong(4, row.resourceVersion());
-          statement.addBatch();
-        }
-        requireOneRowEach(statement.executeBatch(), deletes);
-      }
+      rowStatements.delete(connection, deletes);
     }
     if (!updates.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "UPDATE resources SET id = ?, uid = ?, resource_version = ?, generation = ?, body = ?"
-                  + " WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?")) {
-        List<Row> befores = new ArrayList<>(updates.size());
-        for (Row[] pair : updates) {
-          Row before = pair[0];
-          Row after = pair[1];
-          statement.setString(1, after.id());
-          statement.setString(2, after.uid());
-          statement.setLong(3, after.resourceVersion());
-          statement.setLong(4, after.generation());
-          statement.setString(5, after.json());
-          statement.setString(6, before.key().kind().kind());
-          statement.setString(7, before.key().namespace());
-          statement.setString(8, before.key().name());
-          statement.setLong(9, before.resourceVersion());
-          statement.addBatch();
-          befores.add(before);
-        }
-        requireOneRowEach(statement.executeBatch(), befores);
-      }
+      rowStatements.update(connection, updates);
     }
     if (!inserts.isEmpty()) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "INSERT INTO resources"
-                  + " (kind, namespace, name, id, uid, resource_version, generation, body)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (Row row : inserts) {
-          bindKey(statement, row.key());
-          statement.setString(4, row.id());
-          statement.setString(5, row.uid());
-          statement.setLong(6, row.resourceVersion());
-          statement.setLong(7, row.generation());
-          statement.setString(8, row.json());
-          statement.addBatch();
-        }
-        statement.executeBatch();
+      try {
+        rowStatements.insert(connection, inserts);
       } catch (SQLException e) {
-        if (dialect.isUniqueViolation(e) || isUniqueViolation(e.getNextException())) {
+        if (isUniqueViolation(e)) {
           throw new AlreadyExistsException(
               "a resource in this commit was created concurrently: " + e.getMessage());
         }
         throw e;
       }
     }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO events (resource_version, kind, namespace, name, type, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (EventRow event : plan.events()) {
-        statement.setLong(1, event.resourceVersion());
-        bindKey(statement, event.key(), 2);
-        statement.setString(5, event.type().name());
-        statement.setString(6, event.body());
-        statement.addBatch();
-      }
-      statement.executeBatch();
-    }
+    rowStatements.insertEvents(connection, plan.events());
+
     long compactedThrough = counter.compactedThrough();
     long oldestToDrop = plan.lastResourceVersion() - eventRetention;
     if (oldestToDrop > compactedThrough) {
@@ -653,30 +557,12 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   private boolean isUniqueViolation(SQLException e) {
-    return e != null && dialect.isUniqueViolation(e);
-  }
-
-  private static void requireOneRowEach(int[] counts, List<Row> rows) {
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
-        Row row = rows.get(i);
-        throw new ConflictException(
-            row.key()
-                + " was modified concurrently after resourceVersion "
-                + row.resourceVersion()
-                + "; read it again and retry");
+    for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+      if (dialect.isUniqueViolation(cause)) {
+        return true;
       }
     }
-  }
-
-  private static void bindKey(PreparedStatement statement, Key key) throws SQLException {
-    bindKey(statement, key, 1);
-  }
-
-  private static void bindKey(PreparedStatement statement, Key key, int first) throws SQLException {
-    statement.setString(first, key.kind().kind());
-    statement.setString(first + 1, key.namespace());
-    statement.setString(first + 2, key.name());
+    return false;
   }
 
   private static void rollbackQuietly(Connection connection) {
@@ -710,26 +596,8 @@ public final class SqlResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Where a resource lives: its kind, namespace and name. */
-  private record Key(ResourceKind kind, String namespace, String name) {
-    @Override
-    public String toString() {
-      return kind.kind() + " " + namespace + "/" + name;
-    }
-  }
-
-  /** A resource as stored: the columns and the whole object, as a tree and as JSON text. */
-  private record Row(
-      Key key,
-      String id,
-      String uid,
-      long resourceVersion,
-      long generation,
-      ObjectNode body,
-      String json) {}
-
-  private static GrytResource<?, ?> toResource(Row row) {
-    return ResourceCodec.fromTree(row.key().kind().type(), row.body());
+  private static GrytResource<?, ?> toResource(StoredRow row) {
+    return ResourceCodec.fromTree(row.key().kind().type(), row.tree());
   }
 
   private interface SqlWork<T> {

@@ -28,6 +28,11 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public RowStatements rowStatements() {
+    return new BatchRowStatements();
+  }
+
+  @Override
   public boolean serializesWritesInProcess() {
     // Waiting on a Java lock is cheaper and fairer than spinning in SQLite's busy handler.
     return true;
