@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -130,8 +131,7 @@ public final class SqlResourceStore implements ResourceStore {
     ResourceKind kind = ResourceKind.of(type);
     String sql =
         "SELECT body FROM resources WHERE kind = ?"
-            + (namespace == null ? "" : " AND namespace = ?")
-            + " ORDER BY namespace, name";
+            + (namespace == null ? "" : " AND namespace = ?");
     return query(
         sql,
         statement -> {
@@ -148,9 +148,16 @@ public final class SqlResourceStore implements ResourceStore {
               }
             }
           }
+          // Sorted here rather than by ORDER BY: PostgreSQL would use the database's collation,
+          // SQLite byte order, and both backends must list in the same order.
+          found.sort(LIST_ORDER);
           return found;
         });
   }
+
+  private static final Comparator<GrytResource<?, ?>> LIST_ORDER =
+      Comparator.comparing((GrytResource<?, ?> r) -> r.getMetadata().getNamespace())
+          .thenComparing(r -> r.getMetadata().getName());
 
   private static boolean matches(GrytResource<?, ?> resource, Map<String, String> labelSelector) {
     if (labelSelector == null || labelSelector.isEmpty()) {

@@ -174,9 +174,12 @@ public abstract class ResourceStoreContract {
     store.create(pipeline("team-a", "beta", "x", Map.of("tier", "web", "env", "prod")));
     store.create(pipeline("team-a", "alpha", "x", Map.of("tier", "db")));
     store.create(pipeline("team-b", "alpha", "x"));
+    store.create(pipeline("team-b", "Zulu", "x"));
 
     assertThat(names(store.list(Pipeline.class, null, Map.of())))
-        .containsExactly("team-a/alpha", "team-a/beta", "team-b/alpha", "team-b/zeta");
+        .as("ordered by namespace, then name, in code-point order on every backend")
+        .containsExactly(
+            "team-a/alpha", "team-a/beta", "team-b/Zulu", "team-b/alpha", "team-b/zeta");
     assertThat(names(store.list(Pipeline.class, "team-a", Map.of())))
         .containsExactly("team-a/alpha", "team-a/beta");
     assertThat(names(store.list(Pipeline.class, null, Map.of("tier", "web"))))
