@@ -581,6 +581,49 @@ public abstract class ResourceStoreContract {
     watch.close();
   }
 
+  @Test
+  void twoStoresOnOneDatabaseShareOneVersionSequence() throws Exception {
+    // Two store instances stand for two processes (a server and a CLI) on the same database.
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    List<ResourceStore> stores =
+        List.of(open(database.url(), 10_000), open(database.url(), 10_000));
+    stores.get(0).create(pipeline("default", "shared", "0"));
+    int rounds = 20;
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        ResourceStore store = stores.get(w % 2);
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < rounds; round++) {
+                    store.create(pipeline("default", "w" + writer + "-" + round, "x"));
+                    incrementShared(store);
+                  }
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    long expected = 1 + 2L * 4 * rounds;
+    for (ResourceStore store : stores) {
+      assertThat(store.resourceVersion()).isEqualTo(expected);
+      assertThat(versions(store.events(0, 10_000)))
+          .isEqualTo(IntStream.rangeClosed(1, (int) expected).mapToObj(i -> (long) i).toList());
+    }
+    assertThat(stores.get(1).get(Pipeline.class, "default", "shared").orElseThrow().getSpec().steps)
+        .extracting(step -> step.command)
+        .containsExactly(Integer.toString(4 * rounds));
+  }
+
   /** Read-modify-write with retry on conflict, the way every controller writes. */
   private static void incrementShared(ResourceStore store) {
     while (true) {
