@@ -8,7 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -185,6 +185,9 @@ public final class SqlResourceStore implements ResourceStore {
 
   @Override
   public List<WatchEvent> events(long afterResourceVersion, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
     ensureOpen();
     try (Connection connection = dataSource.getConnection()) {
       List<WatchEvent> events = new ArrayList<>();
@@ -342,8 +345,7 @@ public final class SqlResourceStore implements ResourceStore {
   private static Change fromResource(Mutation mutation, GrytResource<?, ?> resource) {
     Objects.requireNonNull(resource, "mutation needs a resource");
     // Through bytes rather than valueToTree: numbers then compare equal to the stored, parsed JSON.
-    ObjectNode given =
-        parseObject(new String(ResourceCodec.toJsonBytes(resource), StandardCharsets.UTF_8));
+    ObjectNode given = parseObject(ResourceCodec.toJsonBytes(resource));
     JsonNode metadata = given.path("metadata");
     String namespace =
         metadata.path("namespace").isTextual() ? metadata.get("namespace").asText() : null;
@@ -634,10 +636,10 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  private static ObjectNode parseObject(String json) {
+  private static ObjectNode parseObject(byte[] json) {
     try {
       return (ObjectNode) JSON.readTree(json);
-    } catch (JsonProcessingException | ClassCastException e) {
+    } catch (IOException | ClassCastException e) {
       throw new StoreException("not a JSON object: " + e.getMessage(), e);
     }
   }
