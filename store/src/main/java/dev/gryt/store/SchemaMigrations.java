@@ -1,8 +1,11 @@
 package dev.gryt.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -52,7 +55,7 @@ final class SchemaMigrations {
   }
 
   /** Brings the schema up to {@link #latestVersion()}; returns how many migrations ran. */
-  static int apply(DataSource dataSource, SqlDialect dialect) throws SQLException {
+  static int apply(DataSource dataSource, SqlDialect dialect, Clock clock) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
@@ -79,12 +82,13 @@ final class SchemaMigrations {
           for (String sql : MIGRATIONS.get(version - 1)) {
             statement.execute(sql);
           }
-          statement.execute(
-              "INSERT INTO schema_version (version, applied_at) VALUES ("
-                  + version
-                  + ", '"
-                  + java.time.Instant.now()
-                  + "')");
+          try (PreparedStatement record =
+              connection.prepareStatement(
+                  "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
+            record.setInt(1, version);
+            record.setString(2, Instant.now(clock).toString());
+            record.executeUpdate();
+          }
         }
         connection.commit();
         return latestVersion() - current;

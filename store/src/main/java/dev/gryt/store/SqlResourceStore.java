@@ -80,7 +80,7 @@ public final class SqlResourceStore implements ResourceStore {
     this.clock = clock;
     this.eventRetention = eventRetention;
     try {
-      SchemaMigrations.apply(dataSource, dialect);
+      SchemaMigrations.apply(dataSource, dialect, clock);
     } catch (SQLException e) {
       dataSource.close();
       throw new StoreException(
