@@ -23,12 +23,12 @@ final class PostgresRowStatements implements RowStatements {
     List<ResourceKey> all = List.copyOf(keys);
     try (PreparedStatement statement =
         connection.prepareStatement(
-            BatchRowStatements.SELECT_COLUMNS
+            SqliteRowStatements.SELECT_COLUMNS
                 + " FROM resources r"
                 + " JOIN unnest(?::text[], ?::text[], ?::text[]) AS k(kind, namespace, name)"
                 + " ON r.kind = k.kind AND r.namespace = k.namespace AND r.name = k.name")) {
       bindKeys(connection, statement, all, key -> key, 1);
-      BatchRowStatements.readInto(statement, rows);
+      SqliteRowStatements.readInto(statement, rows);
     }
     return rows;
   }
@@ -140,7 +140,7 @@ final class PostgresRowStatements implements RowStatements {
   // message names the first.
   private static void requireCount(int updated, List<StoredRow> rows) {
     if (updated != rows.size()) {
-      throw BatchRowStatements.changedConcurrently(rows.get(0));
+      throw SqliteRowStatements.changedConcurrently(rows.get(0));
     }
   }
 }

@@ -29,7 +29,7 @@ final class SqliteDialect implements SqlDialect {
 
   @Override
   public RowStatements rowStatements() {
-    return new BatchRowStatements();
+    return new SqliteRowStatements();
   }
 
   @Override

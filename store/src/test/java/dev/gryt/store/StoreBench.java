@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <pre>
  * mvn -B -q -pl store -am test-compile
  * java -cp store/target/test-classes:store/target/classes:crds/target/classes:$(cat cp.txt) \
- *     dev.gryt.store.StoreBench [rounds]
+ *     dev.gryt.store.StoreBench [rounds] [resources stored besides]
  * </pre>
  */
 public final class StoreBench {
@@ -28,21 +28,32 @@ public final class StoreBench {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int background = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     Path directory = Files.createTempDirectory("gryt-bench");
     try (TestDatabase sqlite = TestDatabases.sqlite(directory)) {
-      bench("SQLite", sqlite.url(), rounds);
+      bench("SQLite", sqlite.url(), rounds, background);
     }
     try (TestDatabase postgres = TestDatabases.postgres()) {
-      bench("PostgreSQL", postgres.url(), rounds);
+      bench("PostgreSQL", postgres.url(), rounds, background);
     }
   }
 
-  private static void bench(String name, String url, int rounds) {
+  private static void bench(String name, String url, int rounds, int background) {
     long[] creates = new long[rounds];
     long[] lists = new long[rounds];
     long[] updates = new long[rounds];
     long[] deletes = new long[rounds];
     try (ResourceStore store = StoreFactory.open(url)) {
+      // Resources in another namespace, so that a query scanning the table would show.
+      for (int start = 0; start < background; start += RESOURCES) {
+        List<Mutation> fill = new ArrayList<>(RESOURCES);
+        for (int i = start; i < Math.min(background, start + RESOURCES); i++) {
+          Pipeline other = pipeline("other-" + i);
+          other.getMetadata().setNamespace("background");
+          fill.add(new Mutation.Create(other));
+        }
+        store.commit(fill);
+      }
       // The first rounds warm the JIT and the connection pool; only later ones are counted.
       int warmup = 10;
       for (int round = -warmup; round < rounds; round++) {
@@ -78,7 +89,8 @@ public final class StoreBench {
       }
     }
     System.out.printf(
-        "%s, %d resources, %d rounds after warm-up (median / best):%n", name, RESOURCES, rounds);
+        "%s, %d resources per commit, %d more stored, %d rounds after warm-up (median / best):%n",
+        name, RESOURCES, background, rounds);
     print("commit 1000 creates", creates);
     print("list 1000", lists);
     print("commit 1000 updates", updates);

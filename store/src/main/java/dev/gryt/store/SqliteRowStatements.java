@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Row statements as plain JDBC batches, for any SQL database: what SQLite uses, where a statement
- * costs no network round trip.
+ * Row statements for SQLite: plain JDBC batches, which cost no network round trip in an embedded
+ * database.
  */
-class BatchRowStatements implements RowStatements {
-  /** Keys per {@code IN (VALUES ...)} read: well under every driver's bind-parameter limit. */
+class SqliteRowStatements implements RowStatements {
+  /** Keys per read: well under SQLite's bind-parameter limit. */
   private static final int KEYS_PER_READ = 300;
 
   static final String SELECT_COLUMNS =
@@ -31,11 +31,14 @@ class BatchRowStatements implements RowStatements {
     List<ResourceKey> all = new ArrayList<>(keys);
     for (int start = 0; start < all.size(); start += KEYS_PER_READ) {
       List<ResourceKey> chunk = all.subList(start, Math.min(all.size(), start + KEYS_PER_READ));
+      // Keys first, then a primary-key lookup for each: "(kind, namespace, name) IN (...)" would
+      // make SQLite scan the whole table. column1.. are SQLite's names for VALUES columns.
       String sql =
           SELECT_COLUMNS
-              + " FROM resources r WHERE (r.kind, r.namespace, r.name) IN (VALUES "
+              + " FROM (VALUES "
               + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?)"))
-              + ")";
+              + ") AS k CROSS JOIN resources r"
+              + " ON r.kind = k.column1 AND r.namespace = k.column2 AND r.name = k.column3";
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         int parameter = 1;
         for (ResourceKey key : chunk) {
