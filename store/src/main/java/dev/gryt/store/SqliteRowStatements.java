@@ -17,7 +17,7 @@ import java.util.Map;
  * Row statements for SQLite: plain JDBC batches, which cost no network round trip in an embedded
  * database.
  */
-class SqliteRowStatements implements RowStatements {
+final class SqliteRowStatements implements RowStatements {
   /** Keys per read: well under SQLite's bind-parameter limit. */
   private static final int KEYS_PER_READ = 300;
 
