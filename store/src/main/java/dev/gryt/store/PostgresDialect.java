@@ -9,6 +9,17 @@ import java.time.Duration;
  */
 final class PostgresDialect implements SqlDialect {
   @Override
+  public String notifySql() {
+    return "SELECT pg_notify('" + PostgresCommitListener.CHANNEL + "', ?)";
+  }
+
+  @Override
+  public AutoCloseable listenForCommits(
+      com.zaxxer.hikari.HikariDataSource dataSource, CommitSignal signal) {
+    return new PostgresCommitListener(dataSource, signal);
+  }
+
+  @Override
   public LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name) {
     return new PostgresLeaderLock(dataSource, name);
   }
@@ -43,7 +54,8 @@ final class PostgresDialect implements SqlDialect {
 
   @Override
   public Duration foreignWritePollInterval() {
-    return Duration.ofSeconds(1);
+    // LISTEN/NOTIFY wakes watches; this is only the safety net.
+    return Duration.ofSeconds(30);
   }
 
   @Override

@@ -29,6 +29,16 @@ interface SqlDialect {
   /** How often a watch looks for writes made by other processes, which it is not woken for. */
   Duration foreignWritePollInterval();
 
+  /**
+   * A statement run in every write transaction to tell other processes (parameter: the new
+   * resourceVersion); or null.
+   */
+  String notifySql();
+
+  /** Starts waking {@code signal} on other processes' commits; null when the database cannot. */
+  AutoCloseable listenForCommits(
+      com.zaxxer.hikari.HikariDataSource dataSource, CommitSignal signal);
+
   /** A lock that elects one leader among the processes sharing this database. */
   LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name);
 

@@ -61,6 +61,7 @@ public final class SqlResourceStore implements ResourceStore {
   private final SecureRandom random = new SecureRandom();
   private final ReentrantLock inProcessWriteLock = new ReentrantLock();
   private final CommitSignal commitSignal = new CommitSignal();
+  private AutoCloseable commitListener;
   private final Set<SqlWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -235,6 +236,11 @@ public final class SqlResourceStore implements ResourceStore {
   @Override
   public Watch watch(long afterResourceVersion, Consumer<WatchEvent> listener) {
     ensureOpen();
+    synchronized (this) {
+      if (commitListener == null) {
+        commitListener = dialect.listenForCommits(dataSource, commitSignal);
+      }
+    }
     SqlWatch watch =
         new SqlWatch(
             this, commitSignal, dialect.foreignWritePollInterval(), afterResourceVersion, listener);
@@ -274,6 +280,17 @@ public final class SqlResourceStore implements ResourceStore {
     commit(List.of(new Mutation.Delete(kind, namespace, name, expectedResourceVersion)));
   }
 
+  private void notifyOtherProcesses(Connection connection, long resourceVersion)
+      throws SQLException {
+    String sql = dialect.notifySql();
+    if (sql != null) {
+      try (var s = connection.prepareStatement(sql)) {
+        s.setString(1, Long.toString(resourceVersion));
+        s.execute();
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private <R extends GrytResource<?, ?>> R commitOne(Mutation mutation) {
     return (R) commit(List.of(mutation)).get(0);
@@ -302,6 +319,7 @@ public final class SqlResourceStore implements ResourceStore {
         Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
         plan = plan(changes, stored, counter.value());
         write(connection, plan, stored, counter);
+        notifyOtherProcesses(connection, plan.lastResourceVersion());
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
@@ -591,6 +609,15 @@ public final class SqlResourceStore implements ResourceStore {
     }
     closed = true;
     commitSignal.close();
+    synchronized (this) {
+      if (commitListener != null) {
+        try {
+          commitListener.close();
+        } catch (Exception ignored) {
+          // shutting down
+        }
+      }
+    }
     for (SqlWatch watch : List.copyOf(watches)) {
       watch.close();
     }

@@ -16,6 +16,17 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public String notifySql() {
+    return null;
+  }
+
+  @Override
+  public AutoCloseable listenForCommits(
+      com.zaxxer.hikari.HikariDataSource dataSource, CommitSignal signal) {
+    return null;
+  }
+
+  @Override
   public LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name) {
     return new FileLeaderLock(file.resolveSibling(file.getFileName() + "." + name + ".lock"));
   }

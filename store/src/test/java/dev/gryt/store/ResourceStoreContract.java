@@ -582,6 +582,26 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void aWatchSeesAnotherProcesssWritesPromptly() {
+    // PostgreSQL wakes the watch by LISTEN/NOTIFY (its safety-net poll is 30 s); SQLite polls.
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore watching = open(database.url(), 10_000);
+    ResourceStore writing = open(database.url(), 10_000);
+    List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch = watching.watch(watching.resourceVersion(), seen::add)) {
+      writing.create(pipeline("default", "from-elsewhere", "make"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(seen)
+                      .extracting(e -> e.resource().getMetadata().getName())
+                      .containsExactly("from-elsewhere"));
+    }
+  }
+
+  @Test
   void oneLeaderAtATimeAndAnotherTakesOverWhenItLetsGo() {
     TestDatabase database = newDatabase();
     databases.add(database);
