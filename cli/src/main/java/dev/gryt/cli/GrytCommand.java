@@ -2,12 +2,14 @@ package dev.gryt.cli;
 
 import dev.gryt.cli.cloud.CloudCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The root {@code gryt} command; it only groups the subcommands. */
 @Command(
     name = "gryt",
     description = "Declarative CI: apply pipelines, repositories, jobs and webhooks to a server.",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
     subcommands = {CloudCommand.class})
 public final class GrytCommand {}

@@ -15,10 +15,7 @@ import picocli.CommandLine.Spec;
  * {@code gryt cloud apply}: validates manifests locally, then has the server create or update them
  * in one transaction.
  */
-@Command(
-    name = "apply",
-    description = "Create or update resources from manifests.",
-    mixinStandardHelpOptions = true)
+@Command(name = "apply", description = "Create or update resources from manifests.")
 public final class ApplyCommand implements Callable<Integer> {
   /** How apply prints what happened. */
   enum Format {

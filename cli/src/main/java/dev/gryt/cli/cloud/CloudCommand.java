@@ -9,7 +9,6 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "cloud",
     description = "Apply, diff, get and delete resources on a gryt server.",
-    mixinStandardHelpOptions = true,
     subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DeleteCommand.class})
 public final class CloudCommand {
   private final CliEnvironment environment;

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gryt cloud delete KIND NAME|ID}. */
-@Command(name = "delete", description = "Delete one resource.", mixinStandardHelpOptions = true)
+@Command(name = "delete", description = "Delete one resource.")
 public final class DeleteCommand implements Callable<Integer> {
   @ParentCommand CloudCommand cloud;
   @Spec CommandSpec spec;

@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diff",
     description = "Show what applying the manifests would change.",
-    mixinStandardHelpOptions = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:nothing differs", "1:something differs", "2:error"})
 public final class DiffCommand implements Callable<Integer>, FailureExitCode {

@@ -15,10 +15,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code gryt cloud get KIND [NAME|ID]}. */
-@Command(
-    name = "get",
-    description = "List resources of a kind, or show one.",
-    mixinStandardHelpOptions = true)
+@Command(name = "get", description = "List resources of a kind, or show one.")
 public final class GetCommand implements Callable<Integer> {
   /** How get prints resources. */
   enum Format {
