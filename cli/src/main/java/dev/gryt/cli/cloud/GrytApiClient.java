@@ -15,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +41,23 @@ public final class GrytApiClient {
   public GrytApiClient(URI server, RequestDecorator decorator) {
     this.server = server;
     this.decorator = decorator;
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    this.http = newHttpClient(server);
+  }
+
+  /**
+   * For plain http, skips the default TLS setup: building it loads the trust store and a few
+   * hundred classes, a large share of a short command's startup.
+   */
+  private static HttpClient newHttpClient(URI server) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    if ("http".equals(server.getScheme())) {
+      try {
+        builder.sslContext(SSLContext.getInstance("TLS")).sslParameters(new SSLParameters());
+      } catch (NoSuchAlgorithmException e) {
+        // every JDK has TLS; fall back to the default context if not
+      }
+    }
+    return builder.build();
   }
 
   public URI server() {
