@@ -1,0 +1,119 @@
+package dev.gryt.server;
+
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.apply.ApplyEngine;
+import dev.gryt.store.ConflictException;
+import dev.gryt.store.GoneException;
+import dev.gryt.store.NotFoundException;
+import dev.gryt.store.ResourceStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of gryt ({@code /api/v1/...}) over a {@link ResourceStore}: apply, REST reads and
+ * deletes per kind, health. Errors are mapped to the wire envelope here and nowhere else.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  /** Largest request body accepted; apply's parser has its own, smaller per-document limit. */
+  static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+
+  private static final String STARTED_AT = "gryt.startedAt";
+
+  private final Javalin app;
+
+  private ApiServer(Javalin app) {
+    this.app = app;
+  }
+
+  /** Starts a server bound to {@code host:port} (port 0 picks a free one). */
+  public static ApiServer start(ResourceStore store, String host, int port) {
+    return start(store, host, port, Authenticator.LOOPBACK_ONLY);
+  }
+
+  public static ApiServer start(
+      ResourceStore store, String host, int port, Authenticator authenticator) {
+    ApplyHandler apply = new ApplyHandler(new ApplyEngine(store));
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.jetty.host = host;
+              config.jetty.port = port;
+              var routes = config.routes;
+              // Server-Timing lets clients and benchmarks see time spent in the server alone.
+              routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
+              routes.after(ApiServer::serverTiming);
+              routes.get("/healthz", ctx -> health(ctx, store));
+              routes.before("/api/*", authenticator::authenticate);
+              routes.post("/api/v1/apply", apply::apply);
+              for (ResourceKind kind : ResourceKind.values()) {
+                ResourceHandler h = new ResourceHandler(store, kind);
+                String base = "/api/v1/" + kind.apiPath();
+                routes.get(base, h::list);
+                routes.get(base + "/{ref}", h::get);
+                routes.delete(base + "/{ref}", h::delete);
+              }
+              routes.exception(
+                  ApiException.class,
+                  (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.detail()));
+              routes.exception(
+                  ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
+              routes.exception(
+                  NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
+              routes.exception(
+                  GoneException.class, (e, ctx) -> error(ctx, 410, e.getMessage(), null));
+              routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), null));
+              routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    error(ctx, 500, "internal error; the server log has the cause", null);
+                  });
+            });
+    app.start();
+    return new ApiServer(app);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  static void reply(Context ctx, int status, Envelope envelope) {
+    ctx.status(status).contentType("application/json").result(ResourceCodec.toJsonBytes(envelope));
+  }
+
+  private static void error(Context ctx, int status, String message, Object detail) {
+    reply(ctx, status, Envelope.error(message, detail));
+  }
+
+  private static void serverTiming(Context ctx) {
+    Long t0 = ctx.attribute(STARTED_AT);
+    if (t0 != null) {
+      double ms = (System.nanoTime() - t0) / 1_000_000.0;
+      ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f", ms));
+    }
+  }
+
+  private static void health(Context ctx, ResourceStore store) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("status", "ok");
+    data.put("resource_version", store.resourceVersion());
+    reply(ctx, 200, Envelope.success("ok", data));
+  }
+}

@@ -1,0 +1,16 @@
+package dev.gryt.server;
+
+import io.javalin.http.Context;
+
+/**
+ * Decides who a request comes from, or refuses it by throwing {@link ApiException} (401). Runs
+ * before every route except the public ones ({@code /healthz}). Accounts, HTTP Basic and HMAC
+ * signing plug in here.
+ */
+@FunctionalInterface
+public interface Authenticator {
+  /** Lets every request through; only for a server bound to the loopback interface. */
+  Authenticator LOOPBACK_ONLY = ctx -> {};
+
+  void authenticate(Context ctx);
+}

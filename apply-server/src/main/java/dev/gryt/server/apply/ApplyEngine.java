@@ -1,0 +1,87 @@
+package dev.gryt.server.apply;
+
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.store.ConflictException;
+import dev.gryt.store.ResourceStore;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a set of resources to a store: reads what is stored, plans with {@link ApplyPlanner}, and
+ * commits the whole plan in one transaction. A plan that lost a race with another writer is planned
+ * again (a few times) rather than written over the other writer's change.
+ */
+public final class ApplyEngine {
+  private static final int ATTEMPTS = 3;
+
+  private final ResourceStore store;
+
+  public ApplyEngine(ResourceStore store) {
+    this.store = store;
+  }
+
+  /**
+   * @throws ConflictException when other writers kept changing the same resources
+   */
+  public List<ApplyResult> apply(List<? extends GrytResource<?, ?>> desired, ApplyOptions options) {
+    ConflictException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      ApplyPlan plan =
+          ApplyPlanner.plan(desired, current(desired), applySetMembers(options), options);
+      if (options.dryRun() || !plan.changesAnything()) {
+        return plan.results();
+      }
+      try {
+        List<GrytResource<?, ?>> stored = store.commit(plan.mutations());
+        return withIds(plan, stored);
+      } catch (ConflictException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private Map<ResourceKey, GrytResource<?, ?>> current(List<? extends GrytResource<?, ?>> desired) {
+    Set<ResourceKind> kinds = EnumSet.noneOf(ResourceKind.class);
+    desired.forEach(r -> kinds.add(r.kind()));
+    Map<ResourceKey, GrytResource<?, ?>> current = new HashMap<>();
+    for (ResourceKind kind : kinds) {
+      for (GrytResource<?, ?> r : store.list(kind.type(), null, Map.of())) {
+        current.put(ResourceKey.of(r), r);
+      }
+    }
+    return current;
+  }
+
+  private List<GrytResource<?, ?>> applySetMembers(ApplyOptions options) {
+    if (!options.prune()) {
+      return List.of();
+    }
+    List<GrytResource<?, ?>> members = new ArrayList<>();
+    Map<String, String> selector = Map.of(GrytResource.APPLYSET_LABEL, options.applySet());
+    for (ResourceKind kind : ResourceKind.values()) {
+      members.addAll(store.list(kind.type(), null, selector));
+    }
+    return members;
+  }
+
+  private static List<ApplyResult> withIds(ApplyPlan plan, List<GrytResource<?, ?>> stored) {
+    List<ApplyResult> out = new ArrayList<>(plan.results().size());
+    for (int i = 0; i < plan.results().size(); i++) {
+      ApplyResult r = plan.results().get(i);
+      int m = plan.mutationIndex()[i];
+      if (r.action() == ApplyAction.CREATED && m >= 0 && stored.get(m) != null) {
+        r =
+            new ApplyResult(
+                r.kind(), r.namespace(), r.name(), stored.get(m).id(), r.action(), r.diff());
+      }
+      out.add(r);
+    }
+    return out;
+  }
+}
