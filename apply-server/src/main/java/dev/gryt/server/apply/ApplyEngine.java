@@ -1,6 +1,7 @@
 package dev.gryt.server.apply;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;

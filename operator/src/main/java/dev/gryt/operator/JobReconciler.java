@@ -1,0 +1,71 @@
+package dev.gryt.operator;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobStatus;
+import dev.gryt.crds.Pipeline;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A Job is Ready when the Pipeline and GitHubRepo it names exist and are Ready. It is re-reconciled
+ * when either changes (the driver maps those changes to this Job), never polled.
+ */
+public final class JobReconciler implements Reconciler<Job, JobStatus> {
+  @Override
+  public Outcome<JobStatus> reconcile(Job job, Lookup lookup, Instant now) {
+    String ns = job.getMetadata().getNamespace();
+    JobStatus status = new JobStatus();
+    status.observedGeneration = job.getMetadata().getGeneration();
+    Conditions conditions = Conditions.of(job, now);
+
+    String pipelineName = job.getSpec().pipelineName;
+    String repoName = job.getSpec().githubRepoName;
+    Optional<Pipeline> pipeline = lookup.get(Pipeline.class, ns, pipelineName);
+    Optional<GitHubRepo> repo =
+        repoName == null ? Optional.empty() : lookup.get(GitHubRepo.class, ns, repoName);
+
+    if (pipeline.isEmpty()) {
+      conditions.set(
+          Condition.READY,
+          false,
+          Reasons.PIPELINE_NOT_FOUND,
+          "pipeline " + pipelineName + " not found");
+    } else if (!ready(pipeline.get())) {
+      conditions.set(
+          Condition.READY,
+          false,
+          Reasons.PIPELINE_NOT_READY,
+          "pipeline " + pipelineName + " is not ready" + why(pipeline.get()));
+    } else if (repoName != null && repo.isEmpty()) {
+      conditions.set(
+          Condition.READY, false, Reasons.REPO_NOT_FOUND, "github repo " + repoName + " not found");
+    } else if (repo.isPresent() && !ready(repo.get())) {
+      conditions.set(
+          Condition.READY,
+          false,
+          Reasons.REPO_NOT_READY,
+          "github repo " + repoName + " is not ready" + why(repo.get()));
+    } else {
+      conditions.set(Condition.READY, true, Reasons.RESOLVED, "pipeline and repository are ready");
+    }
+    status.conditions = conditions.build();
+    return Outcome.of(status);
+  }
+
+  static boolean ready(GrytResource<?, ?> r) {
+    return r.getStatus() != null
+        && r.getStatus().condition(Condition.READY).map(c -> "True".equals(c.status)).orElse(false);
+  }
+
+  private static String why(GrytResource<?, ?> r) {
+    return r.getStatus() == null
+        ? " (not reconciled yet)"
+        : r.getStatus()
+            .condition(Condition.READY)
+            .map(c -> c.message == null ? "" : ": " + c.message)
+            .orElse(" (not reconciled yet)");
+  }
+}

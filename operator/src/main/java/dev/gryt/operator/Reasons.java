@@ -1,0 +1,21 @@
+package dev.gryt.operator;
+
+/** The CamelCase reasons conditions carry, one place for all kinds. */
+public final class Reasons {
+  public static final String VALID = "Valid";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String RESOLVED = "Resolved";
+  public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
+  public static final String PIPELINE_NOT_READY = "PipelineNotReady";
+  public static final String REPO_NOT_FOUND = "RepoNotFound";
+  public static final String REPO_NOT_READY = "RepoNotReady";
+  public static final String JOB_NOT_FOUND = "JobNotFound";
+  public static final String JOB_NOT_READY = "JobNotReady";
+  public static final String NO_AGENT = "NoAgent";
+  public static final String TIMED_OUT = "TimedOut";
+  public static final String CANCELLED = "Cancelled";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+
+  private Reasons() {}
+}

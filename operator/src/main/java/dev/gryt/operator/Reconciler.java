@@ -1,0 +1,16 @@
+package dev.gryt.operator;
+
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.GrytStatus;
+import java.time.Instant;
+
+/**
+ * Decides, without I/O, what status a resource should have given what it refers to. Drivers (the
+ * standalone control loop, the JOSDK operator) do the reading and writing.
+ *
+ * <p>Throw for transient failures (the driver retries with backoff); express permanent ones as
+ * {@code Ready=False} with a reason.
+ */
+public interface Reconciler<R extends GrytResource<?, T>, T extends GrytStatus> {
+  Outcome<T> reconcile(R resource, Lookup lookup, Instant now);
+}

@@ -1,0 +1,35 @@
+package dev.gryt.operator;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookStatus;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A Webhook is Ready when its Job exists and is Ready. */
+public final class WebhookReconciler implements Reconciler<Webhook, WebhookStatus> {
+  @Override
+  public Outcome<WebhookStatus> reconcile(Webhook webhook, Lookup lookup, Instant now) {
+    String ns = webhook.getMetadata().getNamespace();
+    WebhookStatus status = new WebhookStatus();
+    status.observedGeneration = webhook.getMetadata().getGeneration();
+    if (webhook.getStatus() != null) {
+      status.url = webhook.getStatus().url;
+    }
+    Conditions conditions = Conditions.of(webhook, now);
+    String jobName = webhook.getSpec().jobName;
+    Optional<Job> job = lookup.get(Job.class, ns, jobName);
+    if (job.isEmpty()) {
+      conditions.set(
+          Condition.READY, false, Reasons.JOB_NOT_FOUND, "job " + jobName + " not found");
+    } else if (!JobReconciler.ready(job.get())) {
+      conditions.set(
+          Condition.READY, false, Reasons.JOB_NOT_READY, "job " + jobName + " is not ready");
+    } else {
+      conditions.set(Condition.READY, true, Reasons.RESOLVED, "job is ready");
+    }
+    status.conditions = conditions.build();
+    return Outcome.of(status);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.gryt.operator.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.GrytStatus;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKey;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.Outcome;
+import dev.gryt.operator.Reconciler;
+import dev.gryt.store.ConflictException;
+import dev.gryt.store.GoneException;
+import dev.gryt.store.NotFoundException;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.Watch;
+import dev.gryt.store.WatchEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone driver: watches a {@link ResourceStore}, queues the key of every changed resource
+ * and of the resources that depend on it, and runs each kind's {@link Reconciler} on it, writing
+ * status only when it changed. Failures come back with exponential backoff; a status write that
+ * lost a race is retried at once from a fresh read.
+ */
+public final class ControlLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
+
+  private final ResourceStore store;
+  private final Clock clock;
+  private final Map<ResourceKind, Reconciler<?, ?>> reconcilers = new EnumMap<>(ResourceKind.class);
+  private final WorkQueue<ResourceKey> queue;
+  private final ResourceCache cache = new ResourceCache();
+  private final int workers;
+  private final Duration resyncPeriod;
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicLong reconciles = new AtomicLong();
+  private final AtomicLong statusWrites = new AtomicLong();
+  private ScheduledExecutorService timer;
+  private volatile Watch watch;
+  private volatile boolean running;
+
+  public ControlLoop(ResourceStore store, Clock clock, int workers, Duration resyncPeriod) {
+    this.store = store;
+    this.clock = clock;
+    this.workers = workers;
+    this.resyncPeriod = resyncPeriod;
+    this.queue = new WorkQueue<>(Clock.systemUTC(), Duration.ofMillis(50), Duration.ofMinutes(5));
+  }
+
+  public <R extends GrytResource<?, T>, T extends GrytStatus> ControlLoop register(
+      ResourceKind kind, Reconciler<R, T> reconciler) {
+    reconcilers.put(kind, reconciler);
+    return this;
+  }
+
+  /** Lists everything, queues it, then follows the store's changes. */
+  public synchronized void start() {
+    running = true;
+    listAndWatch();
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(this::work, "gryt-reconcile-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gryt-resync");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.scheduleWithFixedDelay(
+        this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void listAndWatch() {
+    long rv = store.resourceVersion();
+    for (ResourceKind kind : reconcilers.keySet()) {
+      for (GrytResource<?, ?> r : store.list(kind.type(), null, Map.of())) {
+        cache.put(r);
+        queue.add(ResourceKey.of(r));
+      }
+    }
+    watch = store.watch(rv, this::onEvent);
+  }
+
+  private void onEvent(WatchEvent event) {
+    GrytResource<?, ?> r = event.resource();
+    if (event.type() == WatchEvent.Type.DELETED) {
+      cache.remove(r);
+    } else {
+      cache.put(r);
+    }
+    if (reconcilers.containsKey(r.kind())) {
+      queue.add(ResourceKey.of(r));
+    }
+    cache.dependents(r).forEach(queue::add);
+  }
+
+  private void resync() {
+    Watch w = watch;
+    if (w != null && w.failure().isPresent() && w.failure().get() instanceof GoneException) {
+      LOG.info("watch fell behind the event log; listing again");
+      w.close();
+      listAndWatch();
+    }
+    cache.keys().forEach(queue::add);
+  }
+
+  private void work() {
+    while (running) {
+      Optional<ResourceKey> next;
+      try {
+        next = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (next.isEmpty()) {
+        return;
+      }
+      ResourceKey key = next.get();
+      try {
+        reconcile(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  private void reconcile(ResourceKey key) {
+    reconciles.incrementAndGet();
+    try {
+      Optional<? extends GrytResource<?, ?>> fresh =
+          store.get(key.kind().type(), key.namespace(), key.name());
+      if (fresh.isEmpty()) {
+        queue.forget(key);
+        return;
+      }
+      Outcome<?> outcome = decide(fresh.get());
+      writeStatusIfChanged(fresh.get(), outcome.status());
+      queue.forget(key);
+      if (outcome.requeueAfter() != null) {
+        queue.addAfter(key, outcome.requeueAfter());
+      }
+    } catch (ConflictException | NotFoundException e) {
+      // Someone wrote in between: decide again from what is stored now.
+      queue.add(key);
+    } catch (RuntimeException e) {
+      Duration delay = queue.addRateLimited(key);
+      LOG.warn("reconcile of {} failed (retry in {} ms): {}", key, delay.toMillis(), e.toString());
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Outcome<?> decide(GrytResource<?, ?> resource) {
+    Reconciler reconciler = reconcilers.get(resource.kind());
+    return reconciler.reconcile(resource, cache, clock.instant());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void writeStatusIfChanged(GrytResource resource, GrytStatus status) {
+    JsonNode before = ResourceCodec.toTree(resource.getStatus());
+    JsonNode after = ResourceCodec.toTree(status);
+    if (before.equals(after)) {
+      return;
+    }
+    resource.setStatus(status);
+    store.updateStatus(resource);
+    statusWrites.incrementAndGet();
+  }
+
+  /** Reconciles run so far (for benchmarks and tests). */
+  public long reconciles() {
+    return reconciles.get();
+  }
+
+  public long statusWrites() {
+    return statusWrites.get();
+  }
+
+  /** True when no key is queued, delayed or being reconciled. */
+  public boolean idle() {
+    return queue.idle();
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    queue.shutDown();
+    if (watch != null) {
+      watch.close();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
