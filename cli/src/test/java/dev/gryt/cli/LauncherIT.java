@@ -3,7 +3,6 @@ package dev.gryt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Drives {@code bin/gryt} as a user would: a real process, from another directory. */
 class LauncherIT {
   /** Failsafe runs in the module directory; the launcher is at the repository root. */
-  private static final Path LAUNCHER =
-      Path.of("").toAbsolutePath().getParent().resolve("bin/gryt");
+  private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("bin/gryt");
 
   @TempDir Path dir;
 
@@ -59,13 +57,13 @@ class LauncherIT {
       Files.write(manifests.resolve("infra.yaml"), in.readAllBytes());
     }
     Process server =
-        new ProcessBuilder(
-                LAUNCHER.toString(), "server", "--port", "0", "--apply", "manifests")
+        new ProcessBuilder(LAUNCHER.toString(), "server", "--port", "0", "--apply", "manifests")
             .directory(dir.toFile())
             .redirectError(dir.resolve("server.err").toFile())
             .start();
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
       String banner = out.readLine();
       assertThat(banner).as(Files.readString(dir.resolve("server.err"))).isNotNull();
       assertThat(banner).matches("gryt server listening on http://127\\.0\\.0\\.1:\\d+ .*");

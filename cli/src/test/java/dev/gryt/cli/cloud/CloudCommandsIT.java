@@ -47,8 +47,12 @@ class CloudCommandsIT {
 
   @AfterEach
   void stop() {
-    server.close();
-    store.close();
+    if (server != null) {
+      server.close();
+    }
+    if (store != null) {
+      store.close();
+    }
   }
 
   @Test
