@@ -55,6 +55,10 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/healthz", ctx -> health(ctx, store));
               routes.before("/api/*", authenticator::authenticate);
               routes.post("/api/v1/apply", apply::apply);
+              RunHandler runs = new RunHandler(store);
+              routes.post("/api/v1/jobs/{ref}/run", runs::start);
+              routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
+              routes.post("/api/v1/runs/{ref}/retry", runs::retry);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();

@@ -8,7 +8,6 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** REST reads and deletes of one kind: {@code /api/v1/{kind}[/{idOrName}]}. */
 final class ResourceHandler {
@@ -57,19 +56,7 @@ final class ResourceHandler {
         Envelope.success(kind.singular() + "/" + r.getMetadata().getName() + " deleted", data));
   }
 
-  /** By typed id ({@code pipe-…}) or by name in {@code ?namespace=} (default {@code default}). */
   private GrytResource<?, ?> find(Context ctx) {
-    String ref = ctx.pathParam("ref");
-    if (ref.startsWith(kind.idPrefix())) {
-      Optional<GrytResource<?, ?>> byId = store.getById(ref);
-      if (byId.isPresent() && byId.get().kind() == kind) {
-        return byId.get();
-      }
-    }
-    String namespace =
-        Optional.ofNullable(ctx.queryParam("namespace")).orElse(ResourceStore.DEFAULT_NAMESPACE);
-    return store
-        .get(kind.type(), namespace, ref)
-        .orElseThrow(() -> ApiException.notFound(kind.singular() + " " + ref + " not found"));
+    return ResourceRefs.find(store, ctx, kind.type());
   }
 }

@@ -7,7 +7,15 @@ import io.fabric8.generator.annotation.Required;
 
 /** What to run: a Job at a ref/commit, and what triggered it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"job_name", "ref", "sha", "trigger", "retry_of"})
+@JsonPropertyOrder({
+  "job_name",
+  "ref",
+  "sha",
+  "trigger",
+  "retry_of",
+  "timeout_seconds",
+  "cancel_requested"
+})
 public class JobRunSpec {
   @JsonProperty("job_name")
   @Required
@@ -22,4 +30,12 @@ public class JobRunSpec {
 
   @JsonProperty("retry_of")
   public String retryOf;
+
+  /** Deadline of the whole run, counted from its creation; default from the pipeline. */
+  @JsonProperty("timeout_seconds")
+  public Integer timeoutSeconds;
+
+  /** Set to ask for the run to stop; the run ends Cancelled. */
+  @JsonProperty("cancel_requested")
+  public Boolean cancelRequested;
 }

@@ -16,6 +16,7 @@ public final class Reasons {
   public static final String CANCELLED = "Cancelled";
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
+  public static final String JOB_DELETED = "JobDeleted";
 
   private Reasons() {}
 }

@@ -16,6 +16,7 @@ public final class StandaloneOperator {
         .register(ResourceKind.PIPELINE, new PipelineReconciler())
         .register(ResourceKind.GITHUB_REPO, new GitHubRepoReconciler())
         .register(ResourceKind.JOB, new JobReconciler())
-        .register(ResourceKind.WEBHOOK, new WebhookReconciler());
+        .register(ResourceKind.WEBHOOK, new WebhookReconciler())
+        .register(ResourceKind.JOB_RUN, new JobRunReconciler());
   }
 }

@@ -1,0 +1,97 @@
+package dev.gryt.server;
+
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.store.ConflictException;
+import dev.gryt.store.ResourceStore;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starting, cancelling and retrying runs: {@code POST /api/v1/jobs/{ref}/run}, {@code POST
+ * /api/v1/runs/{ref}/cancel}, {@code POST /api/v1/runs/{ref}/retry}. The control loop does the
+ * rest.
+ */
+final class RunHandler {
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ResourceStore store;
+
+  RunHandler(ResourceStore store) {
+    this.store = store;
+  }
+
+  void start(Context ctx) {
+    Job job = ResourceRefs.find(store, ctx, Job.class);
+    JobRun run =
+        newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
+    JobRun stored = store.create(run);
+    ApiServer.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
+  }
+
+  void cancel(Context ctx) {
+    JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
+    for (int attempt = 0; ; attempt++) {
+      run.getSpec().cancelRequested = true;
+      try {
+        run = store.update(run);
+        break;
+      } catch (ConflictException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        run =
+            store
+                .get(JobRun.class, run.getMetadata().getNamespace(), run.getMetadata().getName())
+                .orElseThrow(() -> ApiException.notFound("run not found"));
+      }
+    }
+    ApiServer.reply(
+        ctx, 202, Envelope.success("cancel requested for run " + run.id(), runData(run)));
+  }
+
+  void retry(Context ctx) {
+    JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
+    JobRun run = newRun(old.getMetadata().getNamespace(), old.getSpec().jobName, "retry", old.id());
+    run.getSpec().ref = old.getSpec().ref;
+    run.getSpec().sha = old.getSpec().sha;
+    JobRun stored = store.create(run);
+    ApiServer.reply(
+        ctx, 201, Envelope.success("run " + stored.id() + " retries " + old.id(), runData(stored)));
+  }
+
+  static JobRun newRun(String namespace, String jobName, String trigger, String retryOf) {
+    JobRun run = new JobRun();
+    String prefix = jobName.length() > 50 ? jobName.substring(0, 50) : jobName;
+    run.setMetadata(
+        new ObjectMetaBuilder().withNamespace(namespace).withName(prefix + "-" + suffix()).build());
+    JobRunSpec spec = new JobRunSpec();
+    spec.jobName = jobName;
+    spec.trigger = trigger;
+    spec.retryOf = retryOf;
+    run.setSpec(spec);
+    return run;
+  }
+
+  private static String suffix() {
+    StringBuilder sb = new StringBuilder(8);
+    for (int i = 0; i < 8; i++) {
+      sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+    }
+    return sb.toString();
+  }
+
+  private static Map<String, Object> runData(JobRun run) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("run_id", run.id());
+    data.put("name", run.getMetadata().getName());
+    data.put("namespace", run.getMetadata().getNamespace());
+    data.put("job_name", run.getSpec().jobName);
+    return data;
+  }
+}

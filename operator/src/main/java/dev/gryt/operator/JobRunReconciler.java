@@ -1,0 +1,117 @@
+package dev.gryt.operator;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunStatus;
+import dev.gryt.crds.Pipeline;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The lifecycle of a run up to placement: {@code Pending} (reason {@code NoAgent} until agents
+ * exist), and the endings that need no agent: {@code Cancelled} on request or when its Job is gone,
+ * {@code TimedOut} at its deadline (counted from creation). Finished runs never change.
+ */
+public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> {
+  public static final String PENDING = "Pending";
+  public static final String SCHEDULED = "Scheduled";
+  public static final String RUNNING = "Running";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  public static final String CANCELLED = "Cancelled";
+  public static final String TIMED_OUT = "TimedOut";
+
+  static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
+  public static boolean finished(JobRun run) {
+    return run.getStatus() != null && TERMINAL.contains(run.getStatus().phase);
+  }
+
+  @Override
+  public Outcome<JobRunStatus> reconcile(JobRun run, Lookup lookup, Instant now) {
+    if (finished(run)) {
+      return Outcome.of(run.getStatus());
+    }
+    String ns = run.getMetadata().getNamespace();
+    JobRunStatus status = copyOf(run.getStatus());
+    status.observedGeneration = run.getMetadata().getGeneration();
+    Conditions conditions = Conditions.of(run, now);
+    Optional<Job> job = lookup.get(Job.class, ns, run.getSpec().jobName);
+    Instant deadline = created(run, now).plus(timeout(run, job, lookup));
+
+    if (Boolean.TRUE.equals(run.getSpec().cancelRequested)) {
+      finish(status, conditions, CANCELLED, Reasons.CANCELLED, "cancelled on request", now);
+    } else if (job.isEmpty()) {
+      finish(
+          status,
+          conditions,
+          CANCELLED,
+          Reasons.JOB_DELETED,
+          "job " + run.getSpec().jobName + " no longer exists",
+          now);
+    } else if (!now.isBefore(deadline)) {
+      finish(
+          status,
+          conditions,
+          TIMED_OUT,
+          Reasons.TIMED_OUT,
+          "run did not finish by its deadline " + deadline,
+          now);
+    } else {
+      status.phase = PENDING;
+      conditions.set(Condition.SUCCEEDED, "Unknown", Reasons.NO_AGENT, "waiting for an agent");
+      conditions.set(Condition.READY, "False", Reasons.NO_AGENT, "waiting for an agent");
+      status.conditions = conditions.build();
+      return new Outcome<>(status, Duration.between(now, deadline));
+    }
+    status.conditions = conditions.build();
+    return Outcome.of(status);
+  }
+
+  private static void finish(
+      JobRunStatus status,
+      Conditions conditions,
+      String phase,
+      String reason,
+      String message,
+      Instant now) {
+    status.phase = phase;
+    status.finishedAt = now.toString();
+    conditions.set(Condition.SUCCEEDED, false, reason, message);
+    conditions.set(Condition.READY, false, reason, message);
+  }
+
+  private static Duration timeout(JobRun run, Optional<Job> job, Lookup lookup) {
+    if (run.getSpec().timeoutSeconds != null) {
+      return Duration.ofSeconds(run.getSpec().timeoutSeconds);
+    }
+    return job.flatMap(
+            j ->
+                lookup.get(
+                    Pipeline.class, j.getMetadata().getNamespace(), j.getSpec().pipelineName))
+        .map(p -> p.getSpec().timeoutSeconds)
+        .map(s -> Duration.ofSeconds(s))
+        .orElse(DEFAULT_TIMEOUT);
+  }
+
+  private static Instant created(JobRun run, Instant now) {
+    String ts = run.getMetadata().getCreationTimestamp();
+    return ts == null ? now : Instant.parse(ts);
+  }
+
+  private static JobRunStatus copyOf(JobRunStatus s) {
+    JobRunStatus c = new JobRunStatus();
+    if (s != null) {
+      c.commit = s.commit;
+      c.startedAt = s.startedAt;
+      c.finishedAt = s.finishedAt;
+      c.steps = s.steps;
+      c.phase = s.phase;
+    }
+    return c;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.gryt.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobRunStatus;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobRunReconcilerTest {
+  static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
+  final ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
+  final JobRunReconciler reconciler = new JobRunReconciler();
+
+  @Test
+  void waitsPendingForAnAgentAndAsksToBeLookedAtByItsDeadline() {
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(10));
+
+    assertThat(o.status().phase).isEqualTo(JobRunReconciler.PENDING);
+    Condition succeeded = o.status().condition(Condition.SUCCEEDED).orElseThrow();
+    assertThat(succeeded.status).isEqualTo("Unknown");
+    assertThat(succeeded.reason).isEqualTo(Reasons.NO_AGENT);
+    assertThat(o.requeueAfter()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void timesOutAtItsDeadline() {
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(60));
+
+    assertThat(o.status().phase).isEqualTo(JobRunReconciler.TIMED_OUT);
+    assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.TIMED_OUT);
+    assertThat(o.status().finishedAt).isEqualTo(CREATED.plusSeconds(60).toString());
+    assertThat(o.requeueAfter()).isNull();
+  }
+
+  @Test
+  void cancelsOnRequestAndWhenItsJobIsGone() {
+    JobRun cancelled = run(60);
+    cancelled.getSpec().cancelRequested = true;
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    assertThat(reconciler.reconcile(cancelled, lookup, CREATED).status().phase)
+        .isEqualTo(JobRunReconciler.CANCELLED);
+
+    lookup.objects.clear();
+    Outcome<JobRunStatus> orphan = reconciler.reconcile(run(60), lookup, CREATED);
+    assertThat(orphan.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(orphan.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.JOB_DELETED);
+  }
+
+  @Test
+  void aFinishedRunNeverChanges() {
+    JobRun run = run(60);
+    JobRunStatus done = new JobRunStatus();
+    done.phase = JobRunReconciler.SUCCEEDED;
+    run.setStatus(done);
+    run.getSpec().cancelRequested = true;
+    assertThat(reconciler.reconcile(run, lookup, CREATED.plusSeconds(999)).status()).isSameAs(done);
+  }
+
+  static JobRun run(int timeoutSeconds) {
+    JobRun r = new JobRun();
+    r.setMetadata(ReconcilersTest.meta("run-1"));
+    r.getMetadata().setCreationTimestamp(CREATED.toString());
+    r.setSpec(new JobRunSpec());
+    r.getSpec().jobName = "j";
+    r.getSpec().timeoutSeconds = timeoutSeconds;
+    return r;
+  }
+}

@@ -1,0 +1,208 @@
+package dev.gryt.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoSpec;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobSpec;
+import dev.gryt.crds.JobStatus;
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineSpec;
+import dev.gryt.crds.PipelineStatus;
+import dev.gryt.crds.ResourceKey;
+import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The pure decisions, table by table: no store, no threads, a fixed clock. */
+class ReconcilersTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final Instant T1 = Instant.parse("2026-01-01T00:05:00Z");
+
+  final MapLookup lookup = new MapLookup();
+
+  @Test
+  void pipelineWithValidStepsIsReady() {
+    Condition ready =
+        readyOf(
+            new PipelineReconciler().reconcile(pipeline("p", "make", null), lookup, T0).status());
+    assertThat(ready.status).isEqualTo("True");
+    assertThat(ready.reason).isEqualTo(Reasons.VALID);
+    assertThat(ready.lastTransitionTime).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void pipelineWithABadImageIsNotReadyAndSaysWhere() {
+    Condition ready =
+        readyOf(
+            new PipelineReconciler()
+                .reconcile(pipeline("p", "make", "Not An Image"), lookup, T0)
+                .status());
+    assertThat(ready.status).isEqualTo("False");
+    assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(ready.message).contains("spec.steps[0].image");
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenTheStatusMoves() {
+    Pipeline p = pipeline("p", "make", null);
+    PipelineStatus first = new PipelineReconciler().reconcile(p, lookup, T0).status();
+    p.setStatus(first);
+    PipelineStatus second = new PipelineReconciler().reconcile(p, lookup, T1).status();
+    assertThat(readyOf(second).lastTransitionTime).isEqualTo(T0.toString());
+    assertThat(second.conditions).isEqualTo(first.conditions);
+
+    p.getSpec().steps.get(0).command = " ";
+    PipelineStatus third = new PipelineReconciler().reconcile(p, lookup, T1).status();
+    assertThat(readyOf(third).lastTransitionTime).isEqualTo(T1.toString());
+  }
+
+  @Test
+  void repoUrlMustBeAGitUrl() {
+    assertThat(
+            readyOf(
+                    new GitHubRepoReconciler()
+                        .reconcile(repo("r", "https://github.com/a/b"), lookup, T0)
+                        .status())
+                .status)
+        .isEqualTo("True");
+    assertThat(
+            readyOf(
+                    new GitHubRepoReconciler()
+                        .reconcile(repo("r", "file:///srv/git/app"), lookup, T0)
+                        .status())
+                .status)
+        .isEqualTo("True");
+    Condition bad =
+        readyOf(new GitHubRepoReconciler().reconcile(repo("r", "not a url"), lookup, T0).status());
+    assertThat(bad.status).isEqualTo("False");
+    assertThat(bad.message).contains("spec.git_url");
+  }
+
+  @Test
+  void jobWaitsForItsPipelineAndRepoThenIsReady() {
+    Job job = job("j", "p", "r");
+    JobReconciler r = new JobReconciler();
+    assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.PIPELINE_NOT_FOUND);
+
+    Pipeline p = lookup.add(pipeline("p", "make", null));
+    assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.PIPELINE_NOT_READY);
+
+    p.setStatus(new PipelineReconciler().reconcile(p, lookup, T0).status());
+    assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.REPO_NOT_FOUND);
+
+    GitHubRepo repo = lookup.add(repo("r", "https://github.com/a/b"));
+    assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.REPO_NOT_READY);
+
+    repo.setStatus(new GitHubRepoReconciler().reconcile(repo, lookup, T0).status());
+    JobStatus ready = r.reconcile(job, lookup, T0).status();
+    assertThat(readyOf(ready).status).isEqualTo("True");
+    assertThat(ready.observedGeneration).isEqualTo(1L);
+  }
+
+  @Test
+  void jobWithoutARepoNeedsOnlyItsPipeline() {
+    Pipeline p = lookup.add(pipeline("p", "make", null));
+    p.setStatus(new PipelineReconciler().reconcile(p, lookup, T0).status());
+    assertThat(
+            readyOf(new JobReconciler().reconcile(job("j", "p", null), lookup, T0).status()).status)
+        .isEqualTo("True");
+  }
+
+  @Test
+  void webhookNeedsAReadyJob() {
+    Webhook w = new Webhook();
+    w.setMetadata(meta("w"));
+    w.setSpec(new WebhookSpec());
+    w.getSpec().jobName = "j";
+    assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.JOB_NOT_FOUND);
+    Job j = lookup.add(job("j", "p", null));
+    assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).reason)
+        .isEqualTo(Reasons.JOB_NOT_READY);
+    JobStatus ready = new JobStatus();
+    ready.conditions = List.of(new Condition(Condition.READY, "True", Reasons.RESOLVED, ""));
+    j.setStatus(ready);
+    assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).status)
+        .isEqualTo("True");
+  }
+
+  static Condition readyOf(dev.gryt.crds.GrytStatus status) {
+    return status.condition(Condition.READY).orElseThrow();
+  }
+
+  static io.fabric8.kubernetes.api.model.ObjectMeta meta(String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace("default")
+        .withGeneration(1L)
+        .build();
+  }
+
+  static Pipeline pipeline(String name, String command, String image) {
+    Pipeline p = new Pipeline();
+    p.setMetadata(meta(name));
+    PipelineSpec spec = new PipelineSpec();
+    PipelineSpec.Step step = new PipelineSpec.Step();
+    step.name = "build";
+    step.command = command;
+    step.image = image;
+    spec.steps = new ArrayList<>(List.of(step));
+    p.setSpec(spec);
+    return p;
+  }
+
+  static GitHubRepo repo(String name, String url) {
+    GitHubRepo r = new GitHubRepo();
+    r.setMetadata(meta(name));
+    r.setSpec(new GitHubRepoSpec());
+    r.getSpec().gitUrl = url;
+    return r;
+  }
+
+  static Job job(String name, String pipeline, String repo) {
+    Job j = new Job();
+    j.setMetadata(meta(name));
+    j.setSpec(new JobSpec());
+    j.getSpec().pipelineName = pipeline;
+    j.getSpec().githubRepoName = repo;
+    return j;
+  }
+
+  /** A Lookup over a map: the reconcilers' only view of the world. */
+  static final class MapLookup implements Lookup {
+    final Map<ResourceKey, GrytResource<?, ?>> objects = new HashMap<>();
+
+    <R extends GrytResource<?, ?>> R add(R r) {
+      objects.put(ResourceKey.of(r), r);
+      return r;
+    }
+
+    @Override
+    public <R extends GrytResource<?, ?>> Optional<R> get(
+        Class<R> type, String namespace, String name) {
+      return Optional.ofNullable(
+              objects.get(new ResourceKey(dev.gryt.crds.ResourceKind.of(type), namespace, name)))
+          .map(type::cast);
+    }
+
+    @Override
+    public <R extends GrytResource<?, ?>> List<R> list(Class<R> type, String namespace) {
+      return objects.values().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+  }
+}
