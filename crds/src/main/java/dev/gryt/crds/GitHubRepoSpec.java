@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** Where the code lives and how to reach it. */
@@ -15,6 +16,7 @@ public class GitHubRepoSpec {
 
   @JsonProperty("git_url")
   @Required
+  @Pattern(FieldFormats.GIT_URL)
   public String gitUrl;
 
   @Default(DEFAULT_BRANCH)

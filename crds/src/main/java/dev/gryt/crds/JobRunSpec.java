@@ -3,7 +3,9 @@ package dev.gryt.crds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** What to run: a Job at a ref/commit, and what triggered it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,6 +21,7 @@ import io.fabric8.generator.annotation.Required;
 public class JobRunSpec {
   @JsonProperty("job_name")
   @Required
+  @Pattern(FieldFormats.RESOURCE_NAME)
   public String jobName;
 
   public String ref;
@@ -26,6 +29,9 @@ public class JobRunSpec {
   public String sha;
 
   /** What started the run: {@code webhook}, {@code manual}, {@code retry}. */
+  @ValidationRule(
+      value = "self in ['webhook', 'manual', 'retry']",
+      message = "trigger must be webhook, manual or retry")
   public String trigger;
 
   @JsonProperty("retry_of")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,11 @@ public class PipelineSpec {
 
   public Resources resources;
 
-  @Required public List<Step> steps;
+  @Required
+  @Size(min = 1)
+  // Unique step names are checked by the manifest parser only: the CEL rule for it is quadratic
+  // on an unbounded list, which the API server's cost budget may refuse.
+  public List<Step> steps;
 
   /** One command of a pipeline. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
