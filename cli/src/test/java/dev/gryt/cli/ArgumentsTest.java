@@ -60,7 +60,7 @@ class ArgumentsTest {
     CliRun.Result result = new CliRun(home).run("cloud", "apply", "-f", "nope.yaml");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.errLines()).containsExactly("error: no such file or directory: nope.yaml");
+    assertThat(result.errLines()).containsExactly("nope.yaml: no such file or directory");
   }
 
   @Test
@@ -68,7 +68,7 @@ class ArgumentsTest {
     CliRun.Result result = new CliRun(home).run("cloud", "diff", "-f", "nope.yaml");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.errLines()).containsExactly("error: no such file or directory: nope.yaml");
+    assertThat(result.errLines()).containsExactly("nope.yaml: no such file or directory");
   }
 
   @Test

@@ -3,87 +3,65 @@ package dev.gryt.cli.cloud;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.ProblemsException;
-import dev.gryt.crds.manifest.ManifestParser;
+import dev.gryt.crds.manifest.ManifestFiles;
 import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.crds.manifest.Problem;
-import java.io.IOException;
+import dev.gryt.crds.manifest.Source;
+import dev.gryt.crds.manifest.SourceSet;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The manifests named by {@code -f}: files, directories (their {@code .yaml}/{@code .yml} files,
- * sorted, subdirectories with {@code -R}) or {@code -} for stdin. They are validated locally before
- * anything is sent, so a bad file never reaches the server.
+ * sorted, subdirectories with {@code -R}) or {@code -} for stdin, read by {@link ManifestFiles}.
+ * They are validated locally, all together, before anything is sent: a bad file never reaches the
+ * server. Sources keep the names the user typed, so problems read {@code infra.yaml:14: ...}.
  */
 public final class ManifestInput {
-  /** The name problems use for manifests read from stdin. */
-  public static final String STDIN = "<stdin>";
+  private final SourceSet sourceSet;
 
-  /** One file's bytes, named as problems should name it. */
-  public record Source(String name, byte[] content) {
-    String text() {
-      return new String(content, StandardCharsets.UTF_8);
-    }
-  }
-
-  private final List<Source> sources;
-
-  private ManifestInput(List<Source> sources) {
-    this.sources = List.copyOf(sources);
+  private ManifestInput(SourceSet sourceSet) {
+    this.sourceSet = sourceSet;
   }
 
   public static ManifestInput read(List<String> files, boolean recursive, CliEnvironment env) {
     List<Source> sources = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     for (String file : files) {
-      if ("-".equals(file)) {
-        sources.add(new Source(STDIN, readStdin(env)));
-      } else {
-        sources.addAll(readPath(file, recursive, env.workingDirectory()));
-      }
+      SourceSet read = ManifestFiles.read(Path.of(file), recursive, env.stdin());
+      sources.addAll(read.sources());
+      problems.addAll(read.problems());
     }
-    return new ManifestInput(sources);
-  }
-
-  public List<Source> sources() {
-    return sources;
+    return new ManifestInput(new SourceSet(sources, problems));
   }
 
   /**
-   * Validates every source with {@link ManifestParser} and joins them into the one multi-document
-   * YAML text the server takes.
+   * Validates every source and joins them into the one multi-document YAML text the server takes.
    *
    * @throws ProblemsException listing every problem in every file, when there is any
    * @throws CliException when the files hold no resource at all
    */
   public String validatedYaml() {
-    List<String> problems = new ArrayList<>();
-    int resources = 0;
-    for (Source source : sources) {
-      ParseResult result = ManifestParser.parse(source.name(), source.content());
-      result.problems().stream().map(Problem::toString).forEach(problems::add);
-      resources += result.manifests().size();
+    ParseResult result = sourceSet.parse();
+    if (!result.ok()) {
+      throw new ProblemsException(result.problems().stream().map(Problem::toString).toList());
     }
-    if (!problems.isEmpty()) {
-      throw new ProblemsException(problems);
-    }
-    if (resources == 0) {
+    if (result.manifests().isEmpty()) {
       throw new CliException(
-          "no resources found in " + names() + " (expected gryt.io/v1 YAML documents)");
+          "no resources found in "
+              + String.join(", ", sourceSet.sources().stream().map(Source::name).toList())
+              + " (expected gryt.io/v1 YAML documents)");
     }
-    return joined();
+    return joined(sourceSet.sources());
   }
 
   /** All documents as one YAML stream, each source starting a new document. */
-  String joined() {
+  static String joined(List<Source> sources) {
     StringBuilder yaml = new StringBuilder();
     for (Source source : sources) {
-      String text = source.text();
+      String text = new String(source.content(), StandardCharsets.UTF_8);
       if (!text.stripLeading().startsWith("---")) {
         yaml.append("---\n");
       }
@@ -93,53 +71,5 @@ public final class ManifestInput {
       }
     }
     return yaml.toString();
-  }
-
-  private String names() {
-    return String.join(", ", sources.stream().map(Source::name).toList());
-  }
-
-  private static byte[] readStdin(CliEnvironment env) {
-    try {
-      return env.stdin().readAllBytes();
-    } catch (IOException e) {
-      throw new CliException("cannot read manifests from stdin: " + e.getMessage(), e);
-    }
-  }
-
-  private static List<Source> readPath(String file, boolean recursive, Path workingDirectory) {
-    Path path = workingDirectory.resolve(file);
-    if (!Files.exists(path)) {
-      throw new CliException("no such file or directory: " + file);
-    }
-    try {
-      if (!Files.isDirectory(path)) {
-        return List.of(new Source(file, Files.readAllBytes(path)));
-      }
-      List<Source> sources = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(path, recursive ? Integer.MAX_VALUE : 1)) {
-        for (Path yaml :
-            walk.filter(Files::isRegularFile).filter(ManifestInput::isYaml).sorted().toList()) {
-          String name = Path.of(file).resolve(path.relativize(yaml)).normalize().toString();
-          sources.add(new Source(name, Files.readAllBytes(yaml)));
-        }
-      }
-      if (sources.isEmpty()) {
-        throw new CliException(
-            "no .yaml or .yml files in "
-                + file
-                + (recursive ? "" : " (use -R to include subdirectories)"));
-      }
-      return sources;
-    } catch (NoSuchFileException e) {
-      throw new CliException("no such file or directory: " + e.getFile(), e);
-    } catch (IOException e) {
-      throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean isYaml(Path path) {
-    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 }

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CloudCommandsIT {
 
   @Test
   void appliesTheInfraExampleThenFindsItUnchanged() {
-    CliRun.Result first = gryt.run("cloud", "apply", "-f", "infra.yaml");
+    CliRun.Result first = gryt.run("cloud", "apply", "-f", infra.toString());
 
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.outLines())
@@ -68,7 +69,7 @@ class CloudCommandsIT {
             "webhook/github-webhook created");
     assertThat(store.list(Pipeline.class, null, Map.of())).hasSize(1);
 
-    CliRun.Result again = gryt.run("cloud", "apply", "-f", "infra.yaml");
+    CliRun.Result again = gryt.run("cloud", "apply", "-f", infra.toString());
 
     assertThat(again.exitCode()).isZero();
     assertThat(again.outLines())
@@ -81,7 +82,7 @@ class CloudCommandsIT {
 
   @Test
   void dryRunReportsThePlanAndWritesNothing() throws IOException {
-    gryt.run("cloud", "apply", "-f", "infra.yaml");
+    gryt.run("cloud", "apply", "-f", infra.toString());
     long before = store.resourceVersion();
     Path changed = withRaceFlag();
 
@@ -94,9 +95,9 @@ class CloudCommandsIT {
 
   @Test
   void diffExitsZeroWhenEqualOneWhenDifferentTwoOnError() throws IOException {
-    gryt.run("cloud", "apply", "-f", "infra.yaml");
+    gryt.run("cloud", "apply", "-f", infra.toString());
 
-    CliRun.Result same = gryt.run("cloud", "diff", "-f", "infra.yaml");
+    CliRun.Result same = gryt.run("cloud", "diff", "-f", infra.toString());
     assertThat(same.exitCode()).isZero();
     assertThat(same.out()).isEmpty();
 
@@ -112,14 +113,14 @@ class CloudCommandsIT {
         .isEqualTo(TEST_STEP);
 
     server.close();
-    CliRun.Result failed = gryt.run("cloud", "diff", "-f", "infra.yaml");
+    CliRun.Result failed = gryt.run("cloud", "diff", "-f", infra.toString());
     assertThat(failed.exitCode()).isEqualTo(2);
     server = ApiServer.start(store, "127.0.0.1", 0);
   }
 
   @Test
   void getListsAndShowsResourcesByNameOrId() throws Exception {
-    gryt.run("cloud", "apply", "-f", "infra.yaml");
+    gryt.run("cloud", "apply", "-f", infra.toString());
     String id = store.get(GitHubRepo.class, "default", "my-app-repo").orElseThrow().id();
 
     CliRun.Result list = gryt.run("cloud", "get", "pipelines");
@@ -140,7 +141,7 @@ class CloudCommandsIT {
 
   @Test
   void deleteRemovesTheResource() {
-    gryt.run("cloud", "apply", "-f", "infra.yaml");
+    gryt.run("cloud", "apply", "-f", infra.toString());
 
     CliRun.Result deleted = gryt.run("cloud", "delete", "webhook", "github-webhook");
 
@@ -159,13 +160,14 @@ class CloudCommandsIT {
         dir.resolve("bad.yaml"),
         Files.readString(infra).replace("      command: \"go build -o bin/app\"\n", ""));
 
-    CliRun.Result result = gryt.run("cloud", "apply", "-f", "bad.yaml");
+    Path bad = dir.resolve("bad.yaml");
+    CliRun.Result result = gryt.run("cloud", "apply", "-f", bad.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out()).isEmpty();
     assertThat(result.errLines())
         .isNotEmpty()
-        .allMatch(line -> line.matches("bad\\.yaml:\\d+: .+"))
+        .allMatch(line -> line.matches(Pattern.quote(bad.toString()) + ":\\d+: .+"))
         .anyMatch(line -> line.contains("spec.steps[1]"));
     assertThat(store.resourceVersion()).isZero();
   }
@@ -183,12 +185,19 @@ class CloudCommandsIT {
 
   @Test
   void pruneDeletesWhatTheApplysetNoLongerNames() throws IOException {
-    gryt.run("cloud", "apply", "-f", "infra.yaml", "--prune", "--applyset", "demo");
+    gryt.run("cloud", "apply", "-f", infra.toString(), "--prune", "--applyset", "demo");
     String pipelineOnly = Files.readString(infra).split("\n---\n")[0] + "\n";
     Files.writeString(dir.resolve("pipeline.yaml"), pipelineOnly);
 
     CliRun.Result result =
-        gryt.run("cloud", "apply", "-f", "pipeline.yaml", "--prune", "--applyset", "demo");
+        gryt.run(
+            "cloud",
+            "apply",
+            "-f",
+            dir.resolve("pipeline.yaml").toString(),
+            "--prune",
+            "--applyset",
+            "demo");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.outLines())
