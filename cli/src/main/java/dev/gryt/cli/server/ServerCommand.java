@@ -14,6 +14,7 @@ import dev.gryt.store.StoreFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,13 +94,8 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       return StoreFactory.open(url);
     } catch (IllegalArgumentException e) {
-      throw new CliException(
-          "invalid --db '"
-              + db
-              + "': "
-              + e.getMessage()
-              + " (use sqlite:PATH, postgresql://USER@HOST:PORT/DB or a jdbc: URL)",
-          e);
+      // The factory's message already lists the URL forms it takes.
+      throw new CliException("invalid --db: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new CliException("cannot open store " + db + ": " + oneLine(e), e);
     }
@@ -115,7 +111,12 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       Files.createDirectories(file.getParent());
     } catch (IOException e) {
-      throw new CliException("cannot create " + file.getParent() + ": " + oneLine(e), e);
+      String reason =
+          e instanceof FileSystemException fs && fs.getReason() != null
+              ? fs.getReason()
+              : e.getClass().getSimpleName();
+      throw new CliException(
+          "cannot create " + file.getParent() + " for the SQLite store: " + reason, e);
     }
     return file;
   }
