@@ -80,7 +80,9 @@ class LauncherIT {
     } finally {
       server.destroyForcibly();
     }
-    assertThat(Files.readString(dir.resolve("server.err"))).doesNotContain("Exception");
+    assertThat(Files.readString(dir.resolve("server.err")))
+        .doesNotContain("Exception")
+        .endsWith("gryt server stopped\n");
   }
 
   private static List<String> lines(byte[] bytes) {

@@ -145,12 +145,15 @@ public final class ServerCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */
   private void stop(ApiServer server, ResourceStore store, CountDownLatch stopped) {
     try {
       server.close();
     } finally {
       store.close();
       stopped.countDown();
+      spec.commandLine().getErr().println("gryt server stopped");
+      spec.commandLine().getErr().flush();
     }
   }
 
