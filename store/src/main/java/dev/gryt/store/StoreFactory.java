@@ -1,18 +1,224 @@
 package dev.gryt.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Opens a store from a URL a person types: {@code sqlite:PATH}, {@code
  * postgresql://USER@HOST:PORT/DB}, or a {@code jdbc:sqlite:}/{@code jdbc:postgresql:} URL.
+ *
+ * <p>Every form takes the query parameter {@code eventRetention=N}: how many of the newest events
+ * the log keeps (default {@value SqlResourceStore#DEFAULT_EVENT_RETENTION}). Other parameters go to
+ * the JDBC driver.
  */
 public final class StoreFactory {
+  static final String ACCEPTED_FORMS =
+      "expected sqlite:PATH, jdbc:sqlite:PATH, postgresql://USER[:PASS]@HOST[:PORT]/DB[?params],"
+          + " postgres://... or jdbc:postgresql://HOST[:PORT]/DB[?params]";
+
+  private static final String EVENT_RETENTION = "eventRetention";
+  private static final int POOL_SIZE = 4;
+
   private StoreFactory() {}
 
   /**
    * Opens (creating and migrating as needed) the store at {@code url}.
    *
    * @throws IllegalArgumentException with a one-line cause when the URL is not understood
+   * @throws StoreException with a one-line cause when the database cannot be reached or opened
    */
   public static ResourceStore open(String url) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return open(url, Clock.systemUTC());
+  }
+
+  /** Like {@link #open(String)}, with the clock that stamps {@code creationTimestamp}. */
+  public static ResourceStore open(String url, Clock clock) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("no store URL given: " + ACCEPTED_FORMS);
+    }
+    String trimmed = url.trim();
+    if (trimmed.startsWith("jdbc:sqlite:")) {
+      return openSqlite(trimmed.substring("jdbc:sqlite:".length()), clock);
+    } else if (trimmed.startsWith("sqlite:")) {
+      return openSqlite(trimmed.substring("sqlite:".length()), clock);
+    } else if (trimmed.startsWith("postgresql://") || trimmed.startsWith("postgres://")) {
+      return openPostgres(trimmed, clock);
+    } else if (trimmed.startsWith("jdbc:postgresql:")) {
+      return openPostgresJdbc(trimmed, clock);
+    }
+    throw new IllegalArgumentException(
+        "unsupported store URL '" + redacted(trimmed) + "': " + ACCEPTED_FORMS);
+  }
+
+  private static ResourceStore openSqlite(String pathAndQuery, Clock clock) {
+    int question = pathAndQuery.indexOf('?');
+    String location = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+    Map<String, String> parameters =
+        question < 0 ? new LinkedHashMap<>() : parseQuery(pathAndQuery.substring(question + 1));
+    long eventRetention = eventRetention(parameters);
+    if (location.startsWith("file:")) {
+      location = location.substring("file:".length());
+    }
+    if (location.isBlank() || location.contains(":memory:") || location.startsWith("mode=")) {
+      // Each pooled connection would see a different empty in-memory database.
+      throw new IllegalArgumentException(
+          "a SQLite store needs a file path, not '" + location + "': " + ACCEPTED_FORMS);
+    }
+    Path file = Path.of(location).toAbsolutePath().normalize();
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create the directory for SQLite store " + file + ": " + e);
+    }
+
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gryt-sqlite");
+    config.setJdbcUrl("jdbc:sqlite:" + file);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.addDataSourceProperty("journal_mode", "WAL");
+    // WAL with synchronous=NORMAL never corrupts; a power cut may lose the last commits only.
+    config.addDataSourceProperty("synchronous", "NORMAL");
+    config.addDataSourceProperty("busy_timeout", "10000");
+    // A write transaction takes the write lock at BEGIN, so it never fails half-way to upgrade.
+    config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    parameters.forEach(config::addDataSourceProperty);
+    return open(config, new SqliteDialect(), clock, eventRetention, "SQLite store " + file);
+  }
+
+  private static ResourceStore openPostgres(String url, Clock clock) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "malformed store URL '" + redacted(url) + "': " + ACCEPTED_FORMS);
+    }
+    String database = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    if (uri.getHost() == null || database.isEmpty()) {
+      throw new IllegalArgumentException(
+          "store URL '" + redacted(url) + "' needs a host and a database: " + ACCEPTED_FORMS);
+    }
+    Map<String, String> parameters =
+        uri.getRawQuery() == null ? new LinkedHashMap<>() : parseQuery(uri.getRawQuery());
+    long eventRetention = eventRetention(parameters);
+    int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+
+    HikariConfig config = postgresConfig(parameters);
+    config.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database);
+    if (uri.getRawUserInfo() != null) {
+      String[] userAndPassword = uri.getRawUserInfo().split(":", 2);
+      config.setUsername(decode(userAndPassword[0]));
+      if (userAndPassword.length == 2) {
+        config.setPassword(decode(userAndPassword[1]));
+      }
+    }
+    return open(
+        config,
+        new PostgresDialect(),
+        clock,
+        eventRetention,
+        "PostgreSQL store " + uri.getHost() + ":" + port + "/" + database);
+  }
+
+  private static ResourceStore openPostgresJdbc(String url, Clock clock) {
+    int question = url.indexOf('?');
+    String base = question < 0 ? url : url.substring(0, question);
+    Map<String, String> parameters =
+        question < 0 ? new LinkedHashMap<>() : parseQuery(url.substring(question + 1));
+    long eventRetention = eventRetention(parameters);
+    HikariConfig config = postgresConfig(parameters);
+    config.setJdbcUrl(base);
+    return open(
+        config,
+        new PostgresDialect(),
+        clock,
+        eventRetention,
+        "PostgreSQL store " + base.substring("jdbc:postgresql:".length()));
+  }
+
+  private static HikariConfig postgresConfig(Map<String, String> parameters) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gryt-postgres");
+    config.setMaximumPoolSize(POOL_SIZE);
+    // One INSERT per batch instead of one per row: what keeps a 1,000-resource commit fast.
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("connectTimeout", "5");
+    config.addDataSourceProperty("ApplicationName", "gryt");
+    parameters.forEach(config::addDataSourceProperty);
+    return config;
+  }
+
+  private static ResourceStore open(
+      HikariConfig config, SqlDialect dialect, Clock clock, long eventRetention, String what) {
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open " + what + ": " + rootMessage(e));
+    }
+    return new SqlResourceStore(dataSource, dialect, clock, eventRetention);
+  }
+
+  private static long eventRetention(Map<String, String> parameters) {
+    String value = parameters.remove(EVENT_RETENTION);
+    if (value == null) {
+      return SqlResourceStore.DEFAULT_EVENT_RETENTION;
+    }
+    try {
+      long retention = Long.parseLong(value);
+      if (retention >= 1) {
+        return retention;
+      }
+    } catch (NumberFormatException ignored) {
+      // Reported below with the accepted values.
+    }
+    throw new IllegalArgumentException(
+        EVENT_RETENTION + " must be a whole number of at least 1, not '" + value + "'");
+  }
+
+  private static Map<String, String> parseQuery(String query) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+      String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+      parameters.put(key, value);
+    }
+    return parameters;
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
+
+  /** The URL without a password, for messages. */
+  static String redacted(String url) {
+    return url.replaceAll("(//[^:/@]+):[^@/]*@", "$1:***@")
+        .replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 }

@@ -1,0 +1,48 @@
+package dev.gryt.store;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * PostgreSQL, for production. Writers serialize on the counter row lock ({@code FOR UPDATE}); the
+ * lock is released only after the commit is visible, so commits land in resourceVersion order.
+ */
+final class PostgresDialect implements SqlDialect {
+  /** An arbitrary key for the advisory lock that keeps concurrent migrations apart ("gryt"). */
+  private static final long MIGRATION_LOCK_KEY = 0x67727974L;
+
+  @Override
+  public String displayName() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  public String lockCounterSql() {
+    return "SELECT value, compacted_through FROM resource_version_counter WHERE id = 1 FOR UPDATE";
+  }
+
+  @Override
+  public String lockMigrationsSql() {
+    return "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK_KEY + ")";
+  }
+
+  @Override
+  public RowStatements rowStatements() {
+    return new PostgresRowStatements();
+  }
+
+  @Override
+  public boolean serializesWritesInProcess() {
+    return false;
+  }
+
+  @Override
+  public Duration foreignWritePollInterval() {
+    return Duration.ofSeconds(1);
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+}

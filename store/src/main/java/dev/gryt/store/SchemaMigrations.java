@@ -1,0 +1,101 @@
+package dev.gryt.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The numbered schema migrations, applied in order when a store opens. {@code schema_version} holds
+ * one row per applied migration. Migrations are append-only: never edit one that has shipped.
+ *
+ * <p>The SQL is written to run unchanged on SQLite and PostgreSQL.
+ */
+final class SchemaMigrations {
+  /** Index i holds migration number i + 1. */
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          List.of(
+              // One row: the global resourceVersion and how far the event log has been compacted.
+              """
+              CREATE TABLE resource_version_counter (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                value BIGINT NOT NULL,
+                compacted_through BIGINT NOT NULL)""",
+              "INSERT INTO resource_version_counter (id, value, compacted_through) VALUES (1, 0, 0)",
+              """
+              CREATE TABLE resources (
+                kind TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                id TEXT NOT NULL UNIQUE,
+                uid TEXT NOT NULL,
+                resource_version BIGINT NOT NULL,
+                generation BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (kind, namespace, name))""",
+              """
+              CREATE TABLE events (
+                resource_version BIGINT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL)"""));
+
+  private SchemaMigrations() {}
+
+  /** The schema version this code writes. */
+  static int latestVersion() {
+    return MIGRATIONS.size();
+  }
+
+  /** Brings the schema up to {@link #latestVersion()}; returns how many migrations ran. */
+  static int apply(DataSource dataSource, SqlDialect dialect, Clock clock) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        if (dialect.lockMigrationsSql() != null) {
+          statement.execute(dialect.lockMigrationsSql());
+        }
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+                + "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        int current;
+        try (var rows = statement.executeQuery("SELECT MAX(version) FROM schema_version")) {
+          rows.next();
+          current = rows.getInt(1);
+        }
+        if (current > latestVersion()) {
+          throw new StoreException(
+              "the database schema is version "
+                  + current
+                  + " but this gryt knows only up to "
+                  + latestVersion()
+                  + ": upgrade gryt");
+        }
+        for (int version = current + 1; version <= latestVersion(); version++) {
+          for (String sql : MIGRATIONS.get(version - 1)) {
+            statement.execute(sql);
+          }
+          try (PreparedStatement record =
+              connection.prepareStatement(
+                  "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
+            record.setInt(1, version);
+            record.setString(2, Instant.now(clock).toString());
+            record.executeUpdate();
+          }
+        }
+        connection.commit();
+        return latestVersion() - current;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+}

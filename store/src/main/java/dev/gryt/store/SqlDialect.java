@@ -1,0 +1,34 @@
+package dev.gryt.store;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * What differs between the SQL databases {@link SqlResourceStore} runs on. Everything else (schema,
+ * queries, batching) is shared.
+ */
+interface SqlDialect {
+  /** The database's name as people know it, for messages. */
+  String displayName();
+
+  /**
+   * Reads the counter row at the start of a write transaction, holding it so that writers commit in
+   * resourceVersion order.
+   */
+  String lockCounterSql();
+
+  /** Run first in the migration transaction so two processes never migrate at once; or null. */
+  String lockMigrationsSql();
+
+  /** How commits read and write many rows at once. */
+  RowStatements rowStatements();
+
+  /** Whether this store instance must also let only one of its own threads write at a time. */
+  boolean serializesWritesInProcess();
+
+  /** How often a watch looks for writes made by other processes, which it is not woken for. */
+  Duration foreignWritePollInterval();
+
+  /** Whether the failure is a primary key or unique constraint violation. */
+  boolean isUniqueViolation(SQLException e);
+}

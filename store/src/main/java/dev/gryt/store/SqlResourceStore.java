@@ -1,0 +1,692 @@
+package dev.gryt.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKind;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The {@link ResourceStore} on a SQL database (SQLite or PostgreSQL, see {@link SqlDialect}).
+ *
+ * <p>A resource is one row of {@code resources} holding its whole JSON; every write also appends
+ * the changed object to {@code events}, keyed by its resourceVersion. A write transaction first
+ * takes the one-row counter's lock, so transactions commit in resourceVersion order and a reader of
+ * {@code events WHERE resource_version > x} never misses a smaller version committed later.
+ *
+ * <p>{@link #commit} plans every mutation in memory against the rows it read at once, then writes
+ * the outcome with {@link RowStatements} (JDBC batches, or one statement per table on PostgreSQL):
+ * its cost does not grow by a round trip per resource.
+ */
+public final class SqlResourceStore implements ResourceStore {
+  /** How many events the log keeps unless told otherwise. */
+  public static final long DEFAULT_EVENT_RETENTION = 100_000;
+
+  private static final ObjectMapper JSON = ResourceCodec.json();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final HikariDataSource dataSource;
+  private final SqlDialect dialect;
+  private final RowStatements rowStatements;
+  private final Clock clock;
+  private final long eventRetention;
+  private final SecureRandom random = new SecureRandom();
+  private final ReentrantLock inProcessWriteLock = new ReentrantLock();
+  private final CommitSignal commitSignal = new CommitSignal();
+  private final Set<SqlWatch> watches = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * Migrates the schema and opens the store; takes ownership of {@code dataSource}.
+   *
+   * @param eventRetention how many of the newest events the log keeps (at least 1)
+   */
+  SqlResourceStore(
+      HikariDataSource dataSource, SqlDialect dialect, Clock clock, long eventRetention) {
+    if (eventRetention < 1) {
+      throw new IllegalArgumentException("eventRetention must be at least 1: " + eventRetention);
+    }
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.rowStatements = dialect.rowStatements();
+    this.clock = clock;
+    this.eventRetention = eventRetention;
+    try {
+      SchemaMigrations.apply(dataSource, dialect, clock);
+    } catch (SQLException e) {
+      dataSource.close();
+      throw new StoreException(
+          "cannot migrate the " + dialect.displayName() + " schema: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    commitSignal.committed(resourceVersion());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public <R extends GrytResource<?, ?>> Optional<R> get(
+      Class<R> type, String namespace, String name) {
+    ResourceKind kind = ResourceKind.of(type);
+    return query(
+        "SELECT body FROM resources WHERE kind = ? AND namespace = ? AND name = ?",
+        statement -> {
+          statement.setString(1, kind.kind());
+          statement.setString(2, namespaceOrDefault(namespace));
+          statement.setString(3, name);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.of(read(type, rows.getString(1))) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public Optional<GrytResource<?, ?>> getById(String id) {
+    return query(
+        "SELECT kind, body FROM resources WHERE id = ?",
+        statement -> {
+          statement.setString(1, id);
+          try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+              return Optional.empty();
+            }
+            return Optional.of(read(kindNamed(rows.getString(1)).type(), rows.getString(2)));
+          }
+        });
+  }
+
+  @Override
+  public <R extends GrytResource<?, ?>> List<R> list(
+      Class<R> type, String namespace, Map<String, String> labelSelector) {
+    ResourceKind kind = ResourceKind.of(type);
+    String sql =
+        "SELECT body FROM resources WHERE kind = ?"
+            + (namespace == null ? "" : " AND namespace = ?");
+    return query(
+        sql,
+        statement -> {
+          statement.setString(1, kind.kind());
+          if (namespace != null) {
+            statement.setString(2, namespace);
+          }
+          List<R> found = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              R resource = read(type, rows.getString(1));
+              if (matches(resource, labelSelector)) {
+                found.add(resource);
+              }
+            }
+          }
+          // Sorted here rather than by ORDER BY: PostgreSQL would use the database's collation,
+          // SQLite byte order, and both backends must list in the same order.
+          found.sort(LIST_ORDER);
+          return found;
+        });
+  }
+
+  private static final Comparator<GrytResource<?, ?>> LIST_ORDER =
+      Comparator.comparing((GrytResource<?, ?> r) -> r.getMetadata().getNamespace())
+          .thenComparing(r -> r.getMetadata().getName());
+
+  private static boolean matches(GrytResource<?, ?> resource, Map<String, String> labelSelector) {
+    if (labelSelector == null || labelSelector.isEmpty()) {
+      return true;
+    }
+    Map<String, String> labels = resource.getMetadata().getLabels();
+    if (labels == null) {
+      return false;
+    }
+    return labelSelector.entrySet().stream()
+        .allMatch(wanted -> wanted.getValue().equals(labels.get(wanted.getKey())));
+  }
+
+  @Override
+  public long resourceVersion() {
+    return query(
+        "SELECT value FROM resource_version_counter WHERE id = 1",
+        statement -> {
+          try (ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+          }
+        });
+  }
+
+  @Override
+  public List<WatchEvent> events(long afterResourceVersion, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    ensureOpen();
+    try (Connection connection = dataSource.getConnection()) {
+      List<WatchEvent> events = new ArrayList<>();
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT resource_version, kind, type, body FROM events"
+                  + " WHERE resource_version > ? ORDER BY resource_version LIMIT ?")) {
+        statement.setLong(1, afterResourceVersion);
+        statement.setInt(2, limit);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            ResourceKind kind = kindNamed(rows.getString(2));
+            events.add(
+                new WatchEvent(
+                    rows.getLong(1),
+                    WatchEvent.Type.valueOf(rows.getString(3)),
+                    read(kind.type(), rows.getString(4))));
+          }
+        }
+      }
+      // Read after the events: compaction only moves forward, so if the boundary is still at or
+      // below the asked version now, nothing after that version was gone when the events were read.
+      long compactedThrough;
+      try (Statement statement = connection.createStatement();
+          ResultSet rows =
+              statement.executeQuery(
+                  "SELECT compacted_through FROM resource_version_counter WHERE id = 1")) {
+        rows.next();
+        compactedThrough = rows.getLong(1);
+      }
+      if (afterResourceVersion < compactedThrough) {
+        throw new GoneException(
+            "resourceVersion "
+                + afterResourceVersion
+                + " is too old: the event log starts after "
+                + compactedThrough
+                + "; list again and watch from the list's version");
+      }
+      return events;
+    } catch (SQLException e) {
+      throw databaseFailure("read events", e);
+    }
+  }
+
+  @Override
+  public Watch watch(long afterResourceVersion, Consumer<WatchEvent> listener) {
+    ensureOpen();
+    SqlWatch watch =
+        new SqlWatch(
+            this, commitSignal, dialect.foreignWritePollInterval(), afterResourceVersion, listener);
+    watches.add(watch);
+    watch.start();
+    return watch;
+  }
+
+  void forget(SqlWatch watch) {
+    watches.remove(watch);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public <R extends GrytResource<?, ?>> R create(R resource) {
+    return commitOne(new Mutation.Create(resource));
+  }
+
+  @Override
+  public <R extends GrytResource<?, ?>> R update(R resource) {
+    return commitOne(new Mutation.Update(resource));
+  }
+
+  @Override
+  public <R extends GrytResource<?, ?>> R updateStatus(R resource) {
+    return commitOne(new Mutation.UpdateStatus(resource));
+  }
+
+  @Override
+  public void delete(
+      ResourceKind kind, String namespace, String name, String expectedResourceVersion) {
+    commit(List.of(new Mutation.Delete(kind, namespace, name, expectedResourceVersion)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends GrytResource<?, ?>> R commitOne(Mutation mutation) {
+    return (R) commit(List.of(mutation)).get(0);
+  }
+
+  @Override
+  public List<GrytResource<?, ?>> commit(List<Mutation> mutations) {
+    ensureOpen();
+    if (mutations.isEmpty()) {
+      return List.of();
+    }
+    // Serializing the callers' objects needs no lock, so it happens before taking one.
+    List<Change> changes = mutations.stream().map(SqlResourceStore::changeOf).toList();
+    Set<ResourceKey> keys = new LinkedHashSet<>();
+    changes.forEach(change -> keys.add(change.key()));
+
+    Plan plan;
+    boolean serialize = dialect.serializesWritesInProcess();
+    if (serialize) {
+      inProcessWriteLock.lock();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Counter counter = lockCounter(connection);
+        Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
+        plan = plan(changes, stored, counter.value());
+        write(connection, plan, stored, counter);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(connection);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw databaseFailure("commit", e);
+    } finally {
+      if (serialize) {
+        inProcessWriteLock.unlock();
+      }
+    }
+    commitSignal.committed(plan.lastResourceVersion());
+    List<GrytResource<?, ?>> results = new ArrayList<>(plan.results().size());
+    for (StoredRow row : plan.results()) {
+      results.add(row == null ? null : toResource(row));
+    }
+    return results;
+  }
+
+  /** A mutation with the caller's object already read into a tree of our own. */
+  private record Change(Mutation mutation, ResourceKey key, ObjectNode given) {}
+
+  private static Change changeOf(Mutation mutation) {
+    if (mutation instanceof Mutation.Create create) {
+      return fromResource(mutation, create.resource());
+    } else if (mutation instanceof Mutation.Update update) {
+      return fromResource(mutation, update.resource());
+    } else if (mutation instanceof Mutation.UpdateStatus updateStatus) {
+      return fromResource(mutation, updateStatus.resource());
+    }
+    Mutation.Delete delete = (Mutation.Delete) mutation;
+    ResourceKey key =
+        new ResourceKey(
+            Objects.requireNonNull(delete.kind(), "delete needs a kind"),
+            namespaceOrDefault(delete.namespace()),
+            requireName(delete.name()));
+    return new Change(mutation, key, null);
+  }
+
+  private static Change fromResource(Mutation mutation, GrytResource<?, ?> resource) {
+    Objects.requireNonNull(resource, "mutation needs a resource");
+    // Through bytes rather than valueToTree: numbers then compare equal to the stored, parsed JSON.
+    ObjectNode given = parseObject(ResourceCodec.toJsonBytes(resource));
+    JsonNode metadata = given.path("metadata");
+    String namespace =
+        metadata.path("namespace").isTextual() ? metadata.get("namespace").asText() : null;
+    String name = metadata.path("name").isTextual() ? metadata.get("name").asText() : null;
+    return new Change(
+        mutation,
+        new ResourceKey(resource.kind(), namespaceOrDefault(namespace), requireName(name)),
+        given);
+  }
+
+  /** What one commit writes, worked out in memory before any row is touched. */
+  private record Plan(
+      List<StoredRow> results,
+      List<RowStatements.EventRow> events,
+      Map<ResourceKey, StoredRow> finalRows,
+      long lastResourceVersion) {}
+
+  private Plan plan(
+      List<Change> changes, Map<ResourceKey, StoredRow> stored, long resourceVersion) {
+    // The state of each touched key as the transaction goes; a missing value means "absent".
+    Map<ResourceKey, StoredRow> current = new HashMap<>(stored);
+    List<StoredRow> results = new ArrayList<>(changes.size());
+    List<RowStatements.EventRow> events = new ArrayList<>(changes.size());
+    for (Change change : changes) {
+      resourceVersion++;
+      ResourceKey key = change.key();
+      StoredRow before = current.get(key);
+      Mutation mutation = change.mutation();
+      StoredRow after;
+      WatchEvent.Type type;
+      if (mutation instanceof Mutation.Create) {
+        if (before != null) {
+          throw new AlreadyExistsException(key + " already exists");
+        }
+        after = created(key, change.given(), resourceVersion);
+        type = WatchEvent.Type.ADDED;
+      } else if (mutation instanceof Mutation.Update) {
+        requireVersion(key, before, givenVersion(change.given()));
+        after = updated(before, change.given(), resourceVersion);
+        type = WatchEvent.Type.MODIFIED;
+      } else if (mutation instanceof Mutation.UpdateStatus) {
+        requireVersion(key, before, givenVersion(change.given()));
+        after = statusUpdated(before, change.given(), resourceVersion);
+        type = WatchEvent.Type.MODIFIED;
+      } else {
+        String expected = ((Mutation.Delete) mutation).expectedResourceVersion();
+        if (before == null) {
+          throw new NotFoundException(key + " not found");
+        }
+        if (expected != null) {
+          requireVersion(key, before, expected);
+        }
+        after = null;
+        type = WatchEvent.Type.DELETED;
+      }
+      if (after == null) {
+        current.remove(key);
+      } else {
+        current.put(key, after);
+      }
+      results.add(after);
+      // A delete's event carries the object as it was last stored.
+      events.add(
+          new RowStatements.EventRow(
+              resourceVersion, key, type, after == null ? before.json() : after.json()));
+    }
+    return new Plan(results, events, current, resourceVersion);
+  }
+
+  private static String givenVersion(ObjectNode given) {
+    JsonNode version = given.path("metadata").path("resourceVersion");
+    return version.isValueNode() && !version.isNull() ? version.asText() : null;
+  }
+
+  private static void requireVersion(ResourceKey key, StoredRow stored, String givenVersion) {
+    if (stored == null) {
+      throw new NotFoundException(key + " not found");
+    }
+    String storedVersion = Long.toString(stored.resourceVersion());
+    if (!storedVersion.equals(givenVersion)) {
+      throw new ConflictException(
+          key
+              + " was modified: resourceVersion "
+              + (givenVersion == null ? "(none)" : givenVersion)
+              + " given, "
+              + storedVersion
+              + " stored; read it again and retry");
+    }
+  }
+
+  private StoredRow created(ResourceKey key, ObjectNode given, long resourceVersion) {
+    ObjectNode body = given;
+    body.remove("status");
+    ObjectNode metadata = objectField(body, "metadata");
+    String uid = UUID.randomUUID().toString();
+    String id = key.kind().idPrefix() + newIdSuffix();
+    metadata.put("namespace", key.namespace());
+    metadata.put("uid", uid);
+    metadata.put("resourceVersion", Long.toString(resourceVersion));
+    metadata.put("generation", 1L);
+    metadata.put(
+        "creationTimestamp",
+        DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS)));
+    objectField(metadata, "labels").put(GrytResource.ID_LABEL, id);
+    return new StoredRow(key, id, uid, resourceVersion, 1, toJson(body), body);
+  }
+
+  private String newIdSuffix() {
+    byte[] bytes = new byte[6];
+    random.nextBytes(bytes);
+    return HEX.formatHex(bytes);
+  }
+
+  private static StoredRow updated(StoredRow before, ObjectNode given, long resourceVersion) {
+    ObjectNode body = before.treeCopy();
+    JsonNode newSpec = presentOrNull(given.get("spec"));
+    boolean specChanged = !Objects.equals(presentOrNull(body.get("spec")), newSpec);
+    setOrRemove(body, "spec", newSpec);
+
+    ObjectNode metadata = objectField(body, "metadata");
+    JsonNode givenMetadata = given.path("metadata");
+    ObjectNode labels =
+        givenMetadata.path("labels").isObject()
+            ? ((ObjectNode) givenMetadata.get("labels")).deepCopy()
+            : JSON.createObjectNode();
+    // The typed id is how people and other resources refer to this one: it never changes.
+    labels.put(GrytResource.ID_LABEL, before.id());
+    metadata.set("labels", labels);
+    setOrRemove(metadata, "annotations", presentOrNull(givenMetadata.get("annotations")));
+
+    long generation = specChanged ? before.generation() + 1 : before.generation();
+    metadata.put("generation", generation);
+    metadata.put("resourceVersion", Long.toString(resourceVersion));
+    return new StoredRow(
+        before.key(), before.id(), before.uid(), resourceVersion, generation, toJson(body), body);
+  }
+
+  private static StoredRow statusUpdated(StoredRow before, ObjectNode given, long resourceVersion) {
+    ObjectNode body = before.treeCopy();
+    setOrRemove(body, "status", presentOrNull(given.get("status")));
+    objectField(body, "metadata").put("resourceVersion", Long.toString(resourceVersion));
+    return new StoredRow(
+        before.key(),
+        before.id(),
+        before.uid(),
+        resourceVersion,
+        before.generation(),
+        toJson(body),
+        body);
+  }
+
+  private record Counter(long value, long compactedThrough) {}
+
+  private Counter lockCounter(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(dialect.lockCounterSql())) {
+      rows.next();
+      return new Counter(rows.getLong(1), rows.getLong(2));
+    }
+  }
+
+  private void write(
+      Connection connection, Plan plan, Map<ResourceKey, StoredRow> stored, Counter counter)
+      throws SQLException {
+    List<StoredRow> deletes = new ArrayList<>();
+    List<RowStatements.RowChange> updates = new ArrayList<>();
+    List<StoredRow> inserts = new ArrayList<>();
+    Set<ResourceKey> touched = new LinkedHashSet<>(stored.keySet());
+    touched.addAll(plan.finalRows().keySet());
+    // Only the state each row ends in is written; the event log records every step.
+    for (ResourceKey key : touched) {
+      StoredRow before = stored.get(key);
+      StoredRow after = plan.finalRows().get(key);
+      if (before != null && after == null) {
+        deletes.add(before);
+      } else if (before == null && after != null) {
+        inserts.add(after);
+      } else if (before != null && after.resourceVersion() != before.resourceVersion()) {
+        updates.add(new RowStatements.RowChange(before, after));
+      }
+    }
+    if (!deletes.isEmpty()) {
+      rowStatements.delete(connection, deletes);
+    }
+    if (!updates.isEmpty()) {
+      rowStatements.update(connection, updates);
+    }
+    if (!inserts.isEmpty()) {
+      try {
+        rowStatements.insert(connection, inserts);
+      } catch (SQLException e) {
+        if (isUniqueViolation(e)) {
+          throw new AlreadyExistsException(
+              "a resource in this commit was created concurrently: " + e.getMessage());
+        }
+        throw e;
+      }
+    }
+    rowStatements.insertEvents(connection, plan.events());
+
+    long compactedThrough = counter.compactedThrough();
+    long oldestToDrop = plan.lastResourceVersion() - eventRetention;
+    if (oldestToDrop > compactedThrough) {
+      try (PreparedStatement statement =
+          connection.prepareStatement("DELETE FROM events WHERE resource_version <= ?")) {
+        statement.setLong(1, oldestToDrop);
+        statement.executeUpdate();
+      }
+      compactedThrough = oldestToDrop;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE resource_version_counter SET value = ?, compacted_through = ? WHERE id = 1")) {
+      statement.setLong(1, plan.lastResourceVersion());
+      statement.setLong(2, compactedThrough);
+      statement.executeUpdate();
+    }
+  }
+
+  private boolean isUniqueViolation(SQLException e) {
+    for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+      if (dialect.isUniqueViolation(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // The original failure is what the caller needs; the pool discards a broken connection.
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    commitSignal.close();
+    for (SqlWatch watch : List.copyOf(watches)) {
+      watch.close();
+    }
+    dataSource.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StoreException("the store is closed");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static GrytResource<?, ?> toResource(StoredRow row) {
+    return ResourceCodec.fromTree(row.key().kind().type(), row.tree());
+  }
+
+  private interface SqlWork<T> {
+    T run(PreparedStatement statement) throws SQLException;
+  }
+
+  private <T> T query(String sql, SqlWork<T> work) {
+    ensureOpen();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      return work.run(statement);
+    } catch (SQLException e) {
+      throw databaseFailure("read", e);
+    }
+  }
+
+  private StoreException databaseFailure(String action, SQLException e) {
+    return new StoreException(
+        dialect.displayName() + " store could not " + action + ": " + e.getMessage(), e);
+  }
+
+  private static <R extends GrytResource<?, ?>> R read(Class<R> type, String json) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored " + type.getSimpleName() + " is not valid JSON", e);
+    }
+  }
+
+  private static ObjectNode parseObject(byte[] json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (IOException | ClassCastException e) {
+      throw new StoreException("not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  private static String toJson(JsonNode node) {
+    try {
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static ResourceKind kindNamed(String kind) {
+    return ResourceKind.fromKind(kind)
+        .orElseThrow(() -> new StoreException("unknown kind in the store: " + kind));
+  }
+
+  private static String namespaceOrDefault(String namespace) {
+    return namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace;
+  }
+
+  private static String requireName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("metadata.name is required");
+    }
+    return name;
+  }
+
+  private static JsonNode presentOrNull(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode() ? null : node;
+  }
+
+  private static void setOrRemove(ObjectNode parent, String field, JsonNode value) {
+    if (value == null) {
+      parent.remove(field);
+    } else {
+      parent.set(field, value.deepCopy());
+    }
+  }
+
+  private static ObjectNode objectField(ObjectNode parent, String field) {
+    JsonNode existing = parent.get(field);
+    if (existing instanceof ObjectNode object) {
+      return object;
+    }
+    ObjectNode created = JSON.createObjectNode();
+    parent.set(field, created);
+    return created;
+  }
+}

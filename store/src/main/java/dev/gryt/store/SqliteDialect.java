@@ -1,0 +1,51 @@
+package dev.gryt.store;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * SQLite, the embedded default. Connections open with {@code transaction_mode=IMMEDIATE}, so a
+ * write transaction takes the database's single write lock at its start; that lock is what orders
+ * commits by resourceVersion.
+ */
+final class SqliteDialect implements SqlDialect {
+  /** SQLITE_CONSTRAINT; the extended codes (PRIMARYKEY, UNIQUE) share its low byte. */
+  private static final int SQLITE_CONSTRAINT = 19;
+
+  @Override
+  public String displayName() {
+    return "SQLite";
+  }
+
+  @Override
+  public String lockCounterSql() {
+    return "SELECT value, compacted_through FROM resource_version_counter WHERE id = 1";
+  }
+
+  @Override
+  public String lockMigrationsSql() {
+    return null;
+  }
+
+  @Override
+  public RowStatements rowStatements() {
+    return new SqliteRowStatements();
+  }
+
+  @Override
+  public boolean serializesWritesInProcess() {
+    // Waiting on a Java lock is cheaper and fairer than spinning in SQLite's busy handler.
+    return true;
+  }
+
+  @Override
+  public Duration foreignWritePollInterval() {
+    // Another process (the CLI next to a running server) may write the same file.
+    return Duration.ofSeconds(1);
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException e) {
+    return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT;
+  }
+}

@@ -1,0 +1,641 @@
+package dev.gryt.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineSpec;
+import dev.gryt.crds.PipelineStatus;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.store.TestDatabases.TestDatabase;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link ResourceStore} shares. A backend's test extends this and says how to
+ * get a new, empty database; other modules may extend it for stores of their own.
+ */
+public abstract class ResourceStoreContract {
+  protected static final Instant NOW = Instant.parse("2026-03-04T05:06:07.891Z");
+  protected static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  private final List<ResourceStore> openStores = new ArrayList<>();
+  private final List<TestDatabase> databases = new ArrayList<>();
+
+  /** A new, empty database; the contract closes it after the test. */
+  protected abstract TestDatabase newDatabase();
+
+  /** A store on a new, empty database. */
+  protected ResourceStore newStore() {
+    return newStore(SqlResourceStore.DEFAULT_EVENT_RETENTION);
+  }
+
+  protected ResourceStore newStore(long eventRetention) {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    return open(database.url(), eventRetention);
+  }
+
+  protected ResourceStore open(String url, long eventRetention) {
+    String separator = url.contains("?") ? "&" : "?";
+    ResourceStore store =
+        StoreFactory.open(url + separator + "eventRetention=" + eventRetention, CLOCK);
+    openStores.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void closeStoresAndDatabases() {
+    openStores.forEach(ResourceStore::close);
+    databases.forEach(TestDatabase::close);
+  }
+
+  // ---------------------------------------------------------------- fixtures
+
+  protected static Pipeline pipeline(String namespace, String name, String command) {
+    return pipeline(namespace, name, command, Map.of());
+  }
+
+  protected static Pipeline pipeline(
+      String namespace, String name, String command, Map<String, String> labels) {
+    Pipeline pipeline = new Pipeline();
+    pipeline.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName(name)
+            .withLabels(labels.isEmpty() ? null : new java.util.HashMap<>(labels))
+            .build());
+    PipelineSpec spec = new PipelineSpec();
+    PipelineSpec.Step step = new PipelineSpec.Step();
+    step.name = "build";
+    step.command = command;
+    spec.steps = new ArrayList<>(List.of(step));
+    pipeline.setSpec(spec);
+    return pipeline;
+  }
+
+  private static PipelineStatus readyStatus(long observedGeneration) {
+    PipelineStatus status = new PipelineStatus();
+    status.observedGeneration = observedGeneration;
+    Condition ready = new Condition();
+    ready.type = "Ready";
+    ready.status = "True";
+    ready.reason = "Valid";
+    status.conditions = new ArrayList<>(List.of(ready));
+    return status;
+  }
+
+  private static List<Long> versions(List<WatchEvent> events) {
+    return events.stream().map(WatchEvent::resourceVersion).toList();
+  }
+
+  private static List<String> names(List<? extends GrytResource<?, ?>> resources) {
+    return resources.stream()
+        .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .toList();
+  }
+
+  // ---------------------------------------------------------------- create, get, list
+
+  @Test
+  void createFillsTheServerSideFields() {
+    ResourceStore store = newStore();
+    Pipeline given = pipeline(null, "build", "make");
+    given.setStatus(readyStatus(7));
+
+    Pipeline created = store.create(given);
+
+    assertThat(created.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(created.getMetadata().getUid()).matches("[0-9a-f-]{36}");
+    assertThat(created.getMetadata().getResourceVersion()).isEqualTo("1");
+    assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(created.getMetadata().getCreationTimestamp()).isEqualTo("2026-03-04T05:06:07Z");
+    assertThat(created.id()).matches("pipe-[0-9a-f]{12}");
+    assertThat(created.getStatus()).as("create ignores status").isNull();
+    assertThat(created.getSpec().steps.get(0).command).isEqualTo("make");
+    assertThat(given.getMetadata().getResourceVersion()).as("input untouched").isNull();
+    assertThat(store.get(Pipeline.class, "default", "build"))
+        .get()
+        .usingRecursiveComparison()
+        .isEqualTo(created);
+    assertThat(store.resourceVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void idsAreTypedAndDistinct() {
+    ResourceStore store = newStore();
+    GitHubRepo repo = new GitHubRepo();
+    repo.setMetadata(new ObjectMetaBuilder().withName("app").build());
+    GitHubRepo createdRepo = store.create(repo);
+    Pipeline a = store.create(pipeline("default", "a", "x"));
+    Pipeline b = store.create(pipeline("default", "b", "x"));
+
+    assertThat(createdRepo.id()).startsWith("repo-");
+    assertThat(a.id()).isNotEqualTo(b.id());
+    assertThat(store.getById(a.id())).get().usingRecursiveComparison().isEqualTo(a);
+    assertThat(store.getById(createdRepo.id())).get().isInstanceOf(GitHubRepo.class);
+    assertThat(store.getById("pipe-000000000000")).isEmpty();
+  }
+
+  @Test
+  void createOfAnExistingNameFails() {
+    ResourceStore store = newStore();
+    store.create(pipeline("default", "build", "make"));
+
+    assertThatThrownBy(() -> store.create(pipeline(null, "build", "other")))
+        .isInstanceOf(AlreadyExistsException.class)
+        .hasMessageContaining("Pipeline default/build");
+    // The same name in another namespace is another resource.
+    store.create(pipeline("team-a", "build", "make"));
+    assertThat(store.resourceVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void listFiltersByNamespaceAndLabelsInNameOrder() {
+    ResourceStore store = newStore();
+    store.create(pipeline("team-b", "zeta", "x", Map.of("tier", "web")));
+    store.create(pipeline("team-a", "beta", "x", Map.of("tier", "web", "env", "prod")));
+    store.create(pipeline("team-a", "alpha", "x", Map.of("tier", "db")));
+    store.create(pipeline("team-b", "alpha", "x"));
+    store.create(pipeline("team-b", "Zulu", "x"));
+
+    assertThat(names(store.list(Pipeline.class, null, Map.of())))
+        .as("ordered by namespace, then name, in code-point order on every backend")
+        .containsExactly(
+            "team-a/alpha", "team-a/beta", "team-b/Zulu", "team-b/alpha", "team-b/zeta");
+    assertThat(names(store.list(Pipeline.class, "team-a", Map.of())))
+        .containsExactly("team-a/alpha", "team-a/beta");
+    assertThat(names(store.list(Pipeline.class, null, Map.of("tier", "web"))))
+        .containsExactly("team-a/beta", "team-b/zeta");
+    assertThat(names(store.list(Pipeline.class, null, Map.of("tier", "web", "env", "prod"))))
+        .containsExactly("team-a/beta");
+    assertThat(store.list(Pipeline.class, "team-c", Map.of())).isEmpty();
+    assertThat(store.list(GitHubRepo.class, null, Map.of())).isEmpty();
+    assertThat(store.get(Pipeline.class, "team-c", "alpha")).isEmpty();
+  }
+
+  @Test
+  void returnedObjectsAreNotShared() {
+    ResourceStore store = newStore();
+    Pipeline created = store.create(pipeline("default", "build", "make"));
+    created.getSpec().steps.get(0).command = "changed by the caller";
+    created.getMetadata().getLabels().put("sneaky", "yes");
+
+    Pipeline stored = store.get(Pipeline.class, "default", "build").orElseThrow();
+    assertThat(stored.getSpec().steps.get(0).command).isEqualTo("make");
+    assertThat(stored.getMetadata().getLabels()).doesNotContainKey("sneaky");
+  }
+
+  // ---------------------------------------------------------------- update
+
+  @Test
+  void updateWithAStaleResourceVersionConflicts() {
+    ResourceStore store = newStore();
+    Pipeline created = store.create(pipeline("default", "build", "make"));
+    Pipeline first = store.get(Pipeline.class, "default", "build").orElseThrow();
+    first.getSpec().steps.get(0).command = "make all";
+    store.update(first);
+
+    Pipeline stale = created;
+    stale.getSpec().steps.get(0).command = "make test";
+    assertThatThrownBy(() -> store.update(stale))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("Pipeline default/build")
+        .hasMessageContaining("1")
+        .hasMessageContaining("2");
+    assertThat(store.get(Pipeline.class, "default", "build").orElseThrow().getSpec().steps)
+        .extracting(step -> step.command)
+        .containsExactly("make all");
+
+    Pipeline withoutVersion = pipeline("default", "build", "make test");
+    assertThatThrownBy(() -> store.update(withoutVersion)).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> store.update(pipeline("default", "missing", "x")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("Pipeline default/missing");
+  }
+
+  @Test
+  void generationMovesOnlyWhenTheSpecChanges() {
+    ResourceStore store = newStore();
+    Pipeline created = store.create(pipeline("default", "build", "make", Map.of("a", "1")));
+    Pipeline withStatus = store.get(Pipeline.class, "default", "build").orElseThrow();
+    withStatus.setStatus(readyStatus(1));
+    withStatus = store.updateStatus(withStatus);
+
+    // Labels and annotations only: same generation, new resourceVersion.
+    Pipeline relabelled = pipeline("default", "build", "make", Map.of("b", "2"));
+    relabelled.getMetadata().setResourceVersion(withStatus.getMetadata().getResourceVersion());
+    relabelled.getMetadata().setAnnotations(Map.of("note", "hi"));
+    relabelled = store.update(relabelled);
+    assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(relabelled.getMetadata().getResourceVersion()).isEqualTo("3");
+    assertThat(relabelled.getMetadata().getLabels())
+        .containsEntry("b", "2")
+        .doesNotContainKey("a")
+        .containsEntry(GrytResource.ID_LABEL, created.id());
+    assertThat(relabelled.getMetadata().getAnnotations()).containsEntry("note", "hi");
+    assertThat(relabelled.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+    assertThat(relabelled.getMetadata().getCreationTimestamp())
+        .isEqualTo(created.getMetadata().getCreationTimestamp());
+    assertThat(relabelled.getStatus().observedGeneration).as("update keeps status").isEqualTo(1L);
+
+    // A spec change, with no labels at all: generation moves, the id label stays.
+    Pipeline respecced = pipeline("default", "build", "make all");
+    respecced.getMetadata().setResourceVersion("3");
+    respecced = store.update(respecced);
+    assertThat(respecced.getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(respecced.id()).isEqualTo(created.id());
+    assertThat(respecced.getMetadata().getAnnotations()).isNullOrEmpty();
+
+    // The same spec again: nothing moves but the resourceVersion.
+    Pipeline same = store.update(store.get(Pipeline.class, "default", "build").orElseThrow());
+    assertThat(same.getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(same.getMetadata().getResourceVersion()).isEqualTo("5");
+  }
+
+  @Test
+  void updateStatusReplacesOnlyStatusAndNeverMovesGeneration() {
+    ResourceStore store = newStore();
+    Pipeline created = store.create(pipeline("default", "build", "make", Map.of("a", "1")));
+    Pipeline changed = store.get(Pipeline.class, "default", "build").orElseThrow();
+    changed.getSpec().steps.get(0).command = "ignored by a status write";
+    changed.getMetadata().setLabels(Map.of("ignored", "too"));
+    changed.setStatus(readyStatus(1));
+
+    Pipeline written = store.updateStatus(changed);
+
+    assertThat(written.getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(written.getMetadata().getResourceVersion()).isEqualTo("2");
+    assertThat(written.getSpec().steps.get(0).command).isEqualTo("make");
+    assertThat(written.getMetadata().getLabels())
+        .containsOnlyKeys("a", GrytResource.ID_LABEL)
+        .containsEntry(GrytResource.ID_LABEL, created.id());
+    assertThat(written.getStatus().condition("Ready"))
+        .get()
+        .extracting(c -> c.status)
+        .isEqualTo("True");
+
+    assertThatThrownBy(() -> store.updateStatus(changed)).isInstanceOf(ConflictException.class);
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  @Test
+  void deleteChecksTheVersionWhenGiven() {
+    ResourceStore store = newStore();
+    store.create(pipeline("default", "a", "x"));
+    store.create(pipeline("default", "b", "x"));
+
+    assertThatThrownBy(() -> store.delete(ResourceKind.PIPELINE, "default", "a", "7"))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("Pipeline default/a");
+    store.delete(ResourceKind.PIPELINE, "default", "a", "1");
+    store.delete(ResourceKind.PIPELINE, null, "b", null);
+
+    assertThat(store.list(Pipeline.class, null, Map.of())).isEmpty();
+    assertThatThrownBy(() -> store.delete(ResourceKind.PIPELINE, "default", "a", null))
+        .isInstanceOf(NotFoundException.class);
+    List<WatchEvent> events = store.events(0, 100);
+    assertThat(events).extracting(WatchEvent::type).endsWith(WatchEvent.Type.DELETED);
+    assertThat(events.get(3).resource().getMetadata().getName()).isEqualTo("b");
+    assertThat(events.get(3).resource().getMetadata().getResourceVersion())
+        .as("a delete's event carries the last stored object")
+        .isEqualTo("2");
+  }
+
+  @Test
+  void aDeletedNameCanBeCreatedAgainWithANewIdentity() {
+    ResourceStore store = newStore();
+    Pipeline first = store.create(pipeline("default", "build", "x"));
+    store.delete(ResourceKind.PIPELINE, "default", "build", null);
+    Pipeline second = store.create(pipeline("default", "build", "x"));
+
+    assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(store.getById(first.id())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  @Test
+  void commitAppliesMutationsInOrderAndReturnsEachResult() {
+    ResourceStore store = newStore();
+    Pipeline doomed = store.create(pipeline("default", "doomed", "x"));
+
+    Pipeline laterUpdated = pipeline("default", "fresh", "make");
+    Pipeline update = pipeline("default", "fresh", "make all");
+    update.getMetadata().setResourceVersion("2"); // the version the create below gets
+    List<GrytResource<?, ?>> results =
+        store.commit(
+            List.of(
+                new Mutation.Create(laterUpdated),
+                new Mutation.Update(update),
+                new Mutation.Delete(ResourceKind.PIPELINE, "default", "doomed", "1")));
+
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).getMetadata().getResourceVersion()).isEqualTo("2");
+    assertThat(results.get(1).getMetadata().getResourceVersion()).isEqualTo("3");
+    assertThat(results.get(1).getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(results.get(2)).isNull();
+    assertThat(names(store.list(Pipeline.class, null, Map.of()))).containsExactly("default/fresh");
+    assertThat(store.getById(doomed.id())).isEmpty();
+    assertThat(versions(store.events(0, 100))).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void aCommitWithAFailingMutationLeavesTheStoreExactlyUnchanged() {
+    ResourceStore store = newStore();
+    Pipeline a = store.create(pipeline("default", "a", "x"));
+    store.create(pipeline("default", "b", "x"));
+    Pipeline b = store.get(Pipeline.class, "default", "b").orElseThrow();
+    b.getSpec().steps.get(0).command = "y";
+    store.update(b); // b is now at version 3; b's copy below carries 2
+    long versionBefore = store.resourceVersion();
+    List<WatchEvent> eventsBefore = store.events(0, 100);
+    List<Pipeline> listBefore = store.list(Pipeline.class, null, Map.of());
+
+    Pipeline aChanged = store.get(Pipeline.class, "default", "a").orElseThrow();
+    aChanged.getSpec().steps.get(0).command = "changed";
+    assertThatThrownBy(
+            () ->
+                store.commit(
+                    List.of(
+                        new Mutation.Create(pipeline("default", "c", "x")),
+                        new Mutation.Update(aChanged),
+                        new Mutation.Update(b))))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("Pipeline default/b");
+    assertThatThrownBy(
+            () ->
+                store.commit(
+                    List.of(
+                        new Mutation.Create(pipeline("default", "c", "x")),
+                        new Mutation.Delete(ResourceKind.PIPELINE, "default", "a", null),
+                        new Mutation.Create(pipeline("default", "b", "x")))))
+        .isInstanceOf(AlreadyExistsException.class);
+
+    assertThat(store.resourceVersion()).isEqualTo(versionBefore);
+    assertThat(store.events(0, 100))
+        .usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(eventsBefore);
+    assertThat(store.list(Pipeline.class, null, Map.of()))
+        .usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(listBefore);
+    assertThat(store.getById(a.id())).isPresent();
+    // The next write gets the very next version: the failed commits used none.
+    assertThat(store.create(pipeline("default", "c", "x")).getMetadata().getResourceVersion())
+        .isEqualTo(Long.toString(versionBefore + 1));
+  }
+
+  @Test
+  void aThousandResourcesInOneCommit() {
+    ResourceStore store = newStore();
+    List<Mutation> creates =
+        IntStream.range(0, 1000)
+            .mapToObj(
+                i -> (Mutation) new Mutation.Create(pipeline("default", "p" + (1000 + i), "x")))
+            .toList();
+    store.commit(creates);
+    List<Pipeline> listed = store.list(Pipeline.class, "default", Map.of());
+    assertThat(listed).hasSize(1000);
+    assertThat(listed.get(0).getMetadata().getName()).isEqualTo("p1000");
+
+    List<Mutation> updates =
+        listed.stream()
+            .map(
+                p -> {
+                  p.getSpec().steps.get(0).command = "y";
+                  return (Mutation) new Mutation.Update(p);
+                })
+            .toList();
+    store.commit(updates);
+
+    assertThat(store.resourceVersion()).isEqualTo(2000);
+    assertThat(store.list(Pipeline.class, "default", Map.of()))
+        .allSatisfy(p -> assertThat(p.getMetadata().getGeneration()).isEqualTo(2L));
+    assertThat(store.events(0, 5000)).hasSize(2000);
+  }
+
+  // ---------------------------------------------------------------- events and watch
+
+  @Test
+  void resourceVersionsStrictlyIncreaseAndEventsResumeFromAnyVersion() {
+    ResourceStore store = newStore();
+    assertThat(store.resourceVersion()).isZero();
+    assertThat(store.events(0, 10)).isEmpty();
+    for (int i = 0; i < 10; i++) {
+      store.create(pipeline("default", "p" + i, "x"));
+    }
+    List<WatchEvent> all = store.events(0, 100);
+    assertThat(versions(all)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(all).allSatisfy(e -> assertThat(e.type()).isEqualTo(WatchEvent.Type.ADDED));
+    assertThat(versions(store.events(6, 100))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(versions(store.events(6, 2))).containsExactly(7L, 8L);
+    assertThat(store.events(10, 100)).isEmpty();
+    assertThat(all.get(4).resource().getMetadata().getName()).isEqualTo("p4");
+  }
+
+  @Test
+  void eventsOlderThanTheRetainedLogAreGone() {
+    ResourceStore store = newStore(5);
+    for (int i = 0; i < 10; i++) {
+      store.create(pipeline("default", "p" + i, "x"));
+    }
+    assertThatThrownBy(() -> store.events(0, 100)).isInstanceOf(GoneException.class);
+    assertThatThrownBy(() -> store.events(4, 100))
+        .isInstanceOf(GoneException.class)
+        .hasMessageContaining("4");
+    assertThat(versions(store.events(5, 100))).containsExactly(6L, 7L, 8L, 9L, 10L);
+
+    Watch watch = store.watch(2, event -> {});
+    await().atMost(Duration.ofSeconds(10)).until(() -> watch.failure().isPresent());
+    assertThat(watch.failure()).get().isInstanceOf(GoneException.class);
+    watch.close();
+  }
+
+  @Test
+  void aWatchDeliversInOrderAndResumesWhereItLeftOff() {
+    ResourceStore store = newStore();
+    store.create(pipeline("default", "before", "x"));
+    List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+    Watch watch = store.watch(0, seen::add);
+
+    Pipeline a = store.create(pipeline("default", "a", "x"));
+    a.getSpec().steps.get(0).command = "y";
+    store.update(a);
+    store.delete(ResourceKind.PIPELINE, "default", "a", null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
+    assertThat(versions(seen)).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(seen)
+        .extracting(WatchEvent::type)
+        .containsExactly(
+            WatchEvent.Type.ADDED,
+            WatchEvent.Type.ADDED,
+            WatchEvent.Type.MODIFIED,
+            WatchEvent.Type.DELETED);
+    watch.close();
+    assertThat(watch.failure()).isEmpty();
+
+    store.create(pipeline("default", "after-close", "x"));
+    List<WatchEvent> resumed = new CopyOnWriteArrayList<>();
+    Watch again = store.watch(seen.get(seen.size() - 1).resourceVersion(), resumed::add);
+    store.create(pipeline("default", "later", "x"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> resumed.size() == 2);
+    assertThat(versions(resumed)).containsExactly(5L, 6L);
+    assertThat(seen).hasSize(4);
+    again.close();
+  }
+
+  @Test
+  void aWatchSeesWritesOfAnotherStoreOnTheSameDatabase() {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore watched = open(database.url(), 1000);
+    ResourceStore writer = open(database.url(), 1000);
+    List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+    Watch watch = watched.watch(0, seen::add);
+
+    writer.create(pipeline("default", "elsewhere", "x"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1);
+    assertThat(watched.get(Pipeline.class, "default", "elsewhere")).isPresent();
+    watch.close();
+  }
+
+  @Test
+  void aReopenedStoreKeepsItsResourcesAndVersions() {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore first = open(database.url(), 1000);
+    Pipeline created = first.create(pipeline("default", "kept", "x"));
+    first.close();
+
+    ResourceStore second = open(database.url(), 1000);
+    assertThat(second.getById(created.id())).isPresent();
+    assertThat(second.resourceVersion()).isEqualTo(1);
+    assertThat(second.create(pipeline("default", "next", "x")).getMetadata().getResourceVersion())
+        .isEqualTo("2");
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  void concurrentWritersNeverShareOrReorderVersions() throws Exception {
+    ResourceStore store = newStore();
+    store.create(pipeline("default", "shared", "0"));
+    List<WatchEvent> watched = new CopyOnWriteArrayList<>();
+    Watch watch = store.watch(0, watched::add);
+    int writers = 4;
+    int rounds = 25;
+
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < rounds; round++) {
+                    store.create(pipeline("default", "w" + writer + "-" + round, "x"));
+                    incrementShared(store);
+                  }
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    long expected = 1 + 2L * writers * rounds;
+    assertThat(store.resourceVersion()).isEqualTo(expected);
+    List<Long> logged = versions(store.events(0, 10_000));
+    assertThat(logged).hasSize((int) expected);
+    assertThat(logged).isSorted().doesNotHaveDuplicates();
+    assertThat(logged.get(logged.size() - 1)).isEqualTo(expected);
+    Pipeline shared = store.get(Pipeline.class, "default", "shared").orElseThrow();
+    assertThat(shared.getSpec().steps.get(0).command)
+        .as("no update was lost")
+        .isEqualTo(Integer.toString(writers * rounds));
+    await().atMost(Duration.ofSeconds(10)).until(() -> watched.size() == expected);
+    assertThat(versions(watched)).isEqualTo(logged);
+    watch.close();
+  }
+
+  @Test
+  void twoStoresOnOneDatabaseShareOneVersionSequence() throws Exception {
+    // Two store instances stand for two processes (a server and a CLI) on the same database.
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    List<ResourceStore> stores =
+        List.of(open(database.url(), 10_000), open(database.url(), 10_000));
+    stores.get(0).create(pipeline("default", "shared", "0"));
+    int rounds = 20;
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        ResourceStore store = stores.get(w % 2);
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < rounds; round++) {
+                    store.create(pipeline("default", "w" + writer + "-" + round, "x"));
+                    incrementShared(store);
+                  }
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    long expected = 1 + 2L * 4 * rounds;
+    for (ResourceStore store : stores) {
+      assertThat(store.resourceVersion()).isEqualTo(expected);
+      assertThat(versions(store.events(0, 10_000)))
+          .isEqualTo(IntStream.rangeClosed(1, (int) expected).mapToObj(i -> (long) i).toList());
+    }
+    assertThat(stores.get(1).get(Pipeline.class, "default", "shared").orElseThrow().getSpec().steps)
+        .extracting(step -> step.command)
+        .containsExactly(Integer.toString(4 * rounds));
+  }
+
+  /** Read-modify-write with retry on conflict, the way every controller writes. */
+  private static void incrementShared(ResourceStore store) {
+    while (true) {
+      Pipeline shared = store.get(Pipeline.class, "default", "shared").orElseThrow();
+      PipelineSpec.Step step = shared.getSpec().steps.get(0);
+      step.command = Integer.toString(Integer.parseInt(step.command) + 1);
+      try {
+        store.update(shared);
+        return;
+      } catch (ConflictException e) {
+        // Someone else won; read again.
+      }
+    }
+  }
+}
