@@ -110,7 +110,10 @@ public final class ControlLoop implements AutoCloseable {
     cache.dependents(r).forEach(queue::add);
   }
 
-  private void resync() {
+  /**
+   * Queues every known resource again (and relists if the watch fell behind); runs periodically.
+   */
+  public void resync() {
     Watch w = watch;
     if (w != null && w.failure().isPresent() && w.failure().get() instanceof GoneException) {
       LOG.info("watch fell behind the event log; listing again");

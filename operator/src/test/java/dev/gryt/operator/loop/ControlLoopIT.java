@@ -1,0 +1,273 @@
+package dev.gryt.operator.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.manifest.Manifest;
+import dev.gryt.crds.manifest.ManifestParser;
+import dev.gryt.crds.manifest.ParseResult;
+import dev.gryt.operator.JobRunReconciler;
+import dev.gryt.operator.Reasons;
+import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.store.Mutation;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.StoreFactory;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standalone control loop over a real SQLite store ({@link ControlLoopPostgresIT}: PostgreSQL).
+ */
+class ControlLoopIT {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  ResourceStore store;
+  ControlLoop loop;
+
+  String storeUrl() {
+    return "sqlite:" + dir.resolve("gryt.db");
+  }
+
+  @BeforeEach
+  void start() {
+    store = StoreFactory.open(storeUrl(), clock);
+    loop = StandaloneOperator.create(store, clock);
+    loop.start();
+  }
+
+  @AfterEach
+  void stop() {
+    loop.close();
+    store.close();
+  }
+
+  @Test
+  void everythingAppliedBecomesReady() throws Exception {
+    applyFile("infra.yaml");
+
+    for (ResourceKind kind :
+        List.of(
+            ResourceKind.PIPELINE,
+            ResourceKind.GITHUB_REPO,
+            ResourceKind.JOB,
+            ResourceKind.WEBHOOK)) {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                List<? extends GrytResource<?, ?>> all = store.list(kind.type(), null, Map.of());
+                assertThat(all).isNotEmpty();
+                assertThat(all)
+                    .allSatisfy(
+                        r -> {
+                          assertThat(ready(r))
+                              .as(kind + " " + r.getMetadata().getName())
+                              .isEqualTo("True");
+                          assertThat(r.getStatus().observedGeneration)
+                              .isEqualTo(r.getMetadata().getGeneration());
+                        });
+              });
+    }
+  }
+
+  @Test
+  void aJobBeforeItsPipelineBecomesReadyWhenThePipelineAppears() {
+    apply(
+        """
+        apiVersion: gryt.io/v1
+        kind: Job
+        metadata: {name: early}
+        spec: {pipeline_name: late}
+        """);
+    await().atMost(WAIT).until(() -> Reasons.PIPELINE_NOT_FOUND.equals(reason(job("early"))));
+    long versionWhileWaiting = Long.parseLong(job("early").getMetadata().getResourceVersion());
+
+    apply(
+        """
+        apiVersion: gryt.io/v1
+        kind: Pipeline
+        metadata: {name: late}
+        spec:
+          steps: [{name: s, command: make}]
+        """);
+
+    await().atMost(WAIT).until(() -> "True".equals(ready(job("early"))));
+    assertThat(job("early").getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(Long.parseLong(job("early").getMetadata().getResourceVersion()))
+        .isGreaterThan(versionWhileWaiting);
+  }
+
+  @Test
+  void deletingAPipelineTurnsItsJobNotReady() throws Exception {
+    applyFile("infra.yaml");
+    await().atMost(WAIT).until(() -> "True".equals(ready(job("my-app-ci"))));
+
+    store.delete(ResourceKind.PIPELINE, "default", "test-and-build", null);
+
+    await().atMost(WAIT).until(() -> Reasons.PIPELINE_NOT_FOUND.equals(reason(job("my-app-ci"))));
+  }
+
+  @Test
+  void aRunWaitsForAnAgentTimesOutAndCannotBeCancelledAfterwards() throws Exception {
+    applyFile("infra.yaml");
+    JobRun run = store.create(run("my-app-ci", 600));
+    await().atMost(WAIT).until(() -> JobRunReconciler.PENDING.equals(phase(run)));
+    assertThat(reason(fresh(run))).isEqualTo(Reasons.NO_AGENT);
+
+    clock.advance(Duration.ofSeconds(601));
+    loop.resync();
+
+    await().atMost(WAIT).until(() -> JobRunReconciler.TIMED_OUT.equals(phase(run)));
+    JobRun timedOut = fresh(run);
+    assertThat(timedOut.getStatus().condition(Condition.SUCCEEDED).orElseThrow().status)
+        .isEqualTo("False");
+  }
+
+  @Test
+  void cancellingARunEndsItCancelled() throws Exception {
+    applyFile("infra.yaml");
+    JobRun run = store.create(run("my-app-ci", 600));
+    await().atMost(WAIT).until(() -> JobRunReconciler.PENDING.equals(phase(run)));
+
+    JobRun latest = fresh(run);
+    latest.getSpec().cancelRequested = true;
+    store.update(latest);
+
+    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(run)));
+  }
+
+  @Test
+  void aStatusWriteThatLosesARaceIsDecidedAgain() throws Exception {
+    applyFile("infra.yaml");
+    await().atMost(WAIT).until(() -> "True".equals(ready(job("my-app-ci"))));
+    // Many quick spec changes: each is a newer resourceVersion than the loop's last read.
+    int changes = 0;
+    while (changes < 20) {
+      Pipeline p = store.get(Pipeline.class, "default", "test-and-build").orElseThrow();
+      p.getSpec().description = "change " + changes;
+      try {
+        store.update(p);
+        changes++;
+      } catch (dev.gryt.store.ConflictException lostToTheLoop) {
+        // the loop wrote status in between; this writer, too, must read again
+      }
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Pipeline p = store.get(Pipeline.class, "default", "test-and-build").orElseThrow();
+              assertThat(p.getStatus().observedGeneration)
+                  .isEqualTo(p.getMetadata().getGeneration());
+              assertThat(ready(p)).isEqualTo("True");
+            });
+  }
+
+  // --- helpers
+
+  JobRun run(String job, int timeoutSeconds) {
+    JobRun r = new JobRun();
+    r.setMetadata(new ObjectMetaBuilder().withName(job + "-run").withNamespace("default").build());
+    r.setSpec(new JobRunSpec());
+    r.getSpec().jobName = job;
+    r.getSpec().timeoutSeconds = timeoutSeconds;
+    return r;
+  }
+
+  JobRun fresh(JobRun r) {
+    return store.get(JobRun.class, "default", r.getMetadata().getName()).orElseThrow();
+  }
+
+  String phase(JobRun r) {
+    JobRun f = fresh(r);
+    return f.getStatus() == null ? null : f.getStatus().phase;
+  }
+
+  Job job(String name) {
+    return store.get(Job.class, "default", name).orElseThrow();
+  }
+
+  static String ready(GrytResource<?, ?> r) {
+    return r.getStatus() == null
+        ? null
+        : r.getStatus().condition(Condition.READY).map(c -> c.status).orElse(null);
+  }
+
+  static String reason(GrytResource<?, ?> r) {
+    return r.getStatus() == null
+        ? null
+        : r.getStatus().condition(Condition.READY).map(c -> c.reason).orElse(null);
+  }
+
+  void applyFile(String name) throws Exception {
+    apply(Files.readString(examples().resolve(name)));
+  }
+
+  void apply(String yaml) {
+    ParseResult parsed = ManifestParser.parse("test.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    assertThat(parsed.problems()).isEmpty();
+    store.commit(
+        parsed.manifests().stream()
+            .map(Manifest::resource)
+            .<Mutation>map(Mutation.Create::new)
+            .toList());
+  }
+
+  static Path examples() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("examples"))) {
+      p = p.getParent();
+    }
+    return p.resolve("examples");
+  }
+
+  /** A clock tests move by hand; the store and the reconcilers read it. */
+  static final class MutableClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    MutableClock(Instant start) {
+      now = new AtomicReference<>(start);
+    }
+
+    void advance(Duration d) {
+      now.updateAndGet(t -> t.plus(d));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
