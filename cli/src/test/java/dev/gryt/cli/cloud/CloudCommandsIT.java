@@ -210,6 +210,21 @@ class CloudCommandsIT {
   }
 
   @Test
+  void appliesADirectoryAndItsSubdirectoriesWithRecursive() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree/nested"));
+    Files.copy(infra, tree.resolve("infra.yml"));
+
+    CliRun.Result flat = gryt.run("cloud", "apply", "-f", dir.resolve("tree").toString());
+    assertThat(flat.exitCode()).isEqualTo(1);
+    assertThat(store.resourceVersion()).isZero();
+
+    CliRun.Result recursive =
+        gryt.run("cloud", "apply", "-f", dir.resolve("tree").toString(), "-R");
+    assertThat(recursive.exitCode()).as(recursive.err()).isZero();
+    assertThat(recursive.outLines()).hasSize(4).allMatch(line -> line.endsWith(" created"));
+  }
+
+  @Test
   void unreachableServerSaysHowToStartOne() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
