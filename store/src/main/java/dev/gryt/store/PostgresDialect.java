@@ -8,6 +8,11 @@ import java.time.Duration;
  * lock is released only after the commit is visible, so commits land in resourceVersion order.
  */
 final class PostgresDialect implements SqlDialect {
+  @Override
+  public LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name) {
+    return new PostgresLeaderLock(dataSource, name);
+  }
+
   /** An arbitrary key for the advisory lock that keeps concurrent migrations apart ("gryt"). */
   private static final long MIGRATION_LOCK_KEY = 0x67727974L;
 

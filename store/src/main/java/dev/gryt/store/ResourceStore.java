@@ -83,6 +83,11 @@ public interface ResourceStore extends AutoCloseable {
    */
   Watch watch(long afterResourceVersion, Consumer<WatchEvent> listener);
 
+  /**
+   * A lock electing one leader among the processes that share this store (see {@link LeaderLock}).
+   */
+  LeaderLock leaderLock(String name);
+
   @Override
   void close();
 }

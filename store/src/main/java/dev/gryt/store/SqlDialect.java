@@ -29,6 +29,9 @@ interface SqlDialect {
   /** How often a watch looks for writes made by other processes, which it is not woken for. */
   Duration foreignWritePollInterval();
 
+  /** A lock that elects one leader among the processes sharing this database. */
+  LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name);
+
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);
 }

@@ -689,4 +689,9 @@ public final class SqlResourceStore implements ResourceStore {
     parent.set(field, created);
     return created;
   }
+
+  @Override
+  public LeaderLock leaderLock(String name) {
+    return dialect.leaderLock(dataSource, name);
+  }
 }

@@ -9,6 +9,17 @@ import java.time.Duration;
  * commits by resourceVersion.
  */
 final class SqliteDialect implements SqlDialect {
+  private final java.nio.file.Path file;
+
+  SqliteDialect(java.nio.file.Path file) {
+    this.file = file;
+  }
+
+  @Override
+  public LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name) {
+    return new FileLeaderLock(file.resolveSibling(file.getFileName() + "." + name + ".lock"));
+  }
+
   /** SQLITE_CONSTRAINT; the extended codes (PRIMARYKEY, UNIQUE) share its low byte. */
   private static final int SQLITE_CONSTRAINT = 19;
 

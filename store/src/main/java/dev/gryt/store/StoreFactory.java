@@ -94,7 +94,7 @@ public final class StoreFactory {
     // A write transaction takes the write lock at BEGIN, so it never fails half-way to upgrade.
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     parameters.forEach(config::addDataSourceProperty);
-    return open(config, new SqliteDialect(), clock, eventRetention, "SQLite store " + file);
+    return open(config, new SqliteDialect(file), clock, eventRetention, "SQLite store " + file);
   }
 
   private static ResourceStore openPostgres(String url, Clock clock) {

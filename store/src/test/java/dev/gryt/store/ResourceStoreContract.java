@@ -582,6 +582,27 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void oneLeaderAtATimeAndAnotherTakesOverWhenItLetsGo() {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore first = open(database.url(), 10_000);
+    ResourceStore second = open(database.url(), 10_000);
+    try (LeaderLock a = first.leaderLock("controller");
+        LeaderLock b = second.leaderLock("controller");
+        LeaderLock other = second.leaderLock("another-role")) {
+      assertThat(a.tryAcquire()).isTrue();
+      assertThat(a.tryAcquire()).as("the leader stays leader").isTrue();
+      assertThat(b.tryAcquire()).as("a second leader").isFalse();
+      assertThat(other.tryAcquire()).as("locks of other names are independent").isTrue();
+
+      a.close();
+
+      assertThat(b.tryAcquire()).isTrue();
+      assertThat(a.tryAcquire()).isFalse();
+    }
+  }
+
+  @Test
   void twoStoresOnOneDatabaseShareOneVersionSequence() throws Exception {
     // Two store instances stand for two processes (a server and a CLI) on the same database.
     TestDatabase database = newDatabase();
