@@ -1,0 +1,41 @@
+package dev.gryt.cli.cloud;
+
+import dev.gryt.cli.CliEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code gryt cloud}: the client of a gryt server's API. */
+@Command(
+    name = "cloud",
+    description = "Apply, diff, get and delete resources on a gryt server.",
+    subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DeleteCommand.class})
+public final class CloudCommand {
+  private final CliEnvironment environment;
+  private String server;
+
+  CloudCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Server URL. Default: $GRYT_URL, else server_url in $GRYT_HOME/config.json, else "
+              + ServerUrl.DEFAULT
+              + ".")
+  void setServer(String server) {
+    this.server = server;
+  }
+
+  CliEnvironment environment() {
+    return environment;
+  }
+
+  /** A client for the server this invocation names. */
+  GrytApiClient client() {
+    return new GrytApiClient(ServerUrl.resolve(server, environment), RequestDecorator.NONE);
+  }
+}

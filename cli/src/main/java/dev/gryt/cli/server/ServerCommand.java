@@ -1,0 +1,177 @@
+package dev.gryt.cli.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.cli.CliEnvironment;
+import dev.gryt.cli.CliException;
+import dev.gryt.cli.cloud.ApplyOutput;
+import dev.gryt.cli.cloud.ApplyResult;
+import dev.gryt.cli.cloud.GrytApiClient;
+import dev.gryt.cli.cloud.ManifestInput;
+import dev.gryt.cli.cloud.RequestDecorator;
+import dev.gryt.server.ApiServer;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.StoreFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gryt server}: the API server in the foreground until Ctrl-C, on SQLite by default. Ctrl-C
+ * (or SIGTERM) stops the server, then closes the store.
+ */
+@Command(name = "server", description = "Run the gryt API server in the foreground.")
+public final class ServerCommand implements Callable<Integer> {
+  static final String DEFAULT_DB = "sqlite:.gryt/server.db";
+  private static final String SQLITE = "sqlite:";
+
+  private final CliEnvironment environment;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
+  String host;
+
+  @Option(
+      names = "--db",
+      paramLabel = "URL",
+      defaultValue = DEFAULT_DB,
+      description =
+          "Store: sqlite:PATH, postgresql://USER@HOST:PORT/DB or a jdbc: URL (default:"
+              + " ${DEFAULT-VALUE}, relative to the current directory).")
+  String db;
+
+  @Option(
+      names = "--apply",
+      paramLabel = "DIR",
+      description = "Once started, apply the manifests in DIR (or a file) through the API.")
+  String applyPath;
+
+  ServerCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    ResourceStore store = openStore();
+    ApiServer server = startServer(store);
+    URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(server, store, stopped), "gryt-server-shutdown"));
+    out.println("gryt server listening on " + url + " (store: " + db + "; Ctrl-C stops it)");
+    out.flush();
+    if (applyPath != null) {
+      applyManifests(url, out);
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private ResourceStore openStore() {
+    String url = db.strip();
+    if (url.startsWith(SQLITE)) {
+      url = SQLITE + sqliteFile(url.substring(SQLITE.length()));
+    }
+    try {
+      return StoreFactory.open(url);
+    } catch (IllegalArgumentException e) {
+      // The factory's message already lists the URL forms it takes.
+      throw new CliException("invalid --db: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new CliException("cannot open store " + db + ": " + oneLine(e), e);
+    }
+  }
+
+  /** The SQLite file, relative to the working directory, with its directory created. */
+  private Path sqliteFile(String path) {
+    if (path.isBlank()) {
+      throw new CliException(
+          "invalid --db '" + db + "': no file after sqlite: (e.g. sqlite:gryt.db)");
+    }
+    Path file = environment.workingDirectory().resolve(path).toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      String reason =
+          e instanceof FileSystemException fs && fs.getReason() != null
+              ? fs.getReason()
+              : e.getClass().getSimpleName();
+      throw new CliException(
+          "cannot create " + file.getParent() + " for the SQLite store: " + reason, e);
+    }
+    return file;
+  }
+
+  private ApiServer startServer(ResourceStore store) {
+    try {
+      return ApiServer.start(store, host, port);
+    } catch (RuntimeException e) {
+      store.close();
+      throw new CliException(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + oneLine(e)
+              + " (is another server running? pick a port with --port)",
+          e);
+    }
+  }
+
+  private void applyManifests(URI url, PrintWriter out) {
+    String yaml = ManifestInput.read(List.of(applyPath), true, environment).validatedYaml();
+    JsonNode data = new GrytApiClient(url, RequestDecorator.NONE).apply(yaml, false, null);
+    ApplyOutput.printResults(out, ApplyResult.listFrom(data), false);
+    out.flush();
+  }
+
+  /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */
+  private void stop(ApiServer server, ResourceStore store, CountDownLatch stopped) {
+    try {
+      server.close();
+    } finally {
+      store.close();
+      stopped.countDown();
+      spec.commandLine().getErr().println("gryt server stopped");
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  /** The host to print in the URL: a wildcard bind is reachable on loopback. */
+  private String urlHost() {
+    if ("0.0.0.0".equals(host) || "::".equals(host) || host.isBlank()) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.gryt.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs {@code gryt} in-process with its own environment and captured stdout/stderr. */
+public final class CliRun {
+  public static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+  private final Map<String, String> variables = new HashMap<>();
+  private final Path home;
+  private final Path workingDirectory;
+  private String stdin = "";
+
+  /**
+   * @param home used as the user's home and the working directory
+   */
+  public CliRun(Path home) {
+    this.home = home;
+    this.workingDirectory = home;
+  }
+
+  public CliRun env(String name, String value) {
+    variables.put(name, value);
+    return this;
+  }
+
+  public CliRun stdin(String text) {
+    this.stdin = text;
+    return this;
+  }
+
+  public CliEnvironment environment() {
+    return new CliEnvironment(
+        Map.copyOf(variables),
+        home,
+        workingDirectory,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  public Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine =
+        Main.newCommandLine(environment())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true));
+    int exitCode = commandLine.execute(args);
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  /** What one run printed and returned. */
+  public record Result(int exitCode, String out, String err) {
+    public List<String> outLines() {
+      return out.lines().toList();
+    }
+
+    public List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.gryt.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.cli.CliRun;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gryt server} failures that happen before anything listens. */
+class ServerCommandTest {
+  @TempDir Path home;
+
+  @Test
+  void unknownDatabaseUrlExitsOneWithOneLine() {
+    CliRun.Result result = new CliRun(home).run("server", "--db", "foo:bar");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: ")
+        .contains("foo:bar");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void sqliteWithoutAFileSaysWhatToWrite() {
+    CliRun.Result result = new CliRun(home).run("server", "--db", "sqlite:");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines())
+        .containsExactly(
+            "error: invalid --db 'sqlite:': no file after sqlite: (e.g. sqlite:gryt.db)");
+  }
+
+  @Test
+  void portMustBeANumber() {
+    CliRun.Result result = new CliRun(home).run("server", "--port", "http");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.errLines()).first().asString().contains("'http' is not an int");
+  }
+}
