@@ -44,7 +44,7 @@ public final class Conditions {
                 p -> type.equals(p.type) && status.equals(p.status) && p.lastTransitionTime != null)
             .map(p -> p.lastTransitionTime)
             .findFirst()
-            .orElse(now.toString());
+            .orElse(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     next.removeIf(n -> type.equals(n.type));
     next.add(c);
     return this;

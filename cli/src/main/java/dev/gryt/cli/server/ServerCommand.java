@@ -8,6 +8,8 @@ import dev.gryt.cli.cloud.ApplyResult;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.ManifestInput;
 import dev.gryt.cli.cloud.RequestDecorator;
+import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.operator.loop.LeaderElectedLoop;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
@@ -17,6 +19,8 @@ import java.net.URI;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +68,11 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Once started, apply the manifests in DIR (or a file) through the API.")
   String applyPath;
 
+  @Option(
+      names = "--no-controller",
+      description = "Serve the API only; do not run the control loop that reconciles resources.")
+  boolean noController;
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -73,17 +82,43 @@ public final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ResourceStore store = openStore();
     ApiServer server = startServer(store);
+    LeaderElectedLoop controller = noController ? null : startController(store);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> stop(server, store, stopped), "gryt-server-shutdown"));
+        .addShutdownHook(
+            new Thread(() -> stop(server, controller, store, stopped), "gryt-server-shutdown"));
     out.println("gryt server listening on " + url + " (store: " + db + "; Ctrl-C stops it)");
     out.flush();
     if (applyPath != null) {
       applyManifests(url, out);
+      printNextSteps(url, out);
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The control loop, run only while this process leads among the servers sharing the store, so two
+   * servers on one database never reconcile the same resource at once.
+   */
+  private static LeaderElectedLoop startController(ResourceStore store) {
+    return new LeaderElectedLoop(
+            store.leaderLock("controller"),
+            () -> StandaloneOperator.create(store, Clock.systemUTC()),
+            Duration.ofSeconds(1))
+        .start();
+  }
+
+  private static void printNextSteps(URI url, PrintWriter out) {
+    String server = "http://127.0.0.1:8080".equals(url.toString()) ? "" : " --server " + url;
+    out.println();
+    out.println("Next, in another terminal:");
+    out.println("  bin/gryt cloud get jobs" + server + "          # READY once reconciled");
+    out.println("  bin/gryt cloud diff -f examples/" + server + "  # what a change would do");
+    out.println("  bin/gryt cloud apply -f FILE" + server + "     # your own manifests");
+    out.println("  curl -X POST " + url + "/api/v1/jobs/my-app-ci/run   # start a run");
+    out.flush();
   }
 
   private ResourceStore openStore() {
@@ -146,9 +181,13 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */
-  private void stop(ApiServer server, ResourceStore store, CountDownLatch stopped) {
+  private void stop(
+      ApiServer server, LeaderElectedLoop controller, ResourceStore store, CountDownLatch stopped) {
     try {
       server.close();
+      if (controller != null) {
+        controller.close();
+      }
     } finally {
       store.close();
       stopped.countDown();
