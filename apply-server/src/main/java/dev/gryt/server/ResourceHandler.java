@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
@@ -21,8 +22,12 @@ final class ResourceHandler {
 
   void list(Context ctx) {
     String namespace = ctx.queryParam("namespace");
+    String job = kind == ResourceKind.JOB_RUN ? ctx.queryParam("job") : null;
     List<ObjectNode> items =
-        store.list(kind.type(), namespace, Map.of()).stream().map(ResourceView::of).toList();
+        store.list(kind.type(), namespace, Map.of()).stream()
+            .filter(r -> job == null || job.equals(((JobRun) r).getSpec().jobName))
+            .map(ResourceView::of)
+            .toList();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
     data.put("total", items.size());

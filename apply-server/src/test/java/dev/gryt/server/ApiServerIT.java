@@ -191,6 +191,54 @@ class ApiServerIT {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void startsCancelsAndRetriesRunsAndListsThemByJob() throws Exception {
+    apply(Files.readString(Path.of(INFRA)), "");
+    HttpResponse<String> started = post("/api/v1/jobs/my-app-ci/run", "", "application/json");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String runId = json(started).get("data").get("run_id").asText();
+    assertThat(runId).startsWith("run-");
+    assertThat(post("/api/v1/jobs/no-such-job/run", "", "application/json").statusCode())
+        .isEqualTo(404);
+
+    HttpResponse<String> cancelled =
+        post("/api/v1/runs/" + runId + "/cancel", "", "application/json");
+    assertThat(cancelled.statusCode()).isEqualTo(202);
+    JsonNode run = json(get("/api/v1/runs/" + runId)).get("data");
+    assertThat(run.get("spec").get("cancel_requested").asBoolean()).isTrue();
+
+    HttpResponse<String> retried = post("/api/v1/runs/" + runId + "/retry", "", "application/json");
+    assertThat(retried.statusCode()).isEqualTo(201);
+    String retryId = json(retried).get("data").get("run_id").asText();
+    assertThat(
+            json(get("/api/v1/runs/" + retryId)).get("data").get("spec").get("retry_of").asText())
+        .isEqualTo(runId);
+
+    assertThat(list("runs?job=my-app-ci")).hasSize(2);
+    assertThat(list("runs?job=other")).isEmpty();
+  }
+
+  @Test
+  void watchLongPollsForEventsAfterAVersion() throws Exception {
+    long before = store.resourceVersion();
+    apply(Files.readString(Path.of(INFRA)), "");
+
+    JsonNode data = json(get("/api/v1/watch?after=" + before + "&kind=jobs")).get("data");
+    assertThat(data.get("events")).hasSize(1);
+    assertThat(data.get("events").get(0).get("object").get("metadata").get("name").asText())
+        .isEqualTo("my-app-ci");
+    long position = data.get("resource_version").asLong();
+
+    JsonNode quiet =
+        json(get("/api/v1/watch?after=" + store.resourceVersion() + "&timeout_seconds=1"))
+            .get("data");
+    assertThat(quiet.get("events")).isEmpty();
+
+    assertThat(get("/api/v1/watch?after=x").statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/watch?kind=nope").statusCode()).isEqualTo(400);
+    assertThat(position).isGreaterThan(before);
+  }
+
   @TestFactory
   Stream<DynamicTest> everyBrokenManifestIsRefusedWithItsProblemsAndWritesNothing() {
     return BadManifestCorpus.all().stream()
