@@ -1,6 +1,7 @@
 package dev.gryt.operator.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Kubernetes driver: every gryt kind's reconciler run by the Java Operator SDK against the
@@ -19,9 +21,11 @@ import java.util.Set;
  */
 public final class KubernetesOperator implements AutoCloseable {
   private final Operator operator;
+  private final AtomicBoolean closing;
 
-  private KubernetesOperator(Operator operator) {
+  private KubernetesOperator(Operator operator, AtomicBoolean closing) {
     this.operator = operator;
+    this.closing = closing;
   }
 
   /**
@@ -32,6 +36,7 @@ public final class KubernetesOperator implements AutoCloseable {
    *     because the CRDs are missing or access is denied
    */
   public static KubernetesOperator start(KubernetesClient client, Clock clock, Options options) {
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator =
         new Operator(
             overrider -> {
@@ -41,15 +46,40 @@ public final class KubernetesOperator implements AutoCloseable {
                   .withUseSSAToPatchPrimaryResource(options.useSsa());
               if (options.leaderElection() != null) {
                 overrider.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        options.leaderElection().name(), options.leaderElection().namespace()));
+                    leaderElection(options.leaderElection(), closing));
               }
             });
     for (GrytController<?, ?> controller : controllers(clock)) {
       operator.register(controller, overrider -> watch(overrider, options.namespaces()));
     }
     operator.start();
-    return new KubernetesOperator(operator);
+    return new KubernetesOperator(operator, closing);
+  }
+
+  /**
+   * JOSDK's own answer to a lost Lease is {@code System.exit}, also when the operator is merely
+   * being closed; so it is switched off and {@link Lease#onLost} runs instead, only for a real
+   * loss.
+   */
+  private static LeaderElectionConfiguration leaderElection(Lease lease, AtomicBoolean closing) {
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> {},
+            () -> {
+              if (!closing.get()) {
+                lease.onLost().run();
+              }
+            },
+            leader -> {});
+    return new LeaderElectionConfiguration(
+        lease.name(),
+        lease.namespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        callbacks,
+        false);
   }
 
   private static List<GrytController<?, ?>> controllers(Clock clock) {
@@ -72,6 +102,7 @@ public final class KubernetesOperator implements AutoCloseable {
   /** Stops every controller and informer; the client is left open. */
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
   }
 
@@ -97,8 +128,13 @@ public final class KubernetesOperator implements AutoCloseable {
       return new Options(Set.of(namespaces), leaderElection, useSsa);
     }
 
+    /** Competes for the Lease; a replica that loses it exits the process (status 1). */
     public Options withLeaderElection(String leaseName, String leaseNamespace) {
-      return new Options(namespaces, new Lease(leaseName, leaseNamespace), useSsa);
+      return withLeaderElection(new Lease(leaseName, leaseNamespace, Lease::exitProcess));
+    }
+
+    public Options withLeaderElection(Lease lease) {
+      return new Options(namespaces, lease, useSsa);
     }
 
     public Options withUseSsa(boolean useSsa) {
@@ -106,11 +142,22 @@ public final class KubernetesOperator implements AutoCloseable {
     }
   }
 
-  /** A coordination.k8s.io/v1 Lease by name and namespace. */
-  public record Lease(String name, String namespace) {
+  /**
+   * The coordination.k8s.io/v1 Lease replicas compete for.
+   *
+   * @param onLost what a replica does when it loses the Lease while running: another replica may
+   *     already be reconciling, so this one must stop at once; exiting (and being restarted by its
+   *     Deployment) is the safe default
+   */
+  public record Lease(String name, String namespace, Runnable onLost) {
     public Lease {
       Objects.requireNonNull(name, "lease name");
       Objects.requireNonNull(namespace, "lease namespace");
+      Objects.requireNonNull(onLost, "onLost");
+    }
+
+    static void exitProcess() {
+      System.exit(1);
     }
   }
 }

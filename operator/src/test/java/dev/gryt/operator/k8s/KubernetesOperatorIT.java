@@ -3,10 +3,14 @@ package dev.gryt.operator.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesOperatorIT {
   KubernetesClient client;
+  KubernetesMockServer server;
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.gryt.operator.k8s.Scenarios#all")
@@ -40,14 +45,48 @@ class KubernetesOperatorIT {
   }
 
   @Test
-  void withLeaderElectionItTakesTheLeaseAndReconciles() {
+  void withLeaderElectionItTakesTheLeaseReconcilesAndClosesWithoutExiting() {
+    allowLeasesForEveryone();
+    AtomicBoolean lostWhileRunning = new AtomicBoolean();
     KubernetesOperator.Options options =
-        KubernetesScenarioDriver.mockServerOptions().withLeaderElection("gryt-operator", "gryt");
+        KubernetesScenarioDriver.mockServerOptions()
+            .withLeaderElection(
+                new KubernetesOperator.Lease(
+                    "gryt-operator", "gryt", () -> lostWhileRunning.set(true)));
     try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
       Scenarios.all().get(0).runOn(kubernetes);
       Lease lease = client.leases().inNamespace("gryt").withName("gryt-operator").get();
       assertThat(lease).isNotNull();
       assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
     }
+    // Closing releases the Lease; that is not losing it (JOSDK's default would exit the JVM).
+    assertThat(lostWhileRunning).isFalse();
+  }
+
+  /**
+   * JOSDK checks that it may use Leases (a SelfSubjectRulesReview) before it campaigns; the mock
+   * server's CRUD mode cannot answer that, so answer it as an API server granting the access would.
+   */
+  private void allowLeasesForEveryone() {
+    SelfSubjectRulesReview review =
+        new SelfSubjectRulesReviewBuilder()
+            .withNewSpec()
+            .withNamespace("gryt")
+            .endSpec()
+            .withNewStatus()
+            .addNewResourceRule()
+            .withApiGroups("coordination.k8s.io")
+            .withResources("leases")
+            .withVerbs("get", "create", "update", "patch", "list", "watch")
+            .endResourceRule()
+            .withIncomplete(false)
+            .endStatus()
+            .build();
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, review)
+        .always();
   }
 }
