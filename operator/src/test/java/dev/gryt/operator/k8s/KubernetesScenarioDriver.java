@@ -7,12 +7,21 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Scenarios on a cluster (the fabric8 mock server in CRUD mode): installs the generated CRDs, then
  * runs the {@link KubernetesOperator} without server-side apply, which the mock server refuses.
  */
 final class KubernetesScenarioDriver implements ScenarioDriver {
+  // The mock server logs every request at INFO through java.util.logging; held so it stays set.
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+  }
+
   private final KubernetesClient client;
   private final KubernetesOperator operator;
 
