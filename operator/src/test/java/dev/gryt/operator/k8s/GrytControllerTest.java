@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.Job;
-import dev.gryt.crds.JobSpec;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
@@ -59,14 +58,18 @@ class GrytControllerTest {
 
   @Test
   void readingAKindTheControllerDoesNotFollowFailsLoudly() {
-    Job job = new Job();
-    job.setMetadata(new ObjectMetaBuilder().withName("j").withNamespace("default").build());
-    job.setSpec(new JobSpec());
-    job.getSpec().pipelineName = "p";
-    // prepareEventSources never ran, so the Pipeline cache was never declared to the lookup.
-    assertThatThrownBy(() -> new JobController(CLOCK).reconcile(job, null))
+    // Such a read would see an empty cache and never be woken by that kind's changes.
+    GrytController<Pipeline, PipelineStatus> controller =
+        new GrytController<>(
+            (pipeline, lookup, now) -> {
+              lookup.get(Job.class, "default", "my-app-ci");
+              return Outcome.of(new PipelineStatus());
+            },
+            CLOCK,
+            List.of()) {};
+    assertThatThrownBy(() -> controller.reconcile(pipeline(), null))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("JobController reads Pipeline");
+        .hasMessageContaining("reads Job but declares no Reference to it");
   }
 
   private static Pipeline pipeline() {

@@ -45,6 +45,15 @@ class KubernetesOperatorIT {
   }
 
   @Test
+  void watchingOneNamespaceReconcilesItsResources() {
+    KubernetesOperator.Options options =
+        KubernetesScenarioDriver.mockServerOptions().watchingNamespaces(ScenarioDriver.NAMESPACE);
+    try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
+      Scenarios.all().get(0).runOn(kubernetes);
+    }
+  }
+
+  @Test
   void withLeaderElectionItTakesTheLeaseReconcilesAndClosesWithoutExiting() {
     allowLeasesForEveryone();
     AtomicBoolean lostWhileRunning = new AtomicBoolean();
