@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -36,6 +38,12 @@ public final class KubernetesOperator implements AutoCloseable {
    *     because the CRDs are missing or access is denied
    */
   public static KubernetesOperator start(KubernetesClient client, Clock clock, Options options) {
+    return start(client, options, controllers(clock));
+  }
+
+  /** Starts the given controllers (tests pass their own). */
+  static KubernetesOperator start(
+      KubernetesClient client, Options options, List<GrytController<?, ?>> controllers) {
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator =
         new Operator(
@@ -49,8 +57,13 @@ public final class KubernetesOperator implements AutoCloseable {
                     leaderElection(options.leaderElection(), closing));
               }
             });
-    for (GrytController<?, ?> controller : controllers(clock)) {
-      operator.register(controller, overrider -> watch(overrider, options.namespaces()));
+    for (GrytController<?, ?> controller : controllers) {
+      operator.register(
+          controller,
+          overrider -> {
+            watch(overrider, options.namespaces());
+            overrider.withRetry(retryLikeTheStandaloneLoop());
+          });
     }
     operator.start();
     return new KubernetesOperator(operator, closing);
@@ -89,6 +102,19 @@ public final class KubernetesOperator implements AutoCloseable {
         new JobController(clock),
         new WebhookController(clock),
         new JobRunController(clock));
+  }
+
+  /**
+   * A failing reconcile is retried for as long as it fails, from 50 ms doubling up to 5 minutes, as
+   * the standalone loop does. (JOSDK's default gives up after 5 attempts and then waits for the
+   * next event, which for a transient outage may never come.)
+   */
+  private static GenericRetry retryLikeTheStandaloneLoop() {
+    return new GenericRetry()
+        .withoutMaxAttempts()
+        .setInitialInterval(50)
+        .setIntervalMultiplier(2)
+        .setMaxInterval(Duration.ofMinutes(5).toMillis());
   }
 
   private static void watch(ControllerConfigurationOverrider<?> overrider, Set<String> namespaces) {

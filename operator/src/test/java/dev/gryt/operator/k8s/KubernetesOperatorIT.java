@@ -3,6 +3,9 @@ package dev.gryt.operator.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineStatus;
+import dev.gryt.operator.PipelineReconciler;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -10,7 +13,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,6 +46,58 @@ class KubernetesOperatorIT {
                   assertThat(Scenario.snapshot(kubernetes))
                       .isNotEmpty()
                       .isEqualTo(Scenario.snapshot(standalone)));
+    }
+  }
+
+  @Test
+  void aFailingReconcileIsRetriedUntilItSucceeds() {
+    KubernetesScenarioDriver.installCrds(client);
+    FlakyPipelineController flaky = new FlakyPipelineController(7);
+    try (KubernetesOperator operator =
+        KubernetesOperator.start(
+            client, KubernetesScenarioDriver.mockServerOptions(), List.of(flaky))) {
+      client.resource(Scenarios.pipeline()).inNamespace(ScenarioDriver.NAMESPACE).create();
+      await("pipeline Ready despite the outage")
+          .atMost(Scenario.CONVERGENCE)
+          .untilAsserted(
+              () -> {
+                Pipeline p =
+                    client
+                        .resources(Pipeline.class)
+                        .inNamespace(ScenarioDriver.NAMESPACE)
+                        .withName("test-and-build")
+                        .get();
+                assertThat(p.getStatus()).isNotNull();
+                assertThat(p.getStatus().condition("Ready").orElseThrow().status).isEqualTo("True");
+              });
+      // More than JOSDK's default of 5 attempts: the retry does not give up.
+      assertThat(flaky.calls()).isGreaterThan(7);
+    }
+  }
+
+  /** The Pipeline decision, after failing the first {@code failures} times as an outage would. */
+  static final class FlakyPipelineController extends GrytController<Pipeline, PipelineStatus> {
+    private final AtomicInteger calls;
+
+    FlakyPipelineController(int failures) {
+      this(failures, new AtomicInteger());
+    }
+
+    private FlakyPipelineController(int failures, AtomicInteger calls) {
+      super(
+          (pipeline, lookup, now) -> {
+            if (calls.incrementAndGet() <= failures) {
+              throw new IllegalStateException("outage, call " + calls.get());
+            }
+            return new PipelineReconciler().reconcile(pipeline, lookup, now);
+          },
+          Clock.systemUTC(),
+          List.of());
+      this.calls = calls;
+    }
+
+    int calls() {
+      return calls.get();
     }
   }
 

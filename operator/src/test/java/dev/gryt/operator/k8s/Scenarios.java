@@ -3,7 +3,9 @@ package dev.gryt.operator.k8s;
 import static dev.gryt.operator.k8s.Scenario.ready;
 import static dev.gryt.operator.k8s.Scenario.succeeded;
 
+import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Reasons;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,15 @@ final class Scenarios {
         timeout_seconds: 3600
         cancel_requested: true
       """;
+
+  /** The Pipeline of {@link #PIPELINE}, parsed. */
+  static Pipeline pipeline() {
+    return (Pipeline)
+        ManifestParser.parse("pipeline.yaml", PIPELINE.getBytes(StandardCharsets.UTF_8))
+            .manifests()
+            .get(0)
+            .resource();
+  }
 
   static List<Scenario> all() {
     return List.of(
