@@ -81,6 +81,18 @@ final class Scenarios {
         cancel_requested: true
       """;
 
+  static final String RUN_SHORT =
+      """
+      apiVersion: gryt.io/v1
+      kind: JobRun
+      metadata:
+        name: run-short
+      spec:
+        job_name: my-app-ci
+        trigger: manual
+        timeout_seconds: 1
+      """;
+
   /** The Pipeline of {@link #PIPELINE}, parsed. */
   static Pipeline pipeline() {
     return (Pipeline)
@@ -140,6 +152,16 @@ final class Scenarios {
                 JobRunReconciler.CANCELLED,
                 succeeded("False", Reasons.JOB_DELETED),
                 ready("False", Reasons.JOB_DELETED))
-            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("False", Reasons.JOB_NOT_FOUND)));
+            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("False", Reasons.JOB_NOT_FOUND)),
+        // Nothing changes after creation: only the reconciler's requeue at the deadline ends it.
+        Scenario.named("a JobRun nobody runs ends TimedOut at its deadline")
+            .create(INFRA)
+            .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
+            .create(RUN_SHORT)
+            .expectRun(
+                "run-short",
+                JobRunReconciler.TIMED_OUT,
+                succeeded("False", Reasons.TIMED_OUT),
+                ready("False", Reasons.TIMED_OUT)));
   }
 }
