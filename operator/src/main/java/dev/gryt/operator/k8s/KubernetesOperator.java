@@ -65,7 +65,14 @@ public final class KubernetesOperator implements AutoCloseable {
             overrider.withRetry(retryLikeTheStandaloneLoop());
           });
     }
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Informers that did start would keep watching (and their threads running) for nobody.
+      closing.set(true);
+      operator.stop();
+      throw e;
+    }
     return new KubernetesOperator(operator, closing);
   }
 

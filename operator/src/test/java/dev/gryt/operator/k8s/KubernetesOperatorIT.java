@@ -106,7 +106,7 @@ class KubernetesOperatorIT {
     KubernetesOperator.Options options =
         KubernetesScenarioDriver.mockServerOptions().watchingNamespaces(ScenarioDriver.NAMESPACE);
     try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
-      Scenarios.all().get(0).runOn(kubernetes);
+      Scenarios.seed().runOn(kubernetes);
     }
   }
 
@@ -120,7 +120,7 @@ class KubernetesOperatorIT {
                 new KubernetesOperator.Lease(
                     "gryt-operator", "gryt", () -> lostWhileRunning.set(true)));
     try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
-      Scenarios.all().get(0).runOn(kubernetes);
+      Scenarios.seed().runOn(kubernetes);
       Lease lease = client.leases().inNamespace("gryt").withName("gryt-operator").get();
       assertThat(lease).isNotNull();
       assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();

@@ -102,14 +102,19 @@ final class Scenarios {
             .resource();
   }
 
+  /** The seed manifest applied: all four resources end Ready. */
+  static Scenario seed() {
+    return Scenario.named("seed manifest: every resource ends Ready")
+        .create(INFRA)
+        .expect(ResourceKind.PIPELINE, "test-and-build", ready("True", Reasons.VALID))
+        .expect(ResourceKind.GITHUB_REPO, "my-app-repo", ready("True", Reasons.VALID))
+        .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
+        .expect(ResourceKind.WEBHOOK, "github-webhook", ready("True", Reasons.RESOLVED));
+  }
+
   static List<Scenario> all() {
     return List.of(
-        Scenario.named("seed manifest: every resource ends Ready")
-            .create(INFRA)
-            .expect(ResourceKind.PIPELINE, "test-and-build", ready("True", Reasons.VALID))
-            .expect(ResourceKind.GITHUB_REPO, "my-app-repo", ready("True", Reasons.VALID))
-            .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
-            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("True", Reasons.RESOLVED)),
+        seed(),
         Scenario.named("a Job created before its Pipeline turns Ready when the Pipeline appears")
             .create(JOB)
             .expect(ResourceKind.JOB, "my-app-ci", ready("False", Reasons.PIPELINE_NOT_FOUND))
