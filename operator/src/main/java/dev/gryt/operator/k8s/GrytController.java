@@ -1,0 +1,66 @@
+package dev.gryt.operator.k8s;
+
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.GrytStatus;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.operator.Outcome;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one kind's pure gryt {@link dev.gryt.operator.Reconciler} under JOSDK: the same decision the
+ * standalone loop makes, read from informer caches and written through the status subresource, only
+ * when it changed. A thrown exception is left to JOSDK's retry with backoff.
+ *
+ * <p>One small subclass per kind names the kind (JOSDK reads it from the type argument) and the
+ * {@link Reference}s its reconciler reads.
+ */
+abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus>
+    implements Reconciler<R> {
+  private final dev.gryt.operator.Reconciler<R, T> decision;
+  private final Clock clock;
+  private final List<Reference<R, ?>> references;
+  private final InformerLookup lookup;
+
+  GrytController(
+      dev.gryt.operator.Reconciler<R, T> decision, Clock clock, List<Reference<R, ?>> references) {
+    this.decision = decision;
+    this.clock = clock;
+    this.references = references;
+    this.lookup = new InformerLookup(getClass().getSimpleName());
+  }
+
+  @Override
+  public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
+    List<EventSource<?, R>> sources = new ArrayList<>();
+    for (Reference<R, ?> reference : references) {
+      InformerEventSource<?, R> source = reference.eventSource(context);
+      lookup.add(reference.type(), source);
+      sources.add(source);
+    }
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<R> reconcile(R resource, Context<R> context) {
+    Outcome<T> outcome = decision.reconcile(resource, lookup, clock.instant());
+    UpdateControl<R> control;
+    if (ResourceCodec.toTree(resource.getStatus()).equals(ResourceCodec.toTree(outcome.status()))) {
+      control = UpdateControl.noUpdate();
+    } else {
+      // JOSDK hands each reconcile its own copy of the resource, so setting the status is safe.
+      resource.setStatus(outcome.status());
+      control = UpdateControl.patchStatus(resource);
+    }
+    return outcome.requeueAfter() == null
+        ? control
+        : control.rescheduleAfter(outcome.requeueAfter());
+  }
+}

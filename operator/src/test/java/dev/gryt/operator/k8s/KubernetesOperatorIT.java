@@ -1,0 +1,158 @@
+package dev.gryt.operator.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineStatus;
+import dev.gryt.operator.PipelineReconciler;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The JOSDK driver against the fabric8 mock API server (CRUD mode, CRDs from the {@code crds/}
+ * folder): every {@link Scenarios scenario} passes, and ends with the same statuses the standalone
+ * control loop reaches for the same inputs.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesOperatorIT {
+  KubernetesClient client;
+  KubernetesMockServer server;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.gryt.operator.k8s.Scenarios#all")
+  void reachesTheSameStatusesAsTheStandaloneDriver(Scenario scenario) {
+    try (ScenarioDriver kubernetes =
+            new KubernetesScenarioDriver(client, KubernetesScenarioDriver.mockServerOptions());
+        ScenarioDriver standalone =
+            new StandaloneScenarioDriver(new InMemoryResourceStore(Clock.systemUTC()))) {
+      scenario.runOn(kubernetes);
+      scenario.runOn(standalone);
+      await("same statuses on both drivers")
+          .atMost(Scenario.CONVERGENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(Scenario.snapshot(kubernetes))
+                      .isNotEmpty()
+                      .isEqualTo(Scenario.snapshot(standalone)));
+    }
+  }
+
+  @Test
+  void aFailingReconcileIsRetriedUntilItSucceeds() {
+    KubernetesScenarioDriver.installCrds(client);
+    FlakyPipelineController flaky = new FlakyPipelineController(7);
+    try (KubernetesOperator operator =
+        KubernetesOperator.start(
+            client, KubernetesScenarioDriver.mockServerOptions(), List.of(flaky))) {
+      client.resource(Scenarios.pipeline()).inNamespace(ScenarioDriver.NAMESPACE).create();
+      await("pipeline Ready despite the outage")
+          .atMost(Scenario.CONVERGENCE)
+          .untilAsserted(
+              () -> {
+                Pipeline p =
+                    client
+                        .resources(Pipeline.class)
+                        .inNamespace(ScenarioDriver.NAMESPACE)
+                        .withName("test-and-build")
+                        .get();
+                assertThat(p.getStatus()).isNotNull();
+                assertThat(p.getStatus().condition("Ready").orElseThrow().status).isEqualTo("True");
+              });
+      // More than JOSDK's default of 5 attempts: the retry does not give up.
+      assertThat(flaky.calls()).isGreaterThan(7);
+    }
+  }
+
+  /** The Pipeline decision, after failing the first {@code failures} times as an outage would. */
+  static final class FlakyPipelineController extends GrytController<Pipeline, PipelineStatus> {
+    private final AtomicInteger calls;
+
+    FlakyPipelineController(int failures) {
+      this(failures, new AtomicInteger());
+    }
+
+    private FlakyPipelineController(int failures, AtomicInteger calls) {
+      super(
+          (pipeline, lookup, now) -> {
+            if (calls.incrementAndGet() <= failures) {
+              throw new IllegalStateException("outage, call " + calls.get());
+            }
+            return new PipelineReconciler().reconcile(pipeline, lookup, now);
+          },
+          Clock.systemUTC(),
+          List.of());
+      this.calls = calls;
+    }
+
+    int calls() {
+      return calls.get();
+    }
+  }
+
+  @Test
+  void watchingOneNamespaceReconcilesItsResources() {
+    KubernetesOperator.Options options =
+        KubernetesScenarioDriver.mockServerOptions().watchingNamespaces(ScenarioDriver.NAMESPACE);
+    try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
+      Scenarios.seed().runOn(kubernetes);
+    }
+  }
+
+  @Test
+  void withLeaderElectionItTakesTheLeaseReconcilesAndClosesWithoutExiting() {
+    allowLeasesForEveryone();
+    AtomicBoolean lostWhileRunning = new AtomicBoolean();
+    KubernetesOperator.Options options =
+        KubernetesScenarioDriver.mockServerOptions()
+            .withLeaderElection(
+                new KubernetesOperator.Lease(
+                    "gryt-operator", "gryt", () -> lostWhileRunning.set(true)));
+    try (ScenarioDriver kubernetes = new KubernetesScenarioDriver(client, options)) {
+      Scenarios.seed().runOn(kubernetes);
+      Lease lease = client.leases().inNamespace("gryt").withName("gryt-operator").get();
+      assertThat(lease).isNotNull();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+    }
+    // Closing releases the Lease; that is not losing it (JOSDK's default would exit the JVM).
+    assertThat(lostWhileRunning).isFalse();
+  }
+
+  /**
+   * JOSDK checks that it may use Leases (a SelfSubjectRulesReview) before it campaigns; the mock
+   * server's CRUD mode cannot answer that, so answer it as an API server granting the access would.
+   */
+  private void allowLeasesForEveryone() {
+    SelfSubjectRulesReview review =
+        new SelfSubjectRulesReviewBuilder()
+            .withNewSpec()
+            .withNamespace("gryt")
+            .endSpec()
+            .withNewStatus()
+            .addNewResourceRule()
+            .withApiGroups("coordination.k8s.io")
+            .withResources("leases")
+            .withVerbs("get", "create", "update", "patch", "list", "watch")
+            .endResourceRule()
+            .withIncomplete(false)
+            .endStatus()
+            .build();
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, review)
+        .always();
+  }
+}

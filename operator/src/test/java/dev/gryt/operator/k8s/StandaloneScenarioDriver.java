@@ -1,0 +1,52 @@
+package dev.gryt.operator.k8s;
+
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.operator.loop.ControlLoop;
+import dev.gryt.store.ResourceStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scenarios on the standalone driver: {@link StandaloneOperator}'s control loop over a store (an
+ * in-memory one here; hand it a SQL store to run the same table there).
+ */
+final class StandaloneScenarioDriver implements ScenarioDriver {
+  private final ResourceStore store;
+  private final ControlLoop loop;
+
+  StandaloneScenarioDriver(ResourceStore store) {
+    this.store = store;
+    this.loop = StandaloneOperator.create(store, Clock.systemUTC());
+    loop.start();
+  }
+
+  @Override
+  public void create(GrytResource<?, ?> resource) {
+    store.create(resource);
+  }
+
+  @Override
+  public void delete(ResourceKind kind, String name) {
+    store.delete(kind, NAMESPACE, name, null);
+  }
+
+  @Override
+  public Optional<? extends GrytResource<?, ?>> get(ResourceKind kind, String name) {
+    return store.get(kind.type(), NAMESPACE, name);
+  }
+
+  @Override
+  public List<? extends GrytResource<?, ?>> list(ResourceKind kind) {
+    return store.list(kind.type(), NAMESPACE, Map.of());
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    store.close();
+  }
+}
