@@ -6,17 +6,21 @@ import static org.awaitility.Awaitility.await;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineStatus;
 import dev.gryt.operator.PipelineReconciler;
+import dev.gryt.store.StoreFactory;
+import dev.gryt.store.TestDatabases;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,22 +34,34 @@ class KubernetesOperatorIT {
   KubernetesClient client;
   KubernetesMockServer server;
 
+  @TempDir Path dir;
+
+  /**
+   * The conformance suite: each scenario on the Kubernetes driver and on the standalone loop over
+   * SQLite and over PostgreSQL, ending with identical statuses on all three.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.gryt.operator.k8s.Scenarios#all")
-  void reachesTheSameStatusesAsTheStandaloneDriver(Scenario scenario) {
-    try (ScenarioDriver kubernetes =
+  void reachesTheSameStatusesAsTheStandaloneDriverOnSqliteAndPostgres(Scenario scenario) {
+    try (TestDatabases.TestDatabase postgres = TestDatabases.postgres();
+        ScenarioDriver kubernetes =
             new KubernetesScenarioDriver(client, KubernetesScenarioDriver.mockServerOptions());
-        ScenarioDriver standalone =
-            new StandaloneScenarioDriver(new InMemoryResourceStore(Clock.systemUTC()))) {
+        ScenarioDriver sqlite =
+            new StandaloneScenarioDriver(StoreFactory.open("sqlite:" + dir.resolve("gryt.db")));
+        ScenarioDriver onPostgres =
+            new StandaloneScenarioDriver(StoreFactory.open(postgres.url()))) {
       scenario.runOn(kubernetes);
-      scenario.runOn(standalone);
-      await("same statuses on both drivers")
+      scenario.runOn(sqlite);
+      scenario.runOn(onPostgres);
+      await("same statuses on every driver")
           .atMost(Scenario.CONVERGENCE)
           .untilAsserted(
-              () ->
-                  assertThat(Scenario.snapshot(kubernetes))
-                      .isNotEmpty()
-                      .isEqualTo(Scenario.snapshot(standalone)));
+              () -> {
+                var expected = Scenario.snapshot(kubernetes);
+                assertThat(expected).isNotEmpty();
+                assertThat(Scenario.snapshot(sqlite)).as("SQLite").isEqualTo(expected);
+                assertThat(Scenario.snapshot(onPostgres)).as("PostgreSQL").isEqualTo(expected);
+              });
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Scenarios on the standalone driver: {@link StandaloneOperator}'s control loop over a store (an
- * in-memory one here; hand it a SQL store to run the same table there).
+ * Scenarios on the standalone driver: {@link StandaloneOperator}'s control loop over a store
+ * (SQLite or PostgreSQL).
  */
 final class StandaloneScenarioDriver implements ScenarioDriver {
   private final ResourceStore store;
