@@ -6,8 +6,8 @@ import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,12 +47,17 @@ public final class ApplyEngine {
     throw last;
   }
 
+  /** What is stored under the names the apply uses: one list per kind and namespace it touches. */
   private Map<ResourceKey, GrytResource<?, ?>> current(List<? extends GrytResource<?, ?>> desired) {
-    Set<ResourceKind> kinds = EnumSet.noneOf(ResourceKind.class);
-    desired.forEach(r -> kinds.add(r.kind()));
+    Set<ResourceKey> scopes = new LinkedHashSet<>();
+    desired.forEach(
+        r -> {
+          ResourceKey key = ResourceKey.of(r);
+          scopes.add(new ResourceKey(key.kind(), key.namespace(), null));
+        });
     Map<ResourceKey, GrytResource<?, ?>> current = new HashMap<>();
-    for (ResourceKind kind : kinds) {
-      for (GrytResource<?, ?> r : store.list(kind.type(), null, Map.of())) {
+    for (ResourceKey scope : scopes) {
+      for (GrytResource<?, ?> r : store.list(scope.kind().type(), scope.namespace(), Map.of())) {
         current.put(ResourceKey.of(r), r);
       }
     }
