@@ -6,11 +6,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 
 /** Runs {@code gryt} in-process with its own environment and captured stdout/stderr. */
@@ -58,6 +60,50 @@ public final class CliRun {
             .setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);
     return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  /**
+   * Starts {@code gryt} on its own thread, for commands that run until stopped, such as {@code get
+   * --watch}; what it prints can be read while it runs.
+   */
+  public Background start(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine =
+        Main.newCommandLine(environment())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true));
+    AtomicInteger exitCode = new AtomicInteger(-1);
+    Thread thread = new Thread(() -> exitCode.set(commandLine.execute(args)), "gryt " + args[0]);
+    thread.setDaemon(true);
+    thread.start();
+    return new Background(thread, exitCode, out, err);
+  }
+
+  /** A {@code gryt} started by {@link #start}; StringWriter is synchronized, so reads are safe. */
+  public record Background(
+      Thread thread, AtomicInteger exitCode, StringWriter out, StringWriter err)
+      implements AutoCloseable {
+    public List<String> outLines() {
+      return out.toString().lines().toList();
+    }
+
+    /** Interrupts the command, as Ctrl-C would end it, and returns how it ended. */
+    public Result stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join(Duration.ofSeconds(10).toMillis());
+      if (thread.isAlive()) {
+        throw new AssertionError("gryt did not stop when interrupted");
+      }
+      return new Result(exitCode.get(), out.toString(), err.toString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (thread.isAlive()) {
+        stop();
+      }
+    }
   }
 
   /** What one run printed and returned. */

@@ -8,8 +8,16 @@ import picocli.CommandLine.ScopeType;
 /** {@code gryt cloud}: the client of a gryt server's API. */
 @Command(
     name = "cloud",
-    description = "Apply, diff, get and delete resources on a gryt server.",
-    subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DeleteCommand.class})
+    description = "Apply, diff, get, describe and delete resources on a gryt server; run jobs.",
+    subcommands = {
+      ApplyCommand.class,
+      DiffCommand.class,
+      GetCommand.class,
+      DescribeCommand.class,
+      DeleteCommand.class,
+      JobsCommand.class,
+      RunsCommand.class
+    })
 public final class CloudCommand {
   private final CliEnvironment environment;
   private String server;

@@ -1,11 +1,8 @@
 package dev.gryt.cli.cloud;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.gryt.crds.ResourceCodec;
+import dev.gryt.cli.CliException;
 import dev.gryt.crds.ResourceKind;
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,23 +11,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code gryt cloud get KIND [NAME|ID]}. */
-@Command(name = "get", description = "List resources of a kind, or show one.")
+/** {@code gryt cloud get KIND [NAME|ID] [--watch]}. */
+@Command(name = "get", description = "List resources of a kind, or show one; --watch follows them.")
 public final class GetCommand implements Callable<Integer> {
-  /** How get prints resources. */
-  enum Format {
-    TABLE,
-    JSON,
-    YAML
-  }
-
   @ParentCommand CloudCommand cloud;
   @Spec CommandSpec spec;
 
   @Parameters(
       index = "0",
       paramLabel = "KIND",
-      description = "pipelines, repos, jobs, webhooks, runs (singular, plural or kind).")
+      description =
+          "pipelines, repos, jobs, webhooks, runs (singular, plural, kind or short name).")
   String kindName;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "NAME|ID", description = "One resource.")
@@ -41,36 +32,32 @@ public final class GetCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       defaultValue = "table",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  OutputFormat format;
+
+  @Option(
+      names = {"-w", "--watch"},
+      description = "After the list, print a row for every change (until Ctrl-C).")
+  boolean watch;
 
   @Override
   public Integer call() {
     ResourceKind kind = Kinds.lookup(kindName);
-    String path =
-        nameOrId == null ? kind.apiPath() : kind.apiPath() + "/" + GrytApiClient.segment(nameOrId);
-    JsonNode data = cloud.client().get(path);
-    PrintWriter out = spec.commandLine().getOut();
-    switch (format) {
-      case JSON -> out.println(ApplyOutput.prettyJson(data));
-      case YAML -> out.print(ResourceCodec.toYaml(data));
-      case TABLE -> printTable(out, kind, data);
+    if (watch) {
+      if (format != OutputFormat.TABLE) {
+        throw new CliException(
+            "--watch prints a table; leave out -o " + format.name().toLowerCase());
+      }
+      new ResourceWatch(cloud.client(), kind, nameOrId, spec.commandLine().getOut())
+          .run(cloud.environment().clock());
+      return 0;
     }
-    out.flush();
-    return 0;
-  }
-
-  private void printTable(PrintWriter out, ResourceKind kind, JsonNode data) {
-    List<JsonNode> resources = new ArrayList<>();
+    ResourcePrinter printer =
+        new ResourcePrinter(spec.commandLine(), format, cloud.environment().clock().instant());
     if (nameOrId == null) {
-      data.path("items").forEach(resources::add);
+      printer.list(kind, cloud.client().list(kind, Map.of()));
     } else {
-      resources.add(data);
+      printer.one(kind, cloud.client().get(kind, nameOrId));
     }
-    if (resources.isEmpty()) {
-      spec.commandLine().getErr().println("no " + kind.plural() + " found");
-      spec.commandLine().getErr().flush();
-      return;
-    }
-    ResourceTable.print(out, resources, cloud.environment().clock().instant());
+    return 0;
   }
 }

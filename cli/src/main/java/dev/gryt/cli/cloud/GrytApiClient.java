@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.ProblemsException;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKind;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -85,6 +87,65 @@ public final class GrytApiClient {
   /** {@code GET /api/v1/{path}}. */
   public JsonNode get(String path) {
     return send("GET", "/api/v1/" + path, new byte[0]);
+  }
+
+  /** {@code GET /api/v1/{kind}}, optionally with a query such as {@code job=NAME}. */
+  public JsonNode list(ResourceKind kind, Map<String, String> query) {
+    return get(kind.apiPath() + queryString(query));
+  }
+
+  /** {@code GET /api/v1/{kind}/{nameOrId}}; a 404 says which resource is missing. */
+  public JsonNode get(ResourceKind kind, String nameOrId) {
+    return named(kind, nameOrId, () -> get(kind.apiPath() + "/" + segment(nameOrId)));
+  }
+
+  /**
+   * {@code POST /api/v1/{kind}/{nameOrId}/{action}}, such as a job's {@code run} or a run's {@code
+   * cancel}; a 404 says which resource is missing.
+   */
+  public JsonNode act(ResourceKind kind, String nameOrId, String action) {
+    return named(
+        kind,
+        nameOrId,
+        () ->
+            send(
+                "POST",
+                "/api/v1/" + kind.apiPath() + "/" + segment(nameOrId) + "/" + action,
+                new byte[0]));
+  }
+
+  /** Replaces the server's 404 message with the name the person typed and the kind they meant. */
+  private static JsonNode named(ResourceKind kind, String nameOrId, Supplier<JsonNode> call) {
+    try {
+      return call.get();
+    } catch (ApiReplyException e) {
+      if (e.notFound()) {
+        throw new ApiReplyException(404, Kinds.noun(kind) + " " + nameOrId + " not found");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/watch}: the changes to the given kinds after {@code resourceVersion},
+   * waiting up to {@code timeoutSeconds} for the first. Throws an {@link ApiReplyException} that is
+   * {@link ApiReplyException#gone() gone} when the server no longer has that version's events.
+   */
+  public JsonNode watch(long resourceVersion, ResourceKind kind, int timeoutSeconds) {
+    return send(
+        "GET",
+        "/api/v1/watch?after="
+            + resourceVersion
+            + "&kind="
+            + kind.apiPath()
+            + "&timeout_seconds="
+            + timeoutSeconds,
+        new byte[0]);
+  }
+
+  /** The store's current resource version, from {@code GET /healthz}. */
+  public long resourceVersion() {
+    return send("GET", "/healthz", new byte[0]).path("resource_version").asLong();
   }
 
   /** {@code DELETE /api/v1/{path}}. */
@@ -156,7 +217,7 @@ public final class GrytApiClient {
     if (message.isBlank()) {
       message = "server replied HTTP " + status;
     }
-    throw new CliException(message);
+    throw new ApiReplyException(status, message);
   }
 
   private JsonNode parseReply(int status, byte[] body) {

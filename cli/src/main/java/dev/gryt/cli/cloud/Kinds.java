@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 final class Kinds {
   private Kinds() {}
 
+  /** What a person calls one resource of the kind in messages: {@code run}, {@code job}, … */
+  static String noun(ResourceKind kind) {
+    return kind == ResourceKind.JOB_RUN ? "run" : kind.singular();
+  }
+
   static ResourceKind lookup(String name) {
     return ResourceKind.lookup(name)
         .orElseThrow(

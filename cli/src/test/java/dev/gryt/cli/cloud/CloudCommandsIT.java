@@ -125,8 +125,9 @@ class CloudCommandsIT {
 
     CliRun.Result list = gryt.run("cloud", "get", "pipelines");
     assertThat(list.exitCode()).isZero();
-    assertThat(list.outLines().get(0)).matches("NAME\\s+ID\\s+READY\\s+AGE");
-    assertThat(list.outLines().get(1)).matches("test-and-build\\s+pipe-\\S+\\s+\\S+\\s+\\S+");
+    assertThat(list.outLines().get(0)).matches("NAME\\s+ID\\s+READY\\s+REASON\\s+AGE");
+    // no control loop here: nothing has set a Ready condition
+    assertThat(list.outLines().get(1)).matches("test-and-build\\s+pipe-\\S+\\s+-\\s+-\\s+\\S+");
 
     CliRun.Result byId = gryt.run("cloud", "get", "repo", id, "-o", "json");
     assertThat(byId.exitCode()).isZero();

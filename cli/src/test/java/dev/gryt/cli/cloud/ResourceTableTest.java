@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -14,14 +15,14 @@ class ResourceTableTest {
   private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
   @Test
-  void alignsColumnsAndShowsReadyAndAge() throws Exception {
+  void alignsColumnsAndShowsReadyReasonAndAge() throws Exception {
     JsonNode ready =
         json(
             """
             {"id":"pipe-abc","metadata":{"name":"test-and-build",
               "creationTimestamp":"2026-01-01T11:55:00Z"},
              "status":{"conditions":[{"type":"Other","status":"False"},
-                                     {"type":"Ready","status":"True"}]}}
+                                     {"type":"Ready","status":"True","reason":"Valid"}]}}
             """);
     JsonNode fresh =
         json(
@@ -31,13 +32,37 @@ class ResourceTableTest {
             """);
 
     StringWriter text = new StringWriter();
-    ResourceTable.print(new PrintWriter(text, true), List.of(ready, fresh), NOW);
+    ResourceTable.print(
+        new PrintWriter(text, true), ResourceKind.PIPELINE, List.of(ready, fresh), NOW);
 
     assertThat(text.toString().lines())
         .containsExactly(
-            "NAME             ID         READY   AGE",
-            "test-and-build   pipe-abc   True    5m",
-            "x                pipe-x     -       30s");
+            "NAME             ID         READY   REASON   AGE",
+            "test-and-build   pipe-abc   True    Valid    5m",
+            "x                pipe-x     -       -        30s");
+  }
+
+  @Test
+  void runsShowTheirJobPhaseAndReason() throws Exception {
+    JsonNode pending =
+        json(
+            """
+            {"id":"run-7","metadata":{"name":"my-app-ci-abc","creationTimestamp":"2026-01-01T11:00:00Z"},
+             "spec":{"job_name":"my-app-ci","trigger":"manual"},
+             "status":{"phase":"Pending",
+                       "conditions":[{"type":"Ready","status":"False","reason":"NoAgent"}]}}
+            """);
+    JsonNode fresh = json("{\"id\":\"run-8\",\"metadata\":{\"name\":\"n\"},\"spec\":{}}");
+
+    StringWriter text = new StringWriter();
+    ResourceTable.print(
+        new PrintWriter(text, true), ResourceKind.JOB_RUN, List.of(pending, fresh), NOW);
+
+    assertThat(text.toString().lines())
+        .containsExactly(
+            "NAME            ID      JOB         PHASE     REASON    AGE",
+            "my-app-ci-abc   run-7   my-app-ci   Pending   NoAgent   1h",
+            "n               run-8   -           -         -         -");
   }
 
   @Test

@@ -78,14 +78,16 @@ class WireFormatTest {
         """
         {"status":"success","message":"ok","data":{"apiVersion":"gryt.io/v1","kind":"Job",
           "id":"job-7","metadata":{"name":"my-app-ci","creationTimestamp":"2026-01-01T10:00:00Z"},
-          "status":{"conditions":[{"type":"Ready","status":"False"}]}}}
+          "status":{"conditions":[{"type":"Ready","status":"False","reason":"PipelineNotFound"}]}}}
         """);
 
     CliRun.Result result = gryt.run("cloud", "get", "job", "job-7");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.outLines())
-        .containsExactly("NAME        ID      READY   AGE", "my-app-ci   job-7   False   2h");
+        .containsExactly(
+            "NAME        ID      READY   REASON             AGE",
+            "my-app-ci   job-7   False   PipelineNotFound   2h");
     assertThat(stub.requests().get(0).pathAndQuery()).isEqualTo("/api/v1/jobs/job-7");
   }
 
