@@ -30,7 +30,7 @@ final class WatchHandler {
     this.store = store;
   }
 
-  void watch(Context ctx) throws InterruptedException {
+  void watch(Context ctx) {
     long after = longParam(ctx, "after", store.resourceVersion());
     int timeout = (int) Math.min(longParam(ctx, "timeout_seconds", 25), MAX_TIMEOUT_SECONDS);
     Set<ResourceKind> kinds = kinds(ctx.queryParam("kind"));
@@ -49,7 +49,13 @@ final class WatchHandler {
                   arrived.countDown();
                 }
               })) {
-        arrived.await(timeout, TimeUnit.SECONDS);
+        try {
+          arrived.await(timeout, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          // The server is stopping; the client's next long poll goes to whoever serves next.
+          Thread.currentThread().interrupt();
+          throw new ApiException(503, "server is shutting down; watch again", null);
+        }
         if (w.failure().isPresent()) {
           throw w.failure().get();
         }

@@ -99,6 +99,8 @@ public final class ApplyBench {
           "bulk speed-up (one-by-one / bulk)       : %.1fx server time, %.1fx wall time (target >= 10x)%n",
           serverSum / create.serverMs,
           wall / create.wallMs);
+      readyBench(base);
+      idleCpu(base, server.pid());
       System.out.printf(
           Locale.ROOT,
           "server RSS afterwards                   : %d MB (target < 300 MB)%n",
