@@ -91,10 +91,20 @@ public enum ResourceKind {
     return Arrays.stream(values()).filter(k -> id.startsWith(k.idPrefix)).findFirst();
   }
 
+  private static final java.util.Map<Class<?>, ResourceKind> BY_TYPE = new java.util.HashMap<>();
+
+  static {
+    for (ResourceKind k : values()) {
+      BY_TYPE.put(k.type, k);
+    }
+  }
+
+  /** The kind of a resource class; a map lookup, as it runs for every event the controller sees. */
   public static ResourceKind of(Class<?> type) {
-    return Arrays.stream(values())
-        .filter(k -> k.type.equals(type))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("not a gryt kind: " + type));
+    ResourceKind kind = BY_TYPE.get(type);
+    if (kind == null) {
+      throw new IllegalArgumentException("not a gryt kind: " + type);
+    }
+    return kind;
   }
 }

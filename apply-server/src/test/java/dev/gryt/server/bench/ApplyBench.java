@@ -146,7 +146,7 @@ public final class ApplyBench {
       if (System.nanoTime() - t0 > Duration.ofSeconds(120).toNanos()) {
         throw new IllegalStateException("only " + ready + " of 1,000 jobs Ready after 120 s");
       }
-      Thread.sleep(50);
+      Thread.sleep(200);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(

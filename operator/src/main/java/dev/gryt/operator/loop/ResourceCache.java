@@ -23,36 +23,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * delay a decision but never make a wrong write stick.
  */
 final class ResourceCache implements Lookup {
-  private final Map<ResourceKey, GrytResource<?, ?>> objects = new ConcurrentHashMap<>();
+  /** kind → namespace → name → resource: lists of one kind in one namespace never scan the rest. */
+  private final Map<ResourceKind, Map<String, Map<String, GrytResource<?, ?>>>> objects =
+      new ConcurrentHashMap<>();
 
   void put(GrytResource<?, ?> r) {
-    objects.put(ResourceKey.of(r), r);
+    ResourceKey key = ResourceKey.of(r);
+    objects
+        .computeIfAbsent(key.kind(), k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(key.namespace(), n -> new ConcurrentHashMap<>())
+        .put(key.name(), r);
   }
 
   void remove(GrytResource<?, ?> r) {
-    objects.remove(ResourceKey.of(r));
+    ResourceKey key = ResourceKey.of(r);
+    Map<String, GrytResource<?, ?>> names =
+        objects.getOrDefault(key.kind(), Map.of()).get(key.namespace());
+    if (names != null) {
+      names.remove(key.name());
+    }
   }
 
   List<ResourceKey> keys() {
-    return new ArrayList<>(objects.keySet());
+    List<ResourceKey> keys = new ArrayList<>();
+    objects.forEach(
+        (kind, namespaces) ->
+            namespaces.forEach(
+                (ns, names) ->
+                    names.keySet().forEach(n -> keys.add(new ResourceKey(kind, ns, n)))));
+    return keys;
   }
 
   @Override
   public <R extends GrytResource<?, ?>> Optional<R> get(
       Class<R> type, String namespace, String name) {
-    GrytResource<?, ?> r = objects.get(new ResourceKey(ResourceKind.of(type), namespace, name));
-    return Optional.ofNullable(r).map(type::cast);
+    Map<String, GrytResource<?, ?>> names =
+        objects.getOrDefault(ResourceKind.of(type), Map.of()).get(namespace);
+    return names == null ? Optional.empty() : Optional.ofNullable(names.get(name)).map(type::cast);
   }
 
   @Override
   public <R extends GrytResource<?, ?>> List<R> list(Class<R> type, String namespace) {
-    ResourceKind kind = ResourceKind.of(type);
+    Map<String, Map<String, GrytResource<?, ?>>> namespaces =
+        objects.getOrDefault(ResourceKind.of(type), Map.of());
     List<R> out = new ArrayList<>();
-    for (GrytResource<?, ?> r : objects.values()) {
-      if (r.kind() == kind
-          && (namespace == null || namespace.equals(r.getMetadata().getNamespace()))) {
-        out.add(type.cast(r));
-      }
+    if (namespace == null) {
+      namespaces.values().forEach(names -> names.values().forEach(r -> out.add(type.cast(r))));
+    } else {
+      namespaces.getOrDefault(namespace, Map.of()).values().forEach(r -> out.add(type.cast(r)));
     }
     return out;
   }
