@@ -1,6 +1,7 @@
 package dev.gryt.cli;
 
 import dev.gryt.cli.cloud.CloudCommand;
+import dev.gryt.cli.server.OperatorCommand;
 import dev.gryt.cli.server.ServerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -12,5 +13,5 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
-    subcommands = {ServerCommand.class, CloudCommand.class})
+    subcommands = {ServerCommand.class, OperatorCommand.class, CloudCommand.class})
 public final class GrytCommand {}

@@ -1,0 +1,99 @@
+package dev.gryt.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gryt.cli.CliRun;
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.manifest.ManifestParser;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gryt operator} against fabric8's mock API server (CRUD mode) with the CRDs of crds/. */
+@EnableKubernetesMockClient(crud = true)
+class OperatorCommandIT {
+  private static final List<String> PROPERTIES =
+      List.of(
+          "kubernetes.master",
+          "kubernetes.trust.certificates",
+          "kubernetes.auth.tryKubeConfig",
+          "kubernetes.auth.tryServiceAccount",
+          "kubernetes.namespace");
+
+  KubernetesClient client;
+  @TempDir Path home;
+
+  @AfterEach
+  void clearProperties() {
+    PROPERTIES.forEach(System::clearProperty);
+  }
+
+  @Test
+  void reconcilesTheExamplesToReadyAndStopsWhenAsked() throws Exception {
+    for (Path crd : crdFiles()) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
+    }
+    System.setProperty("kubernetes.master", client.getMasterUrl().toString());
+    System.setProperty("kubernetes.trust.certificates", "true");
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    System.setProperty("kubernetes.namespace", "default");
+
+    try (CliRun.Background operator =
+        new CliRun(home).start("operator", "--no-leader-election", "--no-server-side-apply")) {
+      byte[] yaml = Files.readAllBytes(repo().resolve("examples/infra.yaml"));
+      ManifestParser.parse("infra.yaml", yaml)
+          .manifests()
+          .forEach(m -> client.resource(m.resource()).inNamespace("default").create());
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Pipeline p =
+                    client
+                        .resources(Pipeline.class)
+                        .inNamespace("default")
+                        .withName("test-and-build")
+                        .get();
+                assertThat(p.getStatus())
+                    .as("operator said: %s %s", operator.out(), operator.err())
+                    .isNotNull();
+                assertThat(p.getStatus().condition(Condition.READY).orElseThrow().status)
+                    .isEqualTo("True");
+              });
+      assertThat(operator.outLines())
+          .anySatisfy(l -> assertThat(l).startsWith("gryt operator reconciling all namespaces"));
+
+      CliRun.Result stopped = operator.stop();
+      assertThat(stopped.exitCode()).isNotEqualTo(-1);
+    }
+  }
+
+  static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("examples"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  static List<Path> crdFiles() throws IOException {
+    try (Stream<Path> files = Files.list(repo().resolve("crds"))) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".gryt.io-v1.yml"))
+          .sorted()
+          .toList();
+    }
+  }
+}
