@@ -60,7 +60,7 @@ public final class JGitRepoProbe implements RepoProbe {
     } catch (GitAPIException | RuntimeException e) {
       // JGit reports transport failures as exceptions of a few broad types; what went wrong is in
       // the messages down the cause chain.
-      String cause = scrub(causeOf(e), token);
+      String cause = scrub(causeOf(e, url), token);
       return isAuthFailure(cause) ? ProbeResult.authFailed(cause) : ProbeResult.unreachable(cause);
     }
     Ref head = heads.get(Constants.R_HEADS + branch);
@@ -71,19 +71,29 @@ public final class JGitRepoProbe implements RepoProbe {
     return ProbeResult.reachable(head.getObjectId().name());
   }
 
-  /** Every distinct message down the cause chain, outermost first, in one line. */
-  static String causeOf(Throwable e) {
+  /**
+   * Every message down the cause chain in one line, outermost first, without the URL JGit puts in
+   * front (the caller names it). Causes from outside JGit are named by type: the message of an
+   * UnknownHostException is only the host.
+   */
+  static String causeOf(Throwable e, String url) {
     List<String> parts = new ArrayList<>();
     for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
-      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().trim();
-      if (parts.stream().noneMatch(p -> p.contains(m))) {
+      String m = t.getMessage() == null ? "" : t.getMessage().replaceAll("\\s+", " ").trim();
+      if (m.startsWith(url + ": ")) {
+        m = m.substring(url.length() + 2);
+      }
+      if (m.isEmpty() || !t.getClass().getName().startsWith("org.eclipse.jgit.")) {
+        m = (t.getClass().getSimpleName() + " " + m).trim();
+      }
+      if (!parts.contains(m)) {
         parts.add(m);
       }
       if (t.getCause() == t) {
         break;
       }
     }
-    return String.join(": ", parts).replaceAll("\\s+", " ");
+    return String.join(": ", parts);
   }
 
   static boolean isAuthFailure(String cause) {

@@ -92,6 +92,13 @@ class JGitRepoProbeIT {
   }
 
   @Test
+  void aHostThatDoesNotResolveIsUnreachable() {
+    ProbeResult result = probe.probe("https://git.example.invalid/x.git", "main", Optional.empty());
+    assertThat(result.kind()).isEqualTo(ProbeResult.Kind.UNREACHABLE);
+    assertThat(result.detail()).contains("git.example.invalid");
+  }
+
+  @Test
   void aRefusedTokenIsAuthFailedAndNotRepeated() {
     ProbeResult result = probe.probe(serverUrl(), "main", Optional.of(TOKEN));
     assertThat(result.kind()).isEqualTo(ProbeResult.Kind.AUTH_FAILED);
