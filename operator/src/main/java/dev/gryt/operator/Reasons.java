@@ -17,6 +17,11 @@ public final class Reasons {
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
   public static final String JOB_DELETED = "JobDeleted";
+  public static final String REACHABLE = "Reachable";
+  public static final String UNREACHABLE = "Unreachable";
+  public static final String AUTH_FAILED = "AuthFailed";
+  public static final String BRANCH_NOT_FOUND = "BranchNotFound";
+  public static final String TOKEN_UNAVAILABLE = "TokenUnavailable";
 
   private Reasons() {}
 }

@@ -1,6 +1,7 @@
 package dev.gryt.operator;
 
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.git.JGitRepoProbe;
 import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.store.ResourceStore;
 import java.time.Clock;
@@ -10,11 +11,20 @@ import java.time.Duration;
 public final class StandaloneOperator {
   private StandaloneOperator() {}
 
-  /** A loop ready to {@link ControlLoop#start()}; close it to stop. */
+  /**
+   * A loop ready to {@link ControlLoop#start()}; close it to stop. GitHubRepos are probed over the
+   * network with JGit, with tokens from the server's environment.
+   */
   public static ControlLoop create(ResourceStore store, Clock clock) {
+    return create(store, clock, new JGitRepoProbe());
+  }
+
+  /** The same loop probing GitHubRepos with {@code probe}. */
+  public static ControlLoop create(ResourceStore store, Clock clock, RepoProbe probe) {
     return new ControlLoop(store, clock, 2, Duration.ofMinutes(5))
         .register(ResourceKind.PIPELINE, new PipelineReconciler())
-        .register(ResourceKind.GITHUB_REPO, new GitHubRepoReconciler())
+        .register(
+            ResourceKind.GITHUB_REPO, new GitHubRepoReconciler(probe, RepoTokens.standalone()))
         .register(ResourceKind.JOB, new JobReconciler())
         .register(ResourceKind.WEBHOOK, new WebhookReconciler())
         .register(ResourceKind.JOB_RUN, new JobRunReconciler());

@@ -70,21 +70,14 @@ class ReconcilersTest {
   @Test
   void repoUrlMustBeAGitUrl() {
     assertThat(
-            readyOf(
-                    new GitHubRepoReconciler()
-                        .reconcile(repo("r", "https://github.com/a/b"), lookup, T0)
-                        .status())
+            readyOf(reachable().reconcile(repo("r", "https://github.com/a/b"), lookup, T0).status())
                 .status)
         .isEqualTo("True");
     assertThat(
-            readyOf(
-                    new GitHubRepoReconciler()
-                        .reconcile(repo("r", "file:///srv/git/app"), lookup, T0)
-                        .status())
+            readyOf(reachable().reconcile(repo("r", "file:///srv/git/app"), lookup, T0).status())
                 .status)
         .isEqualTo("True");
-    Condition bad =
-        readyOf(new GitHubRepoReconciler().reconcile(repo("r", "not a url"), lookup, T0).status());
+    Condition bad = readyOf(reachable().reconcile(repo("r", "not a url"), lookup, T0).status());
     assertThat(bad.status).isEqualTo("False");
     assertThat(bad.message).contains("spec.git_url");
   }
@@ -108,7 +101,7 @@ class ReconcilersTest {
     assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
         .isEqualTo(Reasons.REPO_NOT_READY);
 
-    repo.setStatus(new GitHubRepoReconciler().reconcile(repo, lookup, T0).status());
+    repo.setStatus(reachable().reconcile(repo, lookup, T0).status());
     JobStatus ready = r.reconcile(job, lookup, T0).status();
     assertThat(readyOf(ready).status).isEqualTo("True");
     assertThat(ready.observedGeneration).isEqualTo(1L);
@@ -139,6 +132,13 @@ class ReconcilersTest {
     j.setStatus(ready);
     assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).status)
         .isEqualTo("True");
+  }
+
+  /** GitHubRepos whose every branch is reachable: the jobs' view, probing is tested elsewhere. */
+  static GitHubRepoReconciler reachable() {
+    return new GitHubRepoReconciler(
+        (url, branch, token) -> ProbeResult.reachable("0123456789abcdef0123456789abcdef01234567"),
+        new RepoTokens(name -> null, RepoTokens.NO_SECRETS));
   }
 
   static Condition readyOf(dev.gryt.crds.GrytStatus status) {

@@ -1,5 +1,8 @@
 package dev.gryt.operator.k8s;
 
+import dev.gryt.operator.RepoProbe;
+import dev.gryt.operator.RepoTokens;
+import dev.gryt.operator.git.JGitRepoProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -38,7 +41,13 @@ public final class KubernetesOperator implements AutoCloseable {
    *     because the CRDs are missing or access is denied
    */
   public static KubernetesOperator start(KubernetesClient client, Clock clock, Options options) {
-    return start(client, options, controllers(clock));
+    return start(client, clock, options, new JGitRepoProbe());
+  }
+
+  /** The same, probing GitHubRepos with {@code probe} (tests without network pass their own). */
+  public static KubernetesOperator start(
+      KubernetesClient client, Clock clock, Options options, RepoProbe probe) {
+    return start(client, options, controllers(client, clock, probe));
   }
 
   /** Starts the given controllers (tests pass their own). */
@@ -102,10 +111,12 @@ public final class KubernetesOperator implements AutoCloseable {
         false);
   }
 
-  private static List<GrytController<?, ?>> controllers(Clock clock) {
+  private static List<GrytController<?, ?>> controllers(
+      KubernetesClient client, Clock clock, RepoProbe probe) {
     return List.of(
         new PipelineController(clock),
-        new GitHubRepoController(clock),
+        new GitHubRepoController(
+            clock, probe, new RepoTokens(System::getenv, new SecretTokens(client))),
         new JobController(clock),
         new WebhookController(clock),
         new JobRunController(clock));

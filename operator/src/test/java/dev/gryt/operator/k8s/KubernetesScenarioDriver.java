@@ -2,6 +2,7 @@ package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.ExampleRepoProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +29,9 @@ final class KubernetesScenarioDriver implements ScenarioDriver {
   KubernetesScenarioDriver(KubernetesClient client, KubernetesOperator.Options options) {
     this.client = client;
     installCrds(client);
-    this.operator = KubernetesOperator.start(client, Clock.systemUTC(), options);
+    // No network where tests run: the example repo on github.com answers Reachable offline.
+    this.operator =
+        KubernetesOperator.start(client, Clock.systemUTC(), options, new ExampleRepoProbe());
   }
 
   static KubernetesOperator.Options mockServerOptions() {

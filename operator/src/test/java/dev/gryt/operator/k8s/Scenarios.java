@@ -107,7 +107,7 @@ final class Scenarios {
     return Scenario.named("seed manifest: every resource ends Ready")
         .create(INFRA)
         .expect(ResourceKind.PIPELINE, "test-and-build", ready("True", Reasons.VALID))
-        .expect(ResourceKind.GITHUB_REPO, "my-app-repo", ready("True", Reasons.VALID))
+        .expect(ResourceKind.GITHUB_REPO, "my-app-repo", ready("True", Reasons.REACHABLE))
         .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
         .expect(ResourceKind.WEBHOOK, "github-webhook", ready("True", Reasons.RESOLVED));
   }

@@ -2,6 +2,7 @@ package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.ExampleRepoProbe;
 import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.store.ResourceStore;
@@ -20,7 +21,8 @@ final class StandaloneScenarioDriver implements ScenarioDriver {
 
   StandaloneScenarioDriver(ResourceStore store) {
     this.store = store;
-    this.loop = StandaloneOperator.create(store, Clock.systemUTC());
+    // No network where tests run: the example repo on github.com answers Reachable offline.
+    this.loop = StandaloneOperator.create(store, Clock.systemUTC(), new ExampleRepoProbe());
     loop.start();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
@@ -13,6 +14,7 @@ import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
+import dev.gryt.operator.ExampleRepoProbe;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Reasons;
 import dev.gryt.operator.StandaloneOperator;
@@ -30,6 +32,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +58,8 @@ class ControlLoopIT {
   @BeforeEach
   void start() {
     store = StoreFactory.open(storeUrl(), clock);
-    loop = StandaloneOperator.create(store, clock);
+    // The example repo on github.com cannot be probed without network; see ExampleRepoProbe.
+    loop = StandaloneOperator.create(store, clock, new ExampleRepoProbe());
     loop.start();
   }
 
@@ -185,7 +191,48 @@ class ControlLoopIT {
             });
   }
 
+  @Test
+  void aRepoIsProbedWhenAppliedAndAgainWhenItsUrlChanges() throws Exception {
+    Path origin = dir.resolve("origin");
+    RevCommit head;
+    try (Git git = Git.init().setDirectory(origin.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(origin.resolve("README.md"), "hello\n");
+      git.add().addFilepattern("README.md").call();
+      PersonIdent me = new PersonIdent("gryt test", "test@gryt.dev");
+      head = git.commit().setMessage("first").setAuthor(me).setCommitter(me).setSign(false).call();
+    }
+    String url = origin.toUri().toString().replaceFirst("^file:/+", "file:///");
+    apply(
+        """
+        apiVersion: gryt.io/v1
+        kind: GitHubRepo
+        metadata: {name: local}
+        spec: {git_url: "%s"}
+        """
+            .formatted(url));
+
+    await().atMost(WAIT).until(() -> Reasons.REACHABLE.equals(reason(repo("local"))));
+    Condition ready = repo("local").getStatus().condition(Condition.READY).orElseThrow();
+    assertThat(ready.status).isEqualTo("True");
+    assertThat(ready.message).isEqualTo("branch main is at " + head.name().substring(0, 7));
+
+    GitHubRepo moved = repo("local");
+    moved.getSpec().gitUrl = url + "-gone";
+    store.update(moved);
+
+    await().atMost(WAIT).until(() -> Reasons.UNREACHABLE.equals(reason(repo("local"))));
+    GitHubRepo gone = repo("local");
+    assertThat(ready(gone)).isEqualTo("False");
+    assertThat(gone.getStatus().observedGeneration).isEqualTo(gone.getMetadata().getGeneration());
+    assertThat(gone.getStatus().condition(Condition.READY).orElseThrow().message)
+        .startsWith("cannot list " + url + "-gone: ");
+  }
+
   // --- helpers
+
+  GitHubRepo repo(String name) {
+    return store.get(GitHubRepo.class, "default", name).orElseThrow();
+  }
 
   JobRun run(String job, int timeoutSeconds) {
     JobRun r = new JobRun();

@@ -1,0 +1,75 @@
+package dev.gryt.operator;
+
+import dev.gryt.crds.GitHubRepoSpec;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Finds the access token a GitHubRepo names: inline ({@code access_token}), in an environment
+ * variable of the server ({@code token_env}) or in a secret ({@code token_secret}). Reading the
+ * environment and secrets is the driver's business, so both are given to it.
+ */
+public final class RepoTokens {
+  /** Reads a {@code token_secret}: the secret's {@code token} value. */
+  @FunctionalInterface
+  public interface Secrets {
+    String token(String namespace, String secretName) throws TokenUnavailableException;
+  }
+
+  /** The standalone server has no secret store yet. */
+  public static final Secrets NO_SECRETS =
+      (namespace, name) -> {
+        throw new TokenUnavailableException(
+            "token_secret "
+                + name
+                + ": the standalone server cannot read secrets yet; use token_env or access_token");
+      };
+
+  private final Function<String, String> environment;
+  private final Secrets secrets;
+
+  /**
+   * @param environment an environment variable's value by name, null when unset
+   */
+  public RepoTokens(Function<String, String> environment, Secrets secrets) {
+    this.environment = environment;
+    this.secrets = secrets;
+  }
+
+  /** The server's own environment, no secrets: what the standalone server uses. */
+  public static RepoTokens standalone() {
+    return new RepoTokens(System::getenv, NO_SECRETS);
+  }
+
+  /**
+   * The token {@code spec} names, empty when it names none.
+   *
+   * @throws TokenUnavailableException when it names one that cannot be read
+   */
+  public Optional<String> token(String namespace, GitHubRepoSpec spec)
+      throws TokenUnavailableException {
+    if (present(spec.accessToken)) {
+      return Optional.of(spec.accessToken.trim());
+    }
+    if (present(spec.tokenEnv)) {
+      String value = environment.apply(spec.tokenEnv);
+      if (!present(value)) {
+        throw new TokenUnavailableException(
+            "token_env " + spec.tokenEnv + " is not set in the server's environment");
+      }
+      return Optional.of(value.trim());
+    }
+    if (present(spec.tokenSecret)) {
+      String value = secrets.token(namespace, spec.tokenSecret);
+      if (!present(value)) {
+        throw new TokenUnavailableException("token_secret " + spec.tokenSecret + " is empty");
+      }
+      return Optional.of(value.trim());
+    }
+    return Optional.empty();
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isBlank();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.gryt.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GitHubRepo decision with a fake {@link RepoProbe} (the real one is I/O, tested in {@code
+ * JGitRepoProbeIT}): which answer means which condition, and when the network is asked again.
+ */
+class GitHubRepoReconcilerTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final String SHA = "89abcdef0123456789abcdef0123456789abcdef";
+  static final String TOKEN = "ghp_s3cr3tT0k3nValue";
+
+  final List<String> probes = new ArrayList<>();
+  final List<Optional<String>> tokensSeen = new ArrayList<>();
+  ProbeResult answer = ProbeResult.reachable(SHA);
+
+  final RepoProbe fake =
+      (url, branch, token) -> {
+        probes.add(url + "@" + branch);
+        tokensSeen.add(token);
+        return answer;
+      };
+  final GitHubRepoReconciler reconciler =
+      new GitHubRepoReconciler(
+          fake, new RepoTokens(Map.of("GH_TOKEN", TOKEN)::get, RepoTokens.NO_SECRETS));
+  final ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
+
+  @Test
+  void aReachableBranchIsReadyAndNamesTheHeadsShortSha() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    Outcome<GitHubRepoStatus> outcome = reconciler.reconcile(repo, lookup, T0);
+    Condition ready = ReconcilersTest.readyOf(outcome.status());
+    assertThat(ready.status).isEqualTo("True");
+    assertThat(ready.reason).isEqualTo(Reasons.REACHABLE);
+    assertThat(ready.message).isEqualTo("branch main is at 89abcde");
+    assertThat(probes).containsExactly("https://github.com/a/b@main");
+    assertThat(outcome.requeueAfter()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void anInvalidUrlIsNotProbed() {
+    Condition ready =
+        ReconcilersTest.readyOf(
+            reconciler.reconcile(ReconcilersTest.repo("r", "not a url"), lookup, T0).status());
+    assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void theAnswerIsReusedUntilStaleThenAskedAgain() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.setStatus(reconciler.reconcile(repo, lookup, T0).status());
+
+    Outcome<GitHubRepoStatus> again = reconciler.reconcile(repo, lookup, T0.plusSeconds(240));
+    assertThat(probes).hasSize(1);
+    assertThat(again.requeueAfter()).isEqualTo(Duration.ofMinutes(6));
+    assertThat(again.status().conditions).isEqualTo(repo.getStatus().conditions);
+
+    answer = ProbeResult.unreachable("connection refused");
+    Condition later =
+        ReconcilersTest.readyOf(
+            reconciler.reconcile(repo, lookup, T0.plus(Duration.ofMinutes(10))).status());
+    assertThat(probes).hasSize(2);
+    assertThat(later.reason).isEqualTo(Reasons.UNREACHABLE);
+    assertThat(later.message).isEqualTo("cannot list https://github.com/a/b: connection refused");
+    assertThat(later.lastTransitionTime).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
+  }
+
+  @Test
+  void aNewGenerationIsProbedAtOnce() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    reconciler.reconcile(repo, lookup, T0);
+    repo.getSpec().branch = "release";
+    repo.getMetadata().setGeneration(2L);
+    answer = ProbeResult.branchNotFound("no branch release (3 branches found)");
+    Condition ready =
+        ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0.plusSeconds(1)).status());
+    assertThat(probes)
+        .containsExactly("https://github.com/a/b@main", "https://github.com/a/b@release");
+    assertThat(ready.reason).isEqualTo(Reasons.BRANCH_NOT_FOUND);
+    assertThat(ready.message).contains("release");
+  }
+
+  @Test
+  void theTokenComesFromTheEnvironmentAndIsNeverInTheStatus() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getSpec().tokenEnv = "GH_TOKEN";
+    answer = ProbeResult.authFailed("not authorized");
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(tokensSeen).containsExactly(Optional.of(TOKEN));
+    assertThat(ready.reason).isEqualTo(Reasons.AUTH_FAILED);
+    assertThat(ready.message).isEqualTo("the token was refused: not authorized");
+    assertThat(ready.message).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void anInlineTokenIsUsed() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getSpec().accessToken = TOKEN;
+    reconciler.reconcile(repo, lookup, T0);
+    assertThat(tokensSeen).containsExactly(Optional.of(TOKEN));
+  }
+
+  @Test
+  void withoutATokenAnAuthFailureSaysWhichFieldsCouldHoldOne() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    answer = ProbeResult.authFailed("Authentication is required");
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(tokensSeen).containsExactly(Optional.empty());
+    assertThat(ready.message).contains("token_env, token_secret or access_token");
+  }
+
+  @Test
+  void aTokenThatCannotBeReadIsNotProbed() {
+    GitHubRepo unset = ReconcilersTest.repo("unset", "https://github.com/a/b");
+    unset.getSpec().tokenEnv = "NOT_SET";
+    Condition env = ReconcilersTest.readyOf(reconciler.reconcile(unset, lookup, T0).status());
+    assertThat(env.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
+    assertThat(env.message).isEqualTo("token_env NOT_SET is not set in the server's environment");
+
+    GitHubRepo secret = ReconcilersTest.repo("secret", "https://github.com/a/b");
+    secret.getSpec().tokenSecret = "gh";
+    Condition standalone =
+        ReconcilersTest.readyOf(reconciler.reconcile(secret, lookup, T0).status());
+    assertThat(standalone.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
+    assertThat(standalone.message).contains("token_secret gh", "standalone server cannot read");
+    assertThat(probes).isEmpty();
+  }
+}
