@@ -17,6 +17,9 @@ public final class Reasons {
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
   public static final String JOB_DELETED = "JobDeleted";
+  public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
+  public static final String CONCURRENCY_FORBIDDEN = "ConcurrencyForbidden";
+  public static final String REPLACED = "Replaced";
 
   private Reasons() {}
 }
