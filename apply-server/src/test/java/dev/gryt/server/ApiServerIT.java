@@ -219,6 +219,51 @@ class ApiServerIT {
   }
 
   @Test
+  void aJobsRunPolicyIsCheckedWithTheLineOfEachBadValue() throws Exception {
+    String yaml =
+        """
+        apiVersion: gryt.io/v1
+        kind: Job
+        metadata: {name: j}
+        spec:
+          pipeline_name: p
+          concurrency_policy: sometimes
+          max_concurrent_runs: 0
+          history_limit: -1
+        """;
+    HttpResponse<String> r = post("/api/v1/apply", yaml, "application/yaml");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    List<String> problems = new java.util.ArrayList<>();
+    json(r)
+        .get("detail")
+        .forEach(
+            p ->
+                problems.add(
+                    p.path("line").asInt()
+                        + ": "
+                        + p.path("path").asText("")
+                        + ": "
+                        + p.path("message").asText()));
+    assertThat(problems)
+        .anySatisfy(m -> assertThat(m).startsWith("6: spec.concurrency_policy").contains("allow"))
+        .anySatisfy(m -> assertThat(m).startsWith("7: spec.max_concurrent_runs").contains("1"))
+        .anySatisfy(m -> assertThat(m).startsWith("8: spec.history_limit").contains("0"));
+    assertThat(store.resourceVersion()).isZero();
+
+    JsonNode ok =
+        apply(
+            yaml.replace("sometimes", "forbid")
+                .replace("max_concurrent_runs: 0", "max_concurrent_runs: 2")
+                .replace("-1", "5"),
+            "");
+    assertThat(ok.get("status").asText()).isEqualTo("success");
+    dev.gryt.crds.Job stored = store.get(dev.gryt.crds.Job.class, "default", "j").orElseThrow();
+    assertThat(stored.getSpec().concurrencyPolicy).isEqualTo("forbid");
+    assertThat(stored.getSpec().maxConcurrentRuns).isEqualTo(2);
+    assertThat(stored.getSpec().historyLimit).isEqualTo(5);
+  }
+
+  @Test
   void watchLongPollsForEventsAfterAVersion() throws Exception {
     long before = store.resourceVersion();
     apply(Files.readString(Path.of(INFRA)), "");

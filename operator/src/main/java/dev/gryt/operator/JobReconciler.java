@@ -4,14 +4,20 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobStatus;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.ResourceKey;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A Job is Ready when the Pipeline and GitHubRepo it names exist and are Ready. It is re-reconciled
- * when either changes (the driver maps those changes to this Job), never polled.
+ * A Job is Ready when the Pipeline and GitHubRepo it names exist and are Ready. It also keeps its
+ * run history within {@code history_limit}: the oldest finished runs beyond it are returned as
+ * deletes for the driver to carry out ({@link RunPolicy#expired}). It is re-reconciled when its
+ * Pipeline, GitHubRepo or one of its runs changes (the driver maps those changes to this Job),
+ * never polled.
  */
 public final class JobReconciler implements Reconciler<Job, JobStatus> {
   @Override
@@ -52,7 +58,13 @@ public final class JobReconciler implements Reconciler<Job, JobStatus> {
       conditions.set(Condition.READY, true, Reasons.RESOLVED, "pipeline and repository are ready");
     }
     status.conditions = conditions.build();
-    return Outcome.of(status);
+    List<ResourceKey> expired =
+        RunPolicy.expired(
+                job, RunPolicy.runsOf(job.getMetadata().getName(), lookup.list(JobRun.class, ns)))
+            .stream()
+            .map(ResourceKey::of)
+            .toList();
+    return Outcome.of(status).deleting(expired);
   }
 
   static boolean ready(GrytResource<?, ?> r) {

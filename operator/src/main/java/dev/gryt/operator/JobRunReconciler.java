@@ -12,8 +12,12 @@ import java.util.Set;
 
 /**
  * The lifecycle of a run up to placement: {@code Pending} (reason {@code NoAgent} until agents
- * exist), and the endings that need no agent: {@code Cancelled} on request or when its Job is gone,
- * {@code TimedOut} at its deadline (counted from creation). Finished runs never change.
+ * exist, {@code ConcurrencyLimit} while its Job's {@code max_concurrent_runs} are taken), and the
+ * endings that need no agent: {@code Cancelled} on request, when its Job is gone, when its Job
+ * forbids concurrent runs ({@code ConcurrencyForbidden}) or a newer run replaces it ({@code
+ * Replaced}); {@code TimedOut} at its deadline (counted from creation, waiting included). Finished
+ * runs never change. The concurrency rules are {@link RunPolicy}'s, read from the sibling runs in
+ * the lookup; the drivers re-reconcile a run when a sibling changes.
  */
 public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> {
   public static final String PENDING = "Pending";
@@ -62,14 +66,65 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
           "run did not finish by its deadline " + deadline,
           now);
     } else {
-      status.phase = PENDING;
-      conditions.set(Condition.SUCCEEDED, "Unknown", Reasons.NO_AGENT, "waiting for an agent");
-      conditions.set(Condition.READY, "False", Reasons.NO_AGENT, "waiting for an agent");
-      status.conditions = conditions.build();
-      return new Outcome<>(status, Duration.between(now, deadline));
+      RunPolicy.Verdict verdict =
+          RunPolicy.decide(
+              run,
+              job.get(),
+              RunPolicy.runsOf(run.getSpec().jobName, lookup.list(JobRun.class, ns)));
+      switch (verdict) {
+        case REPLACED ->
+            finish(
+                status,
+                conditions,
+                CANCELLED,
+                Reasons.REPLACED,
+                "replaced by a newer run of job " + run.getSpec().jobName,
+                now);
+        case FORBIDDEN ->
+            finish(
+                status,
+                conditions,
+                CANCELLED,
+                Reasons.CONCURRENCY_FORBIDDEN,
+                "job "
+                    + run.getSpec().jobName
+                    + " forbids concurrent runs and another run is active",
+                now);
+        case WAIT -> {
+          return pending(
+              status,
+              conditions,
+              Reasons.CONCURRENCY_LIMIT,
+              "waiting for one of the "
+                  + job.get().getSpec().maxConcurrentRuns
+                  + " concurrent runs of job "
+                  + run.getSpec().jobName
+                  + " to finish",
+              now,
+              deadline);
+        }
+        case PROCEED -> {
+          return pending(
+              status, conditions, Reasons.NO_AGENT, "waiting for an agent", now, deadline);
+        }
+      }
     }
     status.conditions = conditions.build();
     return Outcome.of(status);
+  }
+
+  private static Outcome<JobRunStatus> pending(
+      JobRunStatus status,
+      Conditions conditions,
+      String reason,
+      String message,
+      Instant now,
+      Instant deadline) {
+    status.phase = PENDING;
+    conditions.set(Condition.SUCCEEDED, "Unknown", reason, message);
+    conditions.set(Condition.READY, "False", reason, message);
+    status.conditions = conditions.build();
+    return new Outcome<>(status, Duration.between(now, deadline));
   }
 
   private static void finish(

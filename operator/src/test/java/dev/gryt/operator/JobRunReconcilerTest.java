@@ -64,6 +64,56 @@ class JobRunReconcilerTest {
     assertThat(reconciler.reconcile(run, lookup, CREATED.plusSeconds(999)).status()).isSameAs(done);
   }
 
+  @Test
+  void waitsForAConcurrencySlotOfItsJobUntilItsDeadline() {
+    lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().maxConcurrentRuns = 1;
+    lookup.add(RunPolicyTest.run("older", -5, JobRunReconciler.PENDING));
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(10));
+
+    assertThat(o.status().phase).isEqualTo(JobRunReconciler.PENDING);
+    Condition succeeded = o.status().condition(Condition.SUCCEEDED).orElseThrow();
+    assertThat(succeeded.status).isEqualTo("Unknown");
+    assertThat(succeeded.reason).isEqualTo(Reasons.CONCURRENCY_LIMIT);
+    assertThat(o.status().condition(Condition.READY).orElseThrow().reason)
+        .isEqualTo(Reasons.CONCURRENCY_LIMIT);
+    assertThat(o.requeueAfter()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void endsCancelledWhenItsJobForbidsConcurrentRunsAndAnotherIsActive() {
+    lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().concurrencyPolicy = "forbid";
+    lookup.add(RunPolicyTest.run("older", -5, JobRunReconciler.RUNNING));
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(1));
+
+    assertThat(o.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.CONCURRENCY_FORBIDDEN);
+    assertThat(o.status().finishedAt).isEqualTo(CREATED.plusSeconds(1).toString());
+    assertThat(o.requeueAfter()).isNull();
+  }
+
+  @Test
+  void endsCancelledWhenANewerRunReplacesIt() {
+    lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().concurrencyPolicy = "replace";
+    lookup.add(RunPolicyTest.run("newer", 5, null));
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(6));
+
+    assertThat(o.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.REPLACED);
+  }
+
+  @Test
+  void runsOfOtherJobsTakeNoSlot() {
+    lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().concurrencyPolicy = "forbid";
+    JobRun other = lookup.add(RunPolicyTest.run("other", -5, JobRunReconciler.RUNNING));
+    other.getSpec().jobName = "k";
+    Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED);
+
+    assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.NO_AGENT);
+  }
+
   static JobRun run(int timeoutSeconds) {
     JobRun r = new JobRun();
     r.setMetadata(ReconcilersTest.meta("run-1"));

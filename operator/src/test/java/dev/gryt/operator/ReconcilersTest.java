@@ -117,6 +117,24 @@ class ReconcilersTest {
   }
 
   @Test
+  void jobDeletesItsOldestFinishedRunsBeyondItsHistoryLimit() {
+    Job job = job("j", "p", null);
+    job.getSpec().historyLimit = 1;
+    lookup.add(RunPolicyTest.run("a", 0, "Succeeded"));
+    lookup.add(RunPolicyTest.run("b", 1, "Failed"));
+    lookup.add(RunPolicyTest.run("c", 2, "Pending"));
+    lookup.add(RunPolicyTest.run("d", 3, "Cancelled"));
+    lookup.add(RunPolicyTest.run("other", 0, "Succeeded")).getSpec().jobName = "k";
+
+    Outcome<JobStatus> o = new JobReconciler().reconcile(job, lookup, T0);
+    assertThat(o.deletes())
+        .containsExactly(
+            new ResourceKey(dev.gryt.crds.ResourceKind.JOB_RUN, "default", "a"),
+            new ResourceKey(dev.gryt.crds.ResourceKind.JOB_RUN, "default", "b"));
+    assertThat(Outcome.of(o.status()).deletes()).isEmpty();
+  }
+
+  @Test
   void webhookNeedsAReadyJob() {
     Webhook w = new Webhook();
     w.setMetadata(meta("w"));

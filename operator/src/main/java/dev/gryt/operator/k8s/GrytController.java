@@ -3,6 +3,7 @@ package dev.gryt.operator.k8s;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.GrytStatus;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.ResourceKey;
 import dev.gryt.operator.Outcome;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -17,7 +18,8 @@ import java.util.List;
 /**
  * Runs one kind's pure gryt {@link dev.gryt.operator.Reconciler} under JOSDK: the same decision the
  * standalone loop makes, read from informer caches and written through the status subresource, only
- * when it changed. A thrown exception is left to JOSDK's retry with backoff.
+ * when it changed; the deletes it decides go through the client. A thrown exception is left to
+ * JOSDK's retry with backoff.
  *
  * <p>One small subclass per kind names the kind (JOSDK reads it from the type argument) and the
  * {@link Reference}s its reconciler reads.
@@ -51,6 +53,15 @@ abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus
   @Override
   public UpdateControl<R> reconcile(R resource, Context<R> context) {
     Outcome<T> outcome = decision.reconcile(resource, lookup, clock.instant());
+    for (ResourceKey key : outcome.deletes()) {
+      // Deleting one already gone is a no-op for the client: the goal is reached either way.
+      context
+          .getClient()
+          .resources(key.kind().type())
+          .inNamespace(key.namespace())
+          .withName(key.name())
+          .delete();
+    }
     UpdateControl<R> control;
     if (ResourceCodec.toTree(resource.getStatus()).equals(ResourceCodec.toTree(outcome.status()))) {
       control = UpdateControl.noUpdate();

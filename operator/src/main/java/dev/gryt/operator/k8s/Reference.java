@@ -26,10 +26,12 @@ import java.util.stream.Collectors;
 final class Reference<P extends GrytResource<?, ?>, S extends GrytResource<?, ?>> {
   private final Class<S> type;
   private final Function<P, String> nameIn;
+  private final Function<S, String> nameOf;
 
-  private Reference(Class<S> type, Function<P, String> nameIn) {
+  private Reference(Class<S> type, Function<P, String> nameIn, Function<S, String> nameOf) {
     this.type = type;
     this.nameIn = nameIn;
+    this.nameOf = nameOf;
   }
 
   /**
@@ -38,7 +40,17 @@ final class Reference<P extends GrytResource<?, ?>, S extends GrytResource<?, ?>
    */
   static <P extends GrytResource<?, ?>, S extends GrytResource<?, ?>> Reference<P, S> byName(
       Class<S> type, Function<P, String> nameIn) {
-    return new Reference<>(type, nameIn);
+    return new Reference<>(type, nameIn, s -> s.getMetadata().getName());
+  }
+
+  /**
+   * A {@code P} and the {@code S}s that share a name in their specs (a Job and its runs by {@code
+   * job_name}, or a run and its sibling runs): a change of an {@code S} reconciles every {@code P}
+   * in its namespace whose {@code nameIn} equals the S's {@code nameOf}.
+   */
+  static <P extends GrytResource<?, ?>, S extends GrytResource<?, ?>> Reference<P, S> byShared(
+      Class<S> type, Function<P, String> nameIn, Function<S, String> nameOf) {
+    return new Reference<>(type, nameIn, nameOf);
   }
 
   /**
@@ -48,7 +60,7 @@ final class Reference<P extends GrytResource<?, ?>, S extends GrytResource<?, ?>
    */
   static <P extends GrytResource<?, ?>, S extends GrytResource<?, ?>> Reference<P, S> readOnly(
       Class<S> type) {
-    return new Reference<>(type, null);
+    return new Reference<>(type, null, null);
   }
 
   Class<S> type() {
@@ -84,9 +96,7 @@ final class Reference<P extends GrytResource<?, ?>, S extends GrytResource<?, ?>
         });
     return secondary ->
         primaries
-            .byIndex(
-                index,
-                key(secondary.getMetadata().getNamespace(), secondary.getMetadata().getName()))
+            .byIndex(index, key(secondary.getMetadata().getNamespace(), nameOf.apply(secondary)))
             .stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet());

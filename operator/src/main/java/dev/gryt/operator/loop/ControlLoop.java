@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The standalone driver: watches a {@link ResourceStore}, queues the key of every changed resource
  * and of the resources that depend on it, and runs each kind's {@link Reconciler} on it, writing
- * status only when it changed. Failures come back with exponential backoff; a status write that
- * lost a race is retried at once from a fresh read.
+ * status only when it changed and carrying out the deletes it decided. Failures come back with
+ * exponential backoff; a status write that lost a race is retried at once from a fresh read.
  */
 public final class ControlLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
@@ -47,6 +47,7 @@ public final class ControlLoop implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong statusWrites = new AtomicLong();
+  private final AtomicLong deletes = new AtomicLong();
   private ScheduledExecutorService timer;
   private volatile Watch watch;
   private volatile boolean running;
@@ -155,6 +156,7 @@ public final class ControlLoop implements AutoCloseable {
       }
       Outcome<?> outcome = decide(fresh.get());
       writeStatusIfChanged(fresh.get(), outcome.status());
+      outcome.deletes().forEach(this::delete);
       queue.forget(key);
       if (outcome.requeueAfter() != null) {
         queue.addAfter(key, outcome.requeueAfter());
@@ -186,6 +188,25 @@ public final class ControlLoop implements AutoCloseable {
     statusWrites.incrementAndGet();
   }
 
+  /**
+   * Deletes what a reconciler decided to delete, fenced by the resourceVersion the decision saw: a
+   * resource changed since (a conflict) is decided again; one already gone needs nothing.
+   */
+  private void delete(ResourceKey key) {
+    Optional<? extends GrytResource<?, ?>> seen =
+        cache.get(key.kind().type(), key.namespace(), key.name());
+    if (seen.isEmpty()) {
+      return;
+    }
+    try {
+      store.delete(
+          key.kind(), key.namespace(), key.name(), seen.get().getMetadata().getResourceVersion());
+      deletes.incrementAndGet();
+    } catch (NotFoundException e) {
+      // Deleted in between (by a user or an earlier reconcile): the goal is reached.
+    }
+  }
+
   /** Reconciles run so far (for benchmarks and tests). */
   public long reconciles() {
     return reconciles.get();
@@ -193,6 +214,11 @@ public final class ControlLoop implements AutoCloseable {
 
   public long statusWrites() {
     return statusWrites.get();
+  }
+
+  /** Resources deleted on a reconciler's decision (run history beyond its limit). */
+  public long deletes() {
+    return deletes.get();
   }
 
   /** True when no key is queued, delayed or being reconciled. */

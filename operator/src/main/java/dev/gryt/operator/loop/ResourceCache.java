@@ -8,6 +8,7 @@ import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.Webhook;
+import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Lookup;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,13 @@ final class ResourceCache implements Lookup {
           .forEach(w -> out.add(ResourceKey.of(w)));
       list(JobRun.class, ns).stream()
           .filter(r -> name.equals(r.getSpec().jobName))
+          .forEach(r -> out.add(ResourceKey.of(r)));
+    } else if (changed instanceof JobRun run) {
+      // Its Job keeps the run history; its sibling runs share the Job's concurrency slots.
+      get(Job.class, ns, run.getSpec().jobName).ifPresent(j -> out.add(ResourceKey.of(j)));
+      list(JobRun.class, ns).stream()
+          .filter(r -> run.getSpec().jobName.equals(r.getSpec().jobName))
+          .filter(r -> !name.equals(r.getMetadata().getName()) && !JobRunReconciler.finished(r))
           .forEach(r -> out.add(ResourceKey.of(r)));
     }
     return out;

@@ -93,6 +93,39 @@ final class Scenarios {
         timeout_seconds: 1
       """;
 
+  static final String JOB_FORBID =
+      """
+      apiVersion: gryt.io/v1
+      kind: Job
+      metadata:
+        name: single
+      spec:
+        pipeline_name: test-and-build
+        concurrency_policy: forbid
+      ---
+      apiVersion: gryt.io/v1
+      kind: JobRun
+      metadata:
+        name: single-a
+      spec:
+        job_name: single
+        trigger: manual
+        timeout_seconds: 3600
+      """;
+
+  /** Created after {@link #JOB_FORBID}'s run; same second or later, and later by name too. */
+  static final String RUN_FORBIDDEN =
+      """
+      apiVersion: gryt.io/v1
+      kind: JobRun
+      metadata:
+        name: single-b
+      spec:
+        job_name: single
+        trigger: manual
+        timeout_seconds: 3600
+      """;
+
   /** The Pipeline of {@link #PIPELINE}, parsed. */
   static Pipeline pipeline() {
     return (Pipeline)
@@ -158,6 +191,25 @@ final class Scenarios {
                 succeeded("False", Reasons.JOB_DELETED),
                 ready("False", Reasons.JOB_DELETED))
             .expect(ResourceKind.WEBHOOK, "github-webhook", ready("False", Reasons.JOB_NOT_FOUND)),
+        Scenario.named("a Job that forbids concurrent runs cancels a run started beside another")
+            .create(PIPELINE)
+            .create(JOB_FORBID)
+            .expectRun(
+                "single-a",
+                JobRunReconciler.PENDING,
+                succeeded("Unknown", Reasons.NO_AGENT),
+                ready("False", Reasons.NO_AGENT))
+            .create(RUN_FORBIDDEN)
+            .expectRun(
+                "single-b",
+                JobRunReconciler.CANCELLED,
+                succeeded("False", Reasons.CONCURRENCY_FORBIDDEN),
+                ready("False", Reasons.CONCURRENCY_FORBIDDEN))
+            .expectRun(
+                "single-a",
+                JobRunReconciler.PENDING,
+                succeeded("Unknown", Reasons.NO_AGENT),
+                ready("False", Reasons.NO_AGENT)),
         // Nothing changes after creation: only the reconciler's requeue at the deadline ends it.
         Scenario.named("a JobRun nobody runs ends TimedOut at its deadline")
             .create(INFRA)

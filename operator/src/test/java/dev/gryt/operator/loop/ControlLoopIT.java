@@ -228,10 +228,112 @@ class ControlLoopIT {
         .startsWith("cannot list " + url + "-gone: ");
   }
 
+  @Test
+  void aRunWaitsForAConcurrencySlotAndTakesItWhenTheOlderRunFinishes() {
+    applyJob("limited", "max_concurrent_runs: 1");
+    JobRun first = store.create(run("first", "limited"));
+    clock.advance(Duration.ofSeconds(1));
+    JobRun second = store.create(run("second", "limited"));
+
+    await().atMost(WAIT).until(() -> Reasons.CONCURRENCY_LIMIT.equals(reason(fresh(second))));
+    assertThat(phase(second)).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(reason(fresh(first))).isEqualTo(Reasons.NO_AGENT);
+
+    cancel(first);
+
+    // Nothing about the second run changed: its sibling's change alone wakes it.
+    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(second))));
+  }
+
+  @Test
+  void aJobThatForbidsConcurrentRunsCancelsARunStartedWhileAnotherIsActive() {
+    applyJob("single", "concurrency_policy: forbid");
+    JobRun first = store.create(run("first", "single"));
+    clock.advance(Duration.ofSeconds(1));
+    JobRun second = store.create(run("second", "single"));
+
+    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(second)));
+    assertThat(reason(fresh(second))).isEqualTo(Reasons.CONCURRENCY_FORBIDDEN);
+    assertThat(reason(fresh(first))).isEqualTo(Reasons.NO_AGENT);
+  }
+
+  @Test
+  void aNewerRunReplacesTheOlderActiveOnes() {
+    applyJob("latest", "concurrency_policy: replace");
+    JobRun first = store.create(run("first", "latest"));
+    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(first))));
+    clock.advance(Duration.ofSeconds(1));
+    JobRun second = store.create(run("second", "latest"));
+
+    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(first)));
+    assertThat(reason(fresh(first))).isEqualTo(Reasons.REPLACED);
+    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(second))));
+  }
+
+  @Test
+  void aJobKeepsOnlyItsNewestFinishedRunsUpToItsHistoryLimit() {
+    applyJob("kept", "history_limit: 2");
+    JobRun active = store.create(run("active", "kept"));
+    for (String name : List.of("r1", "r2", "r3", "r4")) {
+      clock.advance(Duration.ofSeconds(1));
+      JobRun r = run(name, "kept");
+      r.getSpec().cancelRequested = true;
+      store.create(r);
+    }
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(store.list(JobRun.class, "default", Map.of()))
+                    .extracting(r -> r.getMetadata().getName())
+                    .containsExactlyInAnyOrder("active", "r3", "r4"));
+    assertThat(phase(fresh(active))).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(loop.deletes()).isEqualTo(2);
+  }
+
   // --- helpers
 
   GitHubRepo repo(String name) {
     return store.get(GitHubRepo.class, "default", name).orElseThrow();
+  }
+
+  void applyJob(String name, String policy) {
+    apply(
+        """
+        apiVersion: gryt.io/v1
+        kind: Pipeline
+        metadata: {name: p}
+        spec:
+          steps: [{name: s, command: make}]
+        ---
+        apiVersion: gryt.io/v1
+        kind: Job
+        metadata: {name: %s}
+        spec:
+          pipeline_name: p
+          %s
+        """
+            .formatted(name, policy));
+  }
+
+  JobRun run(String name, String job) {
+    JobRun r = run(job, 600);
+    r.getMetadata().setName(name);
+    return r;
+  }
+
+  void cancel(JobRun run) {
+    while (true) {
+      JobRun latest = fresh(run);
+      latest.getSpec().cancelRequested = true;
+      try {
+        store.update(latest);
+        return;
+      } catch (dev.gryt.store.ConflictException lostToTheLoop) {
+        // the loop wrote status in between: read again
+      }
+    }
   }
 
   JobRun run(String job, int timeoutSeconds) {
