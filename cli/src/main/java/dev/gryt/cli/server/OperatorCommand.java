@@ -70,7 +70,7 @@ public final class OperatorCommand implements Callable<Integer> {
           "cannot start the operator against "
               + client.getMasterUrl()
               + ": "
-              + firstLine(e)
+              + RootCause.oneLine(e)
               + " (check the kubeconfig, and that the CRDs are installed: kubectl apply -f crds/)",
           e);
     }
@@ -105,14 +105,5 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static String firstLine(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return m.lines().findFirst().orElse(m);
   }
 }

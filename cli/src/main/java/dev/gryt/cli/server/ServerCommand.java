@@ -132,7 +132,7 @@ public final class ServerCommand implements Callable<Integer> {
       // The factory's message already lists the URL forms it takes.
       throw new CliException("invalid --db: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new CliException("cannot open store " + db + ": " + oneLine(e), e);
+      throw new CliException("cannot open store " + db + ": " + RootCause.oneLine(e), e);
     }
   }
 
@@ -167,7 +167,7 @@ public final class ServerCommand implements Callable<Integer> {
               + ":"
               + port
               + ": "
-              + oneLine(e)
+              + RootCause.oneLine(e)
               + " (is another server running? pick a port with --port)",
           e);
     }
@@ -202,15 +202,5 @@ public final class ServerCommand implements Callable<Integer> {
       return "127.0.0.1";
     }
     return host.contains(":") ? "[" + host + "]" : host;
-  }
-
-  private static String oneLine(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message =
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.lines().findFirst().orElse(message);
   }
 }
