@@ -59,17 +59,8 @@ class ServerCrashIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(readyCount(db)).isEqualTo(1000));
-      try (ResourceStore store = StoreFactory.open(db)) {
-        for (ResourceKind kind :
-            List.of(
-                ResourceKind.PIPELINE,
-                ResourceKind.GITHUB_REPO,
-                ResourceKind.JOB,
-                ResourceKind.WEBHOOK)) {
-          for (GrytResource<?, ?> r : store.list(kind.type(), null, Map.of())) {
-            assertThat(r.getStatus().observedGeneration).isEqualTo(r.getMetadata().getGeneration());
-          }
-        }
+      for (GrytResource<?, ?> r : everything(db)) {
+        assertThat(r.getStatus().observedGeneration).isEqualTo(r.getMetadata().getGeneration());
       }
     } finally {
       second.destroy();
@@ -99,27 +90,31 @@ class ServerCrashIT {
   }
 
   /** Reads the store directly (a second reader on the SQLite file), not through a server. */
-  private static long readyCount(String db) {
+  private static List<GrytResource<?, ?>> everything(String db) {
+    List<GrytResource<?, ?>> all = new java.util.ArrayList<>();
     try (ResourceStore store = StoreFactory.open(db)) {
-      long ready = 0;
       for (ResourceKind kind :
           List.of(
               ResourceKind.PIPELINE,
               ResourceKind.GITHUB_REPO,
               ResourceKind.JOB,
               ResourceKind.WEBHOOK)) {
-        for (GrytResource<?, ?> r : store.list(kind.type(), null, Map.of())) {
-          if (r.getStatus() != null
-              && r.getStatus()
-                  .condition(Condition.READY)
-                  .map(c -> "True".equals(c.status))
-                  .orElse(false)) {
-            ready++;
-          }
-        }
+        all.addAll(store.list(kind.type(), null, Map.of()));
       }
-      return ready;
     }
+    return all;
+  }
+
+  private static long readyCount(String db) {
+    return everything(db).stream()
+        .filter(
+            r ->
+                r.getStatus() != null
+                    && r.getStatus()
+                        .condition(Condition.READY)
+                        .map(c -> "True".equals(c.status))
+                        .orElse(false))
+        .count();
   }
 
   /**
