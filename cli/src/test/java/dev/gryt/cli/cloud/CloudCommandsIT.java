@@ -7,6 +7,7 @@ import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.Webhook;
+import dev.gryt.crds.manifest.BadManifestCorpus;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
@@ -17,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +58,29 @@ class CloudCommandsIT {
     if (store != null) {
       store.close();
     }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyBrokenManifestExitsOneNamingFileAndLineAndSendsNothing() {
+    return BadManifestCorpus.all().stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      Path file =
+                          dir.resolve("broken-" + c.name().replaceAll("[^A-Za-z0-9.-]", "_"));
+                      Files.write(file, c.content());
+                      long before = store.resourceVersion();
+
+                      CliRun.Result result = gryt.run("cloud", "apply", "-f", file.toString());
+
+                      assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+                      assertThat(result.err())
+                          .contains(file.getFileName() + ":" + c.expectedLine() + ":")
+                          .contains(c.expectedFragment());
+                      assertThat(store.resourceVersion()).isEqualTo(before);
+                    }));
   }
 
   @Test
