@@ -1,0 +1,120 @@
+{{/*
+Chart name, overridable with nameOverride (63 characters: a label value's limit).
+*/}}
+{{- define "gryt.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+"<release>-<chart>" prefix of resource names (the release name alone when it already holds
+the chart name), overridable with fullnameOverride. 52 characters leave room for the
+"-operator"/"-server" suffixes.
+*/}}
+{{- define "gryt.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The image tag: image.tag, else the chart's appVersion.
+*/}}
+{{- define "gryt.imageTag" -}}
+{{- default .Chart.AppVersion .Values.image.tag }}
+{{- end }}
+
+{{/*
+The image reference, one for every role.
+*/}}
+{{- define "gryt.image" -}}
+{{- printf "%s:%s" .Values.image.repository (include "gryt.imageTag" .) }}
+{{- end }}
+
+{{/*
+Labels of every object. Call with (dict "ctx" $ "component" "operator").
+*/}}
+{{- define "gryt.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "gryt.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "gryt.imageTag" .ctx | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: gryt
+{{- with .ctx.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Labels a Deployment selects its pods by, and a Service its endpoints by: stable across
+upgrades (no version). Call with (dict "ctx" $ "component" "operator").
+*/}}
+{{- define "gryt.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "gryt.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "gryt.operator.fullname" -}}
+{{- printf "%s-operator" (include "gryt.fullname" .) }}
+{{- end }}
+
+{{- define "gryt.server.fullname" -}}
+{{- printf "%s-server" (include "gryt.fullname" .) }}
+{{- end }}
+
+{{- define "gryt.operator.serviceAccountName" -}}
+{{- if .Values.operator.serviceAccount.create }}
+{{- default (include "gryt.operator.fullname" .) .Values.operator.serviceAccount.name }}
+{{- else }}
+{{- required "operator.serviceAccount.name is required when operator.serviceAccount.create is false" .Values.operator.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "gryt.server.serviceAccountName" -}}
+{{- if .Values.server.serviceAccount.create }}
+{{- default (include "gryt.server.fullname" .) .Values.server.serviceAccount.name }}
+{{- else }}
+{{- required "server.serviceAccount.name is required when server.serviceAccount.create is false" .Values.server.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret and key holding the server's database URL.
+*/}}
+{{- define "gryt.server.databaseSecret" -}}
+{{- if .Values.server.database.url }}
+{{- printf "%s-database" (include "gryt.fullname" .) }}
+{{- else }}
+{{- required "set server.database.existingSecret (a Secret with the PostgreSQL URL) or server.database.url" .Values.server.database.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment shared by every gryt container: JVM flags, and GRYT_HOME on the writable /tmp.
+*/}}
+{{- define "gryt.commonEnv" -}}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ .Values.javaToolOptions | quote }}
+- name: GRYT_HOME
+  value: /tmp/gryt
+{{- end }}
+
+{{/*
+The writable emptyDir every pod mounts on /tmp (the root filesystem is read-only).
+*/}}
+{{- define "gryt.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    {{- if .Values.tmpSizeLimit }}
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+    {{- else }}
+    {}
+    {{- end }}
+{{- end }}
