@@ -76,8 +76,7 @@ public final class ApiServer implements AutoCloseable {
                 String base = "/api/v1/" + kind.apiPath();
                 routes.get(base, h::list);
                 // A webhook read by itself also shows its trigger key; lists never do.
-                routes.get(
-                    base + "/{ref}", kind == ResourceKind.WEBHOOK ? webhooks::get : h::get);
+                routes.get(base + "/{ref}", kind == ResourceKind.WEBHOOK ? webhooks::get : h::get);
                 routes.delete(base + "/{ref}", h::delete);
               }
               routes.exception(

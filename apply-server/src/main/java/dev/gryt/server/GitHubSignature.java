@@ -9,8 +9,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * GitHub's webhook signature: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
- * body>} under the Webhook's shared secret.
+ * GitHub's webhook signature: {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}
+ * under the Webhook's shared secret.
  */
 final class GitHubSignature {
   static final String HEADER = "X-Hub-Signature-256";

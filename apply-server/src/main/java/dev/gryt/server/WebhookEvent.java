@@ -23,13 +23,13 @@ import java.util.stream.Collectors;
  * @param ignoredBecause set when the event itself never starts a run (a ping, a closed pull
  *     request, a deleted branch), whatever the filters
  */
-record WebhookEvent(
-    String event, String ref, String sha, String branch, String ignoredBecause) {
+record WebhookEvent(String event, String ref, String sha, String branch, String ignoredBecause) {
   static final String PUSH = "push";
   static final String PULL_REQUEST = "pull_request";
   static final String MANUAL = "manual";
 
-  private static final Set<String> PR_ACTIONS_THAT_RUN = Set.of("opened", "synchronize", "reopened");
+  private static final Set<String> PR_ACTIONS_THAT_RUN =
+      Set.of("opened", "synchronize", "reopened");
   private static final String BRANCH_PREFIX = "refs/heads/";
 
   /**
@@ -40,8 +40,7 @@ record WebhookEvent(
    */
   static WebhookEvent of(String eventHeader, JsonNode payload) {
     String event = eventHeader == null || eventHeader.isBlank() ? MANUAL : eventHeader.trim();
-    JsonNode body = payload == null ? MissingNode.getInstance()
-        : payload;
+    JsonNode body = payload == null ? MissingNode.getInstance() : payload;
     switch (event) {
       case MANUAL:
         return new WebhookEvent(event, text(body, "ref"), text(body, "sha"), null, null);
@@ -103,7 +102,9 @@ record WebhookEvent(
   }
 
   private static String branchOf(String ref) {
-    return ref != null && ref.startsWith(BRANCH_PREFIX) ? ref.substring(BRANCH_PREFIX.length()) : null;
+    return ref != null && ref.startsWith(BRANCH_PREFIX)
+        ? ref.substring(BRANCH_PREFIX.length())
+        : null;
   }
 
   private static String text(JsonNode node, String field) {

@@ -79,7 +79,8 @@ final class WebhookHandler {
       }
       if (!GitHubSignature.verifies(secret, body, signature)) {
         throw new ApiException(
-            401, GitHubSignature.HEADER + " does not match the body under this webhook's secret",
+            401,
+            GitHubSignature.HEADER + " does not match the body under this webhook's secret",
             null);
       }
     }
@@ -130,8 +131,7 @@ final class WebhookHandler {
     ObjectNode view = ResourceView.of(webhook);
     view.put("webhook_key", key.key());
     view.put("url", TRIGGER_PATH + key.key());
-    ApiServer.reply(
-        ctx, 200, Envelope.success("webhook/" + webhook.getMetadata().getName(), view));
+    ApiServer.reply(ctx, 200, Envelope.success("webhook/" + webhook.getMetadata().getName(), view));
   }
 
   void rotateKey(Context ctx) {

@@ -15,7 +15,8 @@ class GitHubSignatureTest {
   void githubsDocumentedVectorVerifies() {
     assertThat(GitHubSignature.of(SECRET, BODY)).isEqualTo(SIGNATURE);
     assertThat(GitHubSignature.verifies(SECRET, BODY, SIGNATURE)).isTrue();
-    assertThat(GitHubSignature.verifies(SECRET, BODY, SIGNATURE.toUpperCase().replace("SHA", "sha")))
+    assertThat(
+            GitHubSignature.verifies(SECRET, BODY, SIGNATURE.toUpperCase().replace("SHA", "sha")))
         .isTrue();
   }
 

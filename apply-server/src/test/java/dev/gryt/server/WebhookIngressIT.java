@@ -121,7 +121,8 @@ class WebhookIngressIT {
         """
         {"action":"opened","pull_request":{
           "head":{"ref":"feature","sha":"def456"},"base":{"ref":"main"}}}""";
-    HttpResponse<String> r = trigger(key("open"), payload, Map.of("X-GitHub-Event", "pull_request"));
+    HttpResponse<String> r =
+        trigger(key("open"), payload, Map.of("X-GitHub-Event", "pull_request"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     JobRun run = runs().get(0);
     assertThat(run.getSpec().ref).isEqualTo("feature");
@@ -162,7 +163,8 @@ class WebhookIngressIT {
   void filteredDeliveriesAreRecordedButStartNothing() throws Exception {
     String key = key("filtered");
     HttpResponse<String> dev =
-        trigger(key, "{\"ref\":\"refs/heads/dev\",\"after\":\"a\"}", Map.of("X-GitHub-Event", "push"));
+        trigger(
+            key, "{\"ref\":\"refs/heads/dev\",\"after\":\"a\"}", Map.of("X-GitHub-Event", "push"));
     assertThat(dev.statusCode()).isEqualTo(202);
     assertThat(json(dev).get("data").get("run_id").isNull()).isTrue();
     assertThat(json(dev).get("data").get("skipped").asText()).contains("branch dev");
@@ -172,7 +174,9 @@ class WebhookIngressIT {
 
     HttpResponse<String> release =
         trigger(
-            key, "{\"ref\":\"refs/heads/release/2\",\"after\":\"b\"}", Map.of("X-GitHub-Event", "push"));
+            key,
+            "{\"ref\":\"refs/heads/release/2\",\"after\":\"b\"}",
+            Map.of("X-GitHub-Event", "push"));
     assertThat(json(release).get("data").get("run_id").asText()).startsWith("run-");
     assertThat(runs()).hasSize(1);
     assertThat(deliveries("filtered").findValuesAsText("status"))
@@ -237,13 +241,15 @@ class WebhookIngressIT {
     String key = key("open");
     assertThat(get("/api/v1/webhooks").body()).doesNotContain(key).contains("open");
     assertThat(get("/api/v1/watch?after=0&timeout_seconds=1").body()).doesNotContain(key);
-    HttpResponse<String> anonymous = http.send(
-        HttpRequest.newBuilder(uri("/api/v1/webhooks/open")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> anonymous =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/webhooks/open")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
     HttpResponse<String> anonymousRotate =
-        send(HttpRequest.newBuilder(uri("/api/v1/webhooks/open/rotate-key")).POST(
-            HttpRequest.BodyPublishers.noBody()));
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/webhooks/open/rotate-key"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(anonymousRotate.statusCode()).isEqualTo(401);
   }
 
