@@ -53,18 +53,30 @@ public final class ApiServer implements AutoCloseable {
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
               routes.get("/healthz", ctx -> health(ctx, store));
-              routes.before("/api/*", authenticator::authenticate);
+              routes.before(
+                  "/api/*",
+                  ctx -> {
+                    if (!WebhookHandler.isPublic(ctx)) {
+                      authenticator.authenticate(ctx);
+                    }
+                  });
               routes.post("/api/v1/apply", apply::apply);
               RunHandler runs = new RunHandler(store);
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
               routes.get("/api/v1/watch", new WatchHandler(store)::watch);
+              WebhookHandler webhooks = new WebhookHandler(store);
+              // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
+              routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
+              routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
+              routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();
                 routes.get(base, h::list);
-                routes.get(base + "/{ref}", h::get);
+                // A webhook read by itself also shows its trigger key; lists never do.
+                routes.get(base + "/{ref}", kind == ResourceKind.WEBHOOK ? webhooks::get : h::get);
                 routes.delete(base + "/{ref}", h::delete);
               }
               routes.exception(

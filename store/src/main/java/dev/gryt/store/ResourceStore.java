@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *   <li>updateStatus needs the stored {@code resourceVersion}; it replaces status only and never
  *       moves {@code generation}.
  *   <li>{@link #commit} applies all its mutations or none.
+ *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction.
  * </ul>
  */
 public interface ResourceStore extends AutoCloseable {
@@ -65,6 +66,36 @@ public interface ResourceStore extends AutoCloseable {
    * @return the stored result of each mutation, in order (null for a delete)
    */
   List<GrytResource<?, ?>> commit(List<Mutation> mutations);
+
+  /**
+   * Records a delivery to a Webhook and, in the same transaction, creates the run it triggers: both
+   * or neither. A delivery whose {@link Delivery#deliveryId()} was already recorded for the same
+   * Webhook writes nothing and returns the first record (its run id included), also when two arrive
+   * at once.
+   *
+   * @param run the JobRun to create; empty for a delivery the Webhook's filters skipped
+   */
+  Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run);
+
+  /** The deliveries recorded for a Webhook, newest first, at most {@code limit}. */
+  List<Delivery> deliveries(String namespace, String webhookName, int limit);
+
+  /**
+   * The trigger key of a Webhook, made on first use.
+   *
+   * @throws NotFoundException when there is no such Webhook
+   */
+  WebhookKey webhookKey(String namespace, String webhookName);
+
+  /**
+   * Replaces a Webhook's trigger key with a new one; the old key stops working at once.
+   *
+   * @throws NotFoundException when there is no such Webhook
+   */
+  WebhookKey rotateWebhookKey(String namespace, String webhookName);
+
+  /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
+  Optional<WebhookKey> findWebhookKey(String key);
 
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();

@@ -45,7 +45,33 @@ final class SchemaMigrations {
                 namespace TEXT NOT NULL,
                 name TEXT NOT NULL,
                 type TEXT NOT NULL,
-                body TEXT NOT NULL)"""));
+                body TEXT NOT NULL)"""),
+          List.of(
+              // Trigger keys live apart from the Webhook resource so that no list shows them.
+              """
+              CREATE TABLE webhook_keys (
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                webhook_key TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (namespace, name))""",
+              // A NULL delivery_id (a manual trigger) never collides: both databases let a UNIQUE
+              // column hold many NULLs.
+              """
+              CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                event TEXT NOT NULL,
+                delivery_id TEXT,
+                received_at TEXT NOT NULL,
+                status TEXT NOT NULL,
+                reason TEXT,
+                run_id TEXT,
+                seq BIGINT NOT NULL,
+                UNIQUE (namespace, name, delivery_id))""",
+              "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (namespace, name,"
+                  + " seq)"));
 
   private SchemaMigrations() {}
 

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -304,10 +305,42 @@ public final class SqlResourceStore implements ResourceStore {
     }
     // Serializing the callers' objects needs no lock, so it happens before taking one.
     List<Change> changes = mutations.stream().map(SqlResourceStore::changeOf).toList();
+    Plan plan =
+        inWriteTransaction("commit", (connection, counter) -> apply(connection, counter, changes));
+    commitSignal.committed(plan.lastResourceVersion());
+    return resultsOf(plan);
+  }
+
+  private static List<GrytResource<?, ?>> resultsOf(Plan plan) {
+    List<GrytResource<?, ?>> results = new ArrayList<>(plan.results().size());
+    for (StoredRow row : plan.results()) {
+      results.add(row == null ? null : toResource(row));
+    }
+    return results;
+  }
+
+  /** Plans and writes {@code changes} inside a write transaction that holds the counter. */
+  private Plan apply(Connection connection, Counter counter, List<Change> changes)
+      throws SQLException {
     Set<ResourceKey> keys = new LinkedHashSet<>();
     changes.forEach(change -> keys.add(change.key()));
+    Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
+    Plan plan = plan(changes, stored, counter.value());
+    write(connection, plan, stored, counter);
+    notifyOtherProcesses(connection, plan.lastResourceVersion());
+    return plan;
+  }
 
-    Plan plan;
+  private interface WriteWork<T> {
+    T run(Connection connection, Counter counter) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction that first takes the counter's lock, so that it is
+   * serialized with every other write; commits, or rolls back and rethrows.
+   */
+  private <T> T inWriteTransaction(String action, WriteWork<T> work) {
+    ensureOpen();
     boolean serialize = dialect.serializesWritesInProcess();
     if (serialize) {
       inProcessWriteLock.lock();
@@ -315,29 +348,270 @@ public final class SqlResourceStore implements ResourceStore {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Counter counter = lockCounter(connection);
-        Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
-        plan = plan(changes, stored, counter.value());
-        write(connection, plan, stored, counter);
-        notifyOtherProcesses(connection, plan.lastResourceVersion());
+        T result = work.run(connection, lockCounter(connection));
         connection.commit();
+        return result;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
         throw e;
       }
     } catch (SQLException e) {
-      throw databaseFailure("commit", e);
+      throw databaseFailure(action, e);
     } finally {
       if (serialize) {
         inProcessWriteLock.unlock();
       }
     }
-    commitSignal.committed(plan.lastResourceVersion());
-    List<GrytResource<?, ?>> results = new ArrayList<>(plan.results().size());
-    for (StoredRow row : plan.results()) {
-      results.add(row == null ? null : toResource(row));
+  }
+
+  // ---------------------------------------------------------------- webhook deliveries and keys
+
+  private static final String DELIVERY_COLUMNS =
+      "id, namespace, name, event, delivery_id, received_at, status, reason, run_id";
+
+  /** What a delivery's transaction wrote: the record, and the run's commit when there was one. */
+  private record DeliveryWrite(Delivery.Recorded recorded, Plan plan) {}
+
+  @Override
+  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
+    Objects.requireNonNull(delivery, "delivery");
+    String namespace = namespaceOrDefault(delivery.webhookNamespace());
+    String name = requireName(delivery.webhookName());
+    List<Change> changes = run.map(create -> List.of(changeOf(create))).orElse(List.of());
+    for (int attempt = 0; ; attempt++) {
+      DeliveryWrite written;
+      try {
+        written =
+            inWriteTransaction(
+                "record a delivery",
+                (connection, counter) -> {
+                  if (delivery.deliveryId() != null) {
+                    Optional<Delivery> first =
+                        findDelivery(connection, namespace, name, delivery.deliveryId());
+                    if (first.isPresent()) {
+                      return new DeliveryWrite(new Delivery.Recorded(first.get(), true), null);
+                    }
+                  }
+                  requireWebhook(connection, namespace, name);
+                  Plan plan = changes.isEmpty() ? null : apply(connection, counter, changes);
+                  Delivery stored =
+                      new Delivery(
+                          "dlv-" + newIdSuffix(),
+                          namespace,
+                          name,
+                          delivery.event(),
+                          delivery.deliveryId(),
+                          Instant.now(clock),
+                          delivery.status(),
+                          delivery.reason(),
+                          plan == null ? null : plan.results().get(0).id());
+                  insertDelivery(connection, stored);
+                  return new DeliveryWrite(new Delivery.Recorded(stored, false), plan);
+                });
+      } catch (StoreException e) {
+        // Another process recorded the same delivery id between our check and our insert (SQLite
+        // across processes; PostgreSQL's counter lock rules it out): read theirs.
+        if (attempt == 0
+            && e.getCause() instanceof SQLException sql
+            && isUniqueViolation(sql)
+            && delivery.deliveryId() != null) {
+          continue;
+        }
+        throw e;
+      }
+      if (written.plan() != null) {
+        commitSignal.committed(written.plan().lastResourceVersion());
+      }
+      return written.recorded();
     }
-    return results;
+  }
+
+  private Optional<Delivery> findDelivery(
+      Connection connection, String namespace, String name, String deliveryId) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT "
+                + DELIVERY_COLUMNS
+                + " FROM webhook_deliveries WHERE namespace = ? AND name = ? AND delivery_id = ?")) {
+      statement.setString(1, namespace);
+      statement.setString(2, name);
+      statement.setString(3, deliveryId);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(deliveryOf(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Delivery deliveryOf(ResultSet rows) throws SQLException {
+    return new Delivery(
+        rows.getString(1),
+        rows.getString(2),
+        rows.getString(3),
+        rows.getString(4),
+        rows.getString(5),
+        Instant.parse(rows.getString(6)),
+        rows.getString(7),
+        rows.getString(8),
+        rows.getString(9));
+  }
+
+  private static void insertDelivery(Connection connection, Delivery delivery) throws SQLException {
+    long seq;
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM webhook_deliveries")) {
+      rows.next();
+      seq = rows.getLong(1) + 1;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO webhook_deliveries ("
+                + DELIVERY_COLUMNS
+                + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      statement.setString(1, delivery.id());
+      statement.setString(2, delivery.webhookNamespace());
+      statement.setString(3, delivery.webhookName());
+      statement.setString(4, delivery.event());
+      statement.setString(5, delivery.deliveryId());
+      statement.setString(6, delivery.receivedAt().toString());
+      statement.setString(7, delivery.status());
+      statement.setString(8, delivery.reason());
+      statement.setString(9, delivery.runId());
+      statement.setLong(10, seq);
+      statement.executeUpdate();
+    }
+  }
+
+  @Override
+  public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    return query(
+        "SELECT "
+            + DELIVERY_COLUMNS
+            + " FROM webhook_deliveries WHERE namespace = ? AND name = ?"
+            + " ORDER BY seq DESC LIMIT ?",
+        statement -> {
+          statement.setString(1, namespaceOrDefault(namespace));
+          statement.setString(2, webhookName);
+          statement.setInt(3, limit);
+          List<Delivery> found = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              found.add(deliveryOf(rows));
+            }
+          }
+          return found;
+        });
+  }
+
+  @Override
+  public WebhookKey webhookKey(String namespace, String webhookName) {
+    String ns = namespaceOrDefault(namespace);
+    return inWriteTransaction(
+        "make a webhook key",
+        (connection, counter) -> {
+          requireWebhook(connection, ns, webhookName);
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT webhook_key FROM webhook_keys WHERE namespace = ? AND name = ?")) {
+            statement.setString(1, ns);
+            statement.setString(2, webhookName);
+            try (ResultSet rows = statement.executeQuery()) {
+              if (rows.next()) {
+                return new WebhookKey(ns, webhookName, rows.getString(1));
+              }
+            }
+          }
+          return insertKey(connection, ns, webhookName);
+        });
+  }
+
+  @Override
+  public WebhookKey rotateWebhookKey(String namespace, String webhookName) {
+    String ns = namespaceOrDefault(namespace);
+    return inWriteTransaction(
+        "rotate a webhook key",
+        (connection, counter) -> {
+          requireWebhook(connection, ns, webhookName);
+          forgetKey(connection, ns, webhookName);
+          return insertKey(connection, ns, webhookName);
+        });
+  }
+
+  @Override
+  public Optional<WebhookKey> findWebhookKey(String key) {
+    if (key == null || key.isEmpty()) {
+      return Optional.empty();
+    }
+    // An indexed equality lookup: what it leaks through timing is not enough to guess 256 bits.
+    return query(
+        "SELECT namespace, name FROM webhook_keys WHERE webhook_key = ?",
+        statement -> {
+          statement.setString(1, key);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next()
+                ? Optional.of(new WebhookKey(rows.getString(1), rows.getString(2), key))
+                : Optional.empty();
+          }
+        });
+  }
+
+  private WebhookKey insertKey(Connection connection, String namespace, String name)
+      throws SQLException {
+    byte[] bits = new byte[32];
+    random.nextBytes(bits);
+    String key = "wh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO webhook_keys (namespace, name, webhook_key, created_at)"
+                + " VALUES (?, ?, ?, ?)")) {
+      statement.setString(1, namespace);
+      statement.setString(2, name);
+      statement.setString(3, key);
+      statement.setString(4, Instant.now(clock).toString());
+      statement.executeUpdate();
+    }
+    return new WebhookKey(namespace, name, key);
+  }
+
+  private static void forgetKey(Connection connection, String namespace, String name)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("DELETE FROM webhook_keys WHERE namespace = ? AND name = ?")) {
+      statement.setString(1, namespace);
+      statement.setString(2, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /** What a Webhook leaves behind besides its row goes with it, in the deleting transaction. */
+  private static void forgetWebhook(Connection connection, ResourceKey key) throws SQLException {
+    forgetKey(connection, key.namespace(), key.name());
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "DELETE FROM webhook_deliveries WHERE namespace = ? AND name = ?")) {
+      statement.setString(1, key.namespace());
+      statement.setString(2, key.name());
+      statement.executeUpdate();
+    }
+  }
+
+  private static void requireWebhook(Connection connection, String namespace, String name)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT 1 FROM resources WHERE kind = ? AND namespace = ? AND name = ?")) {
+      statement.setString(1, ResourceKind.WEBHOOK.kind());
+      statement.setString(2, namespace);
+      statement.setString(3, name);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          throw new NotFoundException("webhook " + namespace + "/" + name + " not found");
+        }
+      }
+    }
   }
 
   /** A mutation with the caller's object already read into a tree of our own. */
@@ -563,6 +837,11 @@ public final class SqlResourceStore implements ResourceStore {
       }
     }
     rowStatements.insertEvents(connection, plan.events());
+    for (RowStatements.EventRow event : plan.events()) {
+      if (event.type() == WatchEvent.Type.DELETED && event.key().kind() == ResourceKind.WEBHOOK) {
+        forgetWebhook(connection, event.key());
+      }
+    }
 
     long compactedThrough = counter.compactedThrough();
     long oldestToDrop = plan.lastResourceVersion() - eventRetention;

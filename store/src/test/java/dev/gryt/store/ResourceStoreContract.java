@@ -7,10 +7,15 @@ import static org.awaitility.Awaitility.await;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
+import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookSpec;
 import dev.gryt.store.TestDatabases.TestDatabase;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
@@ -20,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -678,5 +684,209 @@ public abstract class ResourceStoreContract {
         // Someone else won; read again.
       }
     }
+  }
+
+  // ---------------------------------------------------------------- webhook deliveries and keys
+
+  protected static Webhook webhook(String name) {
+    Webhook webhook = new Webhook();
+    webhook.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    WebhookSpec spec = new WebhookSpec();
+    spec.jobName = "build";
+    spec.secret = "s3cret";
+    webhook.setSpec(spec);
+    return webhook;
+  }
+
+  protected static Mutation.Create run(String name) {
+    JobRun run = new JobRun();
+    run.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    JobRunSpec spec = new JobRunSpec();
+    spec.jobName = "build";
+    spec.trigger = "webhook";
+    spec.ref = "refs/heads/main";
+    run.setSpec(spec);
+    return new Mutation.Create(run);
+  }
+
+  @Test
+  void aDeliveryAndTheRunItTriggersAreRecordedTogether() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    long before = store.resourceVersion();
+
+    Delivery.Recorded recorded =
+        store.recordDelivery(
+            Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
+
+    assertThat(recorded.duplicate()).isFalse();
+    JobRun stored = store.get(JobRun.class, "default", "build-1").orElseThrow();
+    assertThat(recorded.delivery().runId()).isEqualTo(stored.id()).startsWith("run-");
+    assertThat(recorded.delivery().id()).startsWith("dlv-");
+    assertThat(recorded.delivery().receivedAt()).isEqualTo(NOW);
+    assertThat(store.resourceVersion()).isEqualTo(before + 1);
+    assertThat(store.deliveries("default", "hook", 10))
+        .containsExactly(recorded.delivery())
+        .allSatisfy(d -> assertThat(d.status()).isEqualTo(Delivery.TRIGGERED));
+  }
+
+  @Test
+  void aRepeatedDeliveryIdWritesNothingAndAnswersTheFirstRun() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    Delivery.Recorded first =
+        store.recordDelivery(
+            Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
+    long after = store.resourceVersion();
+
+    Delivery.Recorded again =
+        store.recordDelivery(
+            Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-2")));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.delivery()).isEqualTo(first.delivery());
+    assertThat(store.resourceVersion()).isEqualTo(after);
+    assertThat(store.list(JobRun.class, null, Map.of())).hasSize(1);
+    assertThat(store.deliveries("default", "hook", 10)).hasSize(1);
+  }
+
+  @Test
+  void concurrentDeliveriesWithOneIdCreateOneRun() throws Exception {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Delivery.Recorded>> futures = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String name = "build-" + i;
+        futures.add(
+            pool.submit(
+                () ->
+                    store.recordDelivery(
+                        Delivery.triggered("default", "hook", "push", "guid-same"),
+                        Optional.of(run(name)))));
+      }
+      List<Delivery.Recorded> results = new ArrayList<>();
+      for (Future<Delivery.Recorded> future : futures) {
+        results.add(future.get());
+      }
+      assertThat(results).filteredOn(r -> !r.duplicate()).hasSize(1);
+      assertThat(results.stream().map(r -> r.delivery().runId()).distinct()).hasSize(1);
+      assertThat(store.list(JobRun.class, null, Map.of())).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDeliveryWhoseRunCannotBeCreatedIsNotRecorded() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    store.recordDelivery(
+        Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("taken")));
+
+    assertThatThrownBy(
+            () ->
+                store.recordDelivery(
+                    Delivery.triggered("default", "hook", "push", "guid-2"),
+                    Optional.of(run("taken"))))
+        .isInstanceOf(AlreadyExistsException.class);
+    assertThat(store.deliveries("default", "hook", 10))
+        .extracting(Delivery::deliveryId)
+        .containsExactly("guid-1");
+  }
+
+  @Test
+  void aSkippedDeliveryIsRecordedWithoutARun() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    long before = store.resourceVersion();
+
+    Delivery.Recorded recorded =
+        store.recordDelivery(
+            Delivery.skipped("default", "hook", "push", "guid-1", "branch dev is not watched"),
+            Optional.empty());
+
+    assertThat(recorded.delivery().runId()).isNull();
+    assertThat(recorded.delivery().reason()).isEqualTo("branch dev is not watched");
+    assertThat(store.resourceVersion()).isEqualTo(before);
+    assertThat(store.deliveries("default", "hook", 10)).containsExactly(recorded.delivery());
+  }
+
+  @Test
+  void deliveriesListNewestFirstAndManualOnesNeverCollide() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    for (int i = 0; i < 3; i++) {
+      store.recordDelivery(
+          Delivery.triggered("default", "hook", "manual", null), Optional.of(run("build-" + i)));
+    }
+    List<Delivery> listed = store.deliveries("default", "hook", 10);
+    assertThat(listed).extracting(Delivery::runId).doesNotContainNull().doesNotHaveDuplicates();
+    JobRun newest = store.get(JobRun.class, "default", "build-2").orElseThrow();
+    assertThat(listed.get(0).runId()).isEqualTo(newest.id());
+    assertThat(store.deliveries("default", "hook", 2)).hasSize(2);
+  }
+
+  @Test
+  void aDeliveryToAMissingWebhookWritesNothing() {
+    ResourceStore store = newStore();
+    assertThatThrownBy(
+            () ->
+                store.recordDelivery(
+                    Delivery.triggered("default", "gone", "push", "guid-1"),
+                    Optional.of(run("build-1"))))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(store.list(JobRun.class, null, Map.of())).isEmpty();
+  }
+
+  @Test
+  void aWebhookKeyIsMadeOnceAndFindsItsWebhook() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+
+    WebhookKey key = store.webhookKey("default", "hook");
+
+    assertThat(key.key()).matches("wh_[A-Za-z0-9_-]{43}");
+    assertThat(store.webhookKey(null, "hook")).isEqualTo(key);
+    assertThat(store.findWebhookKey(key.key())).contains(key);
+    assertThat(store.findWebhookKey("wh_nope")).isEmpty();
+    assertThat(key.toString()).doesNotContain(key.key());
+    assertThatThrownBy(() -> store.webhookKey("default", "nope"))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(ResourceCodec.toJson(store.list(Webhook.class, null, Map.of())))
+        .doesNotContain(key.key());
+  }
+
+  @Test
+  void rotatingAKeyRetiresTheOldOne() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    WebhookKey old = store.webhookKey("default", "hook");
+
+    WebhookKey rotated = store.rotateWebhookKey("default", "hook");
+
+    assertThat(rotated.key()).isNotEqualTo(old.key());
+    assertThat(store.findWebhookKey(old.key())).isEmpty();
+    assertThat(store.findWebhookKey(rotated.key())).contains(rotated);
+    assertThat(store.webhookKey("default", "hook")).isEqualTo(rotated);
+  }
+
+  @Test
+  void deletingAWebhookForgetsItsKeyAndDeliveries() {
+    ResourceStore store = newStore();
+    store.create(webhook("hook"));
+    WebhookKey key = store.webhookKey("default", "hook");
+    store.recordDelivery(
+        Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
+
+    store.delete(ResourceKind.WEBHOOK, "default", "hook", null);
+    store.create(webhook("hook"));
+
+    assertThat(store.findWebhookKey(key.key())).isEmpty();
+    assertThat(store.webhookKey("default", "hook").key()).isNotEqualTo(key.key());
+    assertThat(store.deliveries("default", "hook", 10)).isEmpty();
+    // The runs it triggered are resources of their own and stay.
+    assertThat(store.get(JobRun.class, "default", "build-1")).isPresent();
   }
 }

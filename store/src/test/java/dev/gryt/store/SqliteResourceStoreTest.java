@@ -51,10 +51,13 @@ class SqliteResourceStoreTest extends ResourceStoreContract {
     StoreFactory.open("sqlite:" + file).close();
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
-      try (ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
-        assertThat(rows.next()).isTrue();
-        assertThat(rows.getInt(1)).isEqualTo(SchemaMigrations.latestVersion());
-        assertThat(rows.next()).as("applied once").isFalse();
+      try (ResultSet rows =
+          statement.executeQuery("SELECT version FROM schema_version ORDER BY version")) {
+        for (int version = 1; version <= SchemaMigrations.latestVersion(); version++) {
+          assertThat(rows.next()).isTrue();
+          assertThat(rows.getInt(1)).isEqualTo(version);
+        }
+        assertThat(rows.next()).as("each applied once").isFalse();
       }
       statement.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 'x')");
     }

@@ -1,0 +1,221 @@
+package dev.gryt.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.Webhook;
+import dev.gryt.store.Delivery;
+import dev.gryt.store.Mutation;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.WebhookKey;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Webhook's trigger and its key: {@code POST /api/v1/webhooks/run/{key}} (public: the key is the
+ * credential, with GitHub's signature on top when the Webhook has a secret), {@code GET
+ * /api/v1/webhooks/{ref}} (the resource plus its key and URL), {@code POST
+ * /api/v1/webhooks/{ref}/rotate-key} and {@code GET /api/v1/webhooks/{ref}/deliveries}.
+ *
+ * <p>Answers of the trigger: 202 {@code {run_id}} for a run started; 202 {@code {run_id: null,
+ * skipped: why}} for a delivery the Webhook's filters turned away (it is recorded, so GitHub and
+ * the deliveries list both show why); 200 with the first answer's run id for a repeated {@code
+ * X-GitHub-Delivery}; 404 unknown key; 413 body over {@link #MAX_BODY_BYTES}; 401 missing or wrong
+ * signature; 400 a body that is not JSON.
+ */
+final class WebhookHandler {
+  static final String TRIGGER_PATH = "/api/v1/webhooks/run/";
+
+  /** GitHub caps a delivery's payload at 25 MB; we accept no more. */
+  static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
+
+  private static final int DEFAULT_DELIVERIES = 100;
+  private static final int MAX_DELIVERIES = 1000;
+
+  private final ResourceStore store;
+
+  WebhookHandler(ResourceStore store) {
+    this.store = store;
+  }
+
+  /** Whether a request is the public trigger, which no account authenticates. */
+  static boolean isPublic(Context ctx) {
+    String path = ctx.path();
+    return "POST".equals(ctx.method().name())
+        && path.startsWith(TRIGGER_PATH)
+        && path.indexOf('/', TRIGGER_PATH.length()) < 0;
+  }
+
+  void trigger(Context ctx) {
+    WebhookKey key =
+        store
+            .findWebhookKey(ctx.pathParam("key"))
+            .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
+    Webhook webhook =
+        store
+            .get(Webhook.class, key.namespace(), key.name())
+            .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
+    long declared = ctx.contentLength();
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    String secret = webhook.getSpec().secret;
+    if (secret != null && !secret.isEmpty()) {
+      String signature = ctx.header(GitHubSignature.HEADER);
+      if (signature == null) {
+        throw new ApiException(
+            401, "this webhook has a secret: sign the body in " + GitHubSignature.HEADER, null);
+      }
+      if (!GitHubSignature.verifies(secret, body, signature)) {
+        throw new ApiException(
+            401,
+            GitHubSignature.HEADER + " does not match the body under this webhook's secret",
+            null);
+      }
+    }
+    WebhookEvent event = WebhookEvent.of(ctx.header("X-GitHub-Event"), parse(body));
+    String deliveryId = blankToNull(ctx.header("X-GitHub-Delivery"));
+    String ns = key.namespace();
+    Optional<String> skip = event.skipReason(webhook.getSpec());
+    Delivery.Recorded recorded;
+    if (skip.isPresent()) {
+      recorded =
+          store.recordDelivery(
+              Delivery.skipped(ns, key.name(), event.event(), deliveryId, skip.get()),
+              Optional.empty());
+    } else {
+      String jobName = webhook.getSpec().jobName;
+      if (store.get(Job.class, ns, jobName).isEmpty()) {
+        throw ApiException.conflict("webhook's job " + ns + "/" + jobName + " does not exist");
+      }
+      JobRun run = RunHandler.newRun(ns, jobName, "webhook", null);
+      run.getSpec().ref = event.ref();
+      run.getSpec().sha = event.sha();
+      recorded =
+          store.recordDelivery(
+              Delivery.triggered(ns, key.name(), event.event(), deliveryId),
+              Optional.of(new Mutation.Create(run)));
+    }
+    Delivery delivery = recorded.delivery();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("run_id", delivery.runId());
+    if (delivery.reason() != null) {
+      data.put("skipped", delivery.reason());
+    }
+    data.put("delivery", delivery.id());
+    data.put("duplicate", recorded.duplicate());
+    String message =
+        recorded.duplicate()
+            ? "delivery " + deliveryId + " was received before"
+            : delivery.runId() != null
+                ? "run " + delivery.runId() + " started"
+                : "skipped: " + delivery.reason();
+    ApiServer.reply(ctx, recorded.duplicate() ? 200 : 202, Envelope.success(message, data));
+  }
+
+  void get(Context ctx) {
+    Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
+    WebhookKey key =
+        store.webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+    ObjectNode view = ResourceView.of(webhook);
+    view.put("webhook_key", key.key());
+    view.put("url", TRIGGER_PATH + key.key());
+    ApiServer.reply(ctx, 200, Envelope.success("webhook/" + webhook.getMetadata().getName(), view));
+  }
+
+  void rotateKey(Context ctx) {
+    Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
+    WebhookKey key =
+        store.rotateWebhookKey(
+            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", webhook.id());
+    data.put("webhook_key", key.key());
+    data.put("url", TRIGGER_PATH + key.key());
+    ApiServer.reply(
+        ctx,
+        200,
+        Envelope.success(
+            "webhook/" + webhook.getMetadata().getName() + " has a new key; the old one is void",
+            data));
+  }
+
+  void deliveries(Context ctx) {
+    Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
+    int limit = limit(ctx.queryParam("limit"));
+    List<Map<String, Object>> items =
+        store
+            .deliveries(
+                webhook.getMetadata().getNamespace(), webhook.getMetadata().getName(), limit)
+            .stream()
+            .map(WebhookHandler::view)
+            .toList();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("items", items);
+    data.put("total", items.size());
+    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " deliveries", data));
+  }
+
+  private static Map<String, Object> view(Delivery delivery) {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("id", delivery.id());
+    item.put("event", delivery.event());
+    item.put("delivery_id", delivery.deliveryId());
+    item.put("received_at", delivery.receivedAt().toString());
+    item.put("status", delivery.status());
+    item.put("reason", delivery.reason());
+    item.put("run_id", delivery.runId());
+    return item;
+  }
+
+  private static int limit(String given) {
+    if (given == null) {
+      return DEFAULT_DELIVERIES;
+    }
+    try {
+      int limit = Integer.parseInt(given);
+      if (limit >= 1 && limit <= MAX_DELIVERIES) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest("limit must be a number from 1 to " + MAX_DELIVERIES);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode payload = ResourceCodec.json().readTree(body);
+      if (payload == null || !payload.isObject()) {
+        throw ApiException.badRequest("the body must be a JSON object (a GitHub payload)");
+      }
+      return payload;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("the body is not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body is not JSON");
+    }
+  }
+
+  private static ApiException tooLarge() {
+    return ApiException.tooLarge("a delivery's body must be at most 25 MB");
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}
