@@ -42,6 +42,7 @@ abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus
   @Override
   public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
     List<EventSource<?, R>> sources = new ArrayList<>();
+    lookup.client(context.getClient());
     for (Reference<R, ?> reference : references) {
       InformerEventSource<?, R> source = reference.eventSource(context);
       lookup.add(reference.type(), source);

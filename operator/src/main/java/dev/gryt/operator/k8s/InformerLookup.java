@@ -2,6 +2,7 @@ package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.operator.Lookup;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class InformerLookup implements Lookup {
   private final String controller;
   private final Map<Class<?>, InformerEventSource<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile KubernetesClient client;
 
   InformerLookup(String controller) {
     this.controller = controller;
@@ -26,10 +28,25 @@ final class InformerLookup implements Lookup {
     caches.put(type, cache);
   }
 
+  /** The client a cache miss is checked with (see {@link #get}). */
+  void client(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * From the cache; a miss is checked against the API server, because informers of different kinds
+   * are not ordered: a JobRun may be reconciled before its Job reaches the Job cache, and a
+   * decision such as "the Job is gone, cancel the run" must not rest on that lag.
+   */
   @Override
   public <R extends GrytResource<?, ?>> Optional<R> get(
       Class<R> type, String namespace, String name) {
-    return cache(type).get(new ResourceID(name, namespace));
+    Optional<R> cached = cache(type).get(new ResourceID(name, namespace));
+    KubernetesClient live = client;
+    if (cached.isPresent() || live == null) {
+      return cached;
+    }
+    return Optional.ofNullable(live.resources(type).inNamespace(namespace).withName(name).get());
   }
 
   @Override
