@@ -29,6 +29,13 @@ import java.util.Map;
 public final class ApplyBench {
   private static final int PER_KIND = 250;
   private static final int REPEATS = 5;
+
+  /**
+   * Where every GitHubRepo of the bench points: a git repository the bench makes on this machine
+   * (the server probes each repo with ls-remote, and the machines this runs on have no network).
+   */
+  static String gitUrl = "file:///nonexistent";
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,6 +44,7 @@ public final class ApplyBench {
       System.err.println("usage: ApplyBench GRYT_LAUNCHER DB_URL [DB_URL...]");
       System.exit(2);
     }
+    gitUrl = localRepository();
     for (int i = 1; i < args.length; i++) {
       run(Path.of(args[0]), args[i]);
     }
@@ -193,6 +201,21 @@ public final class ApplyBench {
     }
   }
 
+  static String localRepository() throws Exception {
+    Path origin = Files.createTempDirectory("gryt-bench-origin");
+    try (var git =
+        org.eclipse.jgit.api.Git.init()
+            .setDirectory(origin.toFile())
+            .setInitialBranch("main")
+            .call()) {
+      Files.writeString(origin.resolve("README.md"), "bench\n");
+      git.add().addFilepattern("README.md").call();
+      var me = new org.eclipse.jgit.lib.PersonIdent("gryt bench", "bench@gryt.dev");
+      git.commit().setMessage("first").setAuthor(me).setCommitter(me).setSign(false).call();
+    }
+    return origin.toUri().toString().replaceFirst("^file:/+", "file:///");
+  }
+
   static String bulk(String namespace) {
     return String.join("", documents(namespace));
   }
@@ -226,9 +249,9 @@ public final class ApplyBench {
           apiVersion: gryt.io/v1
           kind: GitHubRepo
           metadata: {name: repo-%1$d, namespace: %2$s}
-          spec: {git_url: "https://github.com/acme/app-%1$d", branch: main, is_private: false}
+          spec: {git_url: "%3$s", branch: main, is_private: false}
           """
-              .formatted(i, ns));
+              .formatted(i, ns, gitUrl));
       docs.add(
           """
           ---
