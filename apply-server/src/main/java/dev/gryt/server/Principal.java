@@ -1,0 +1,38 @@
+package dev.gryt.server;
+
+import io.javalin.http.Context;
+
+/**
+ * Who a request comes from, as the {@link Authenticator} established it. Handlers scope every read
+ * and write to {@link #accountId()}: another account's objects answer 404.
+ *
+ * @param accountId the owning account's id ({@code acct-…}); the bootstrap admin is {@link
+ *     #ADMIN_ID}
+ * @param username what the person typed to log in
+ */
+public record Principal(String accountId, String username) {
+  /** The account {@code gryt server} bootstraps on first start; it owns the plain namespaces. */
+  public static final String ADMIN_ID = "acct-admin";
+
+  public static final Principal ADMIN = new Principal(ADMIN_ID, "admin");
+
+  private static final String ATTRIBUTE = "gryt.principal";
+
+  public boolean isAdmin() {
+    return ADMIN_ID.equals(accountId);
+  }
+
+  /** Records who the request comes from; called by the authenticator. */
+  public void attachTo(Context ctx) {
+    ctx.attribute(ATTRIBUTE, this);
+  }
+
+  /** The authenticated caller; a route that reaches here unauthenticated is a bug (401). */
+  public static Principal of(Context ctx) {
+    Principal p = ctx.attribute(ATTRIBUTE);
+    if (p == null) {
+      throw new ApiException(401, "authentication required", null);
+    }
+    return p;
+  }
+}
