@@ -86,6 +86,11 @@ public final class ApiServer implements AutoCloseable {
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
+              CreateHandler create = new CreateHandler(store);
+              routes.post("/api/v1/pipelines", create::pipeline);
+              routes.post("/api/v1/github-repos", create::repo);
+              routes.post("/api/v1/jobs", create::job);
+              routes.post("/api/v1/webhooks", create::webhook);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();
