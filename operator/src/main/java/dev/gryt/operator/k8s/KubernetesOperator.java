@@ -143,6 +143,15 @@ public final class KubernetesOperator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the operator works: its informers are connected and watching. A replica waiting for the
+   * Lease counts as healthy: it is a standby, not broken.
+   */
+  public boolean healthy() {
+    var info = operator.getRuntimeInfo();
+    return !info.isStarted() || info.allEventSourcesAreHealthy();
+  }
+
   /** Stops every controller and informer; the client is left open. */
   @Override
   public void close() {
