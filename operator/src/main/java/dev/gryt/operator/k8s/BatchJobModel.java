@@ -59,6 +59,14 @@ public final class BatchJobModel {
   static final String RUNNER = "/gryt/bin/gryt-step-runner";
   static final String RUNNER_IN_IMAGE = "/opt/gryt/bin/gryt-step-runner";
   static final String WORKSPACE = "/workspace";
+
+  /**
+   * Where the code is checked out and the steps run: a directory of the workspace that the checkout
+   * creates, so it belongs to the run's user (git refuses a repository whose top belongs to another
+   * user, and an emptyDir's root belongs to root).
+   */
+  static final String SOURCE = WORKSPACE + "/src";
+
   private static final String TOKEN_KEY = "token";
   private static final int MAX_NAME = 63;
 
@@ -112,10 +120,12 @@ public final class BatchJobModel {
       init.add(checkout(run, job, repo, options));
     }
 
+    boolean checkout = init.size() > 1;
     List<PipelineSpec.Step> steps = pipeline.getSpec().steps;
     List<Container> containers = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
-      containers.add(step(i, steps.get(i), pipeline.getSpec(), options));
+      containers.add(
+          step(i, steps.get(i), pipeline.getSpec(), options, checkout ? SOURCE : WORKSPACE));
     }
 
     return new JobBuilder()
@@ -195,6 +205,7 @@ public final class BatchJobModel {
       JobRun run, dev.gryt.crds.Job job, GitHubRepo repo, BatchJobOptions options) {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("GRYT_GIT_URL", repo.getSpec().gitUrl));
+    env.add(env("GRYT_CHECKOUT_DIR", SOURCE));
     String ref = gitRef(run, job, repo);
     if (notBlank(ref)) {
       env.add(env("GRYT_GIT_REF", ref));
@@ -226,7 +237,11 @@ public final class BatchJobModel {
   }
 
   private static Container step(
-      int index, PipelineSpec.Step step, PipelineSpec pipeline, BatchJobOptions options) {
+      int index,
+      PipelineSpec.Step step,
+      PipelineSpec pipeline,
+      BatchJobOptions options,
+      String workingDir) {
     Map<String, String> env = new TreeMap<>();
     env.put("HOME", "/tmp");
     if (pipeline.env != null) {
@@ -253,7 +268,7 @@ public final class BatchJobModel {
         .withName(STEP_CONTAINER_PREFIX + index)
         .withImage(image)
         .withCommand(RUNNER, "step", Integer.toString(index))
-        .withWorkingDir(WORKSPACE)
+        .withWorkingDir(workingDir)
         .withEnv(vars)
         .withResources(stepResources(pipeline.resources, index == 0))
         .withSecurityContext(containerSecurity(options.readOnlyRootFilesystem()))

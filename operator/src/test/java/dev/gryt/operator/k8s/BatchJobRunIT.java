@@ -183,6 +183,9 @@ class BatchJobRunIT {
             org.assertj.core.groups.Tuple.tuple("step-1", "golang:1.22-alpine"));
     for (Container step : pod.getContainers()) {
       assertThat(step.getCommand().get(0)).isEqualTo("/gryt/bin/gryt-step-runner");
+      assertThat(step.getWorkingDir())
+          .as("where checkout put the code")
+          .isEqualTo("/workspace/src");
       assertThat(step.getResources().getLimits())
           .containsEntry("cpu", new Quantity("2"))
           .containsEntry("memory", new Quantity("1Gi"));

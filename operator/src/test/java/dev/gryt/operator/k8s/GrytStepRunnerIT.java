@@ -93,13 +93,14 @@ class GrytStepRunnerIT {
                 "GRYT_DIR", gryt.toString(),
                 "GRYT_GIT_URL", origin.toUri().toString(),
                 "GRYT_GIT_REF", "develop",
+                "GRYT_CHECKOUT_DIR", workspace.resolve("src").toString(),
                 "GRYT_TERMINATION_LOG", dir.resolve("checkout.msg").toString(),
                 "HOME", dir.toString()),
             workspace);
 
     assertThat(checkout.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(checkout.exitValue()).isZero();
-    assertThat(Files.readString(workspace.resolve("README"))).isEqualTo("develop");
+    assertThat(Files.readString(workspace.resolve("src/README"))).isEqualTo("develop");
     assertThat(Files.readString(dir.resolve("checkout.msg")).strip()).isEqualTo("commit=" + head);
   }
 
