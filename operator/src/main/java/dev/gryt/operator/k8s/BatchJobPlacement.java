@@ -30,9 +30,10 @@ import java.util.Optional;
  *       {@code Scheduled}.
  *   <li>While the batch Job runs, the run follows it: {@code Scheduled} until its pod runs, then
  *       {@code Running}; each step's state from its container.
- *   <li>A finished batch Job ends the run: {@code Succeeded}, {@code Failed} (the first failed step
- *       and its exit code in the message), or {@code TimedOut} ({@code DeadlineExceeded}). This
- *       wins over a deadline or cancel the run reached at the same moment: the work was done.
+ *   <li>A finished batch Job ends the run, once its pod has ended too (or is gone): {@code
+ *       Succeeded}, {@code Failed} (the first failed step and its exit code in the message), or
+ *       {@code TimedOut} ({@code DeadlineExceeded}). This wins over a deadline or cancel the run
+ *       reached at the same moment: the work was done.
  *   <li>A run that ends otherwise (cancelled, timed out, replaced) has its batch Job deleted.
  *   <li>A run whose batch Job vanished before finishing fails ({@code BatchJobLost}).
  * </ul>
@@ -65,7 +66,7 @@ final class BatchJobPlacement {
       return new Placement(
           decided, batch.isPresent() && !finished(batch.get()) ? Action.DELETE : Action.NONE);
     }
-    if (batch.isPresent() && finished(batch.get())) {
+    if (batch.isPresent() && finished(batch.get()) && settled(pod)) {
       return new Placement(progress(run, decided, batch.get(), pod, now), Action.NONE);
     }
     if (terminal(decided)) {
@@ -110,8 +111,11 @@ final class BatchJobPlacement {
     status.steps = steps(batch, pod);
     status.startedAt = startedAt(batch, pod, status.startedAt);
     commit(pod).ifPresent(c -> status.commit = c);
-    Optional<JobCondition> complete = condition(batch, "Complete");
-    Optional<JobCondition> failed = condition(batch, "Failed");
+    // The Job's and the pod's informers are not ordered: a finished Job is taken as final only
+    // once its pod is too (or gone), else the steps' last states could be missed for good.
+    Optional<JobCondition> complete =
+        settled(pod) ? condition(batch, "Complete") : Optional.empty();
+    Optional<JobCondition> failed = settled(pod) ? condition(batch, "Failed") : Optional.empty();
     if (complete.isPresent()) {
       status.phase = JobRunReconciler.SUCCEEDED;
       status.finishedAt = finishedAt(batch, complete.get(), now);
@@ -292,6 +296,13 @@ final class BatchJobPlacement {
         .set(Condition.SUCCEEDED, succeeded, reason, message)
         .set(Condition.READY, ready, reason, message)
         .build();
+  }
+
+  /** No pod, or one whose containers have all ended. */
+  private static boolean settled(Optional<Pod> pod) {
+    return pod.map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
+        .map(phase -> "Succeeded".equals(phase) || "Failed".equals(phase))
+        .orElse(true);
   }
 
   static boolean finished(Job batch) {

@@ -162,6 +162,29 @@ class BatchJobPlacementTest {
     assertThat(placement.status().phase).isEqualTo(JobRunReconciler.SUCCEEDED);
   }
 
+  @Test
+  void aFinishedBatchJobWaitsForItsPodToEndSoNoStepIsMissed() {
+    Pod running =
+        pod(
+            """
+            status:
+              phase: Running
+              containerStatuses:
+                - name: step-0
+                  state: {running: {startedAt: "2026-01-01T00:00:00Z"}}
+            """);
+
+    var placement =
+        BatchJobPlacement.decide(
+            run("run-1"),
+            pending(Reasons.NO_AGENT),
+            batch("status: {conditions: [{type: Complete, status: 'True'}]}"),
+            Optional.of(running),
+            NOW);
+
+    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.RUNNING);
+  }
+
   // --- fixtures ---
 
   private static JobRun run(String batchJob) {
