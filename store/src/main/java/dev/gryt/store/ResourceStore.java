@@ -97,6 +97,15 @@ public interface ResourceStore extends AutoCloseable {
   /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
   Optional<WebhookKey> findWebhookKey(String key);
 
+  /**
+   * The generations and evolutions kept next to the resources.
+   *
+   * @throws UnsupportedOperationException when this store keeps none (the Kubernetes store)
+   */
+  default ReleaseStore releases() {
+    throw new UnsupportedOperationException("this store keeps no generations or evolutions");
+  }
+
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();
 
