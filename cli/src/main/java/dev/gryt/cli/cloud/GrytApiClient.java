@@ -148,6 +148,16 @@ public final class GrytApiClient {
     return send("GET", "/healthz", new byte[0]).path("resource_version").asLong();
   }
 
+  /** {@code POST /api/v1/{path}} with a JSON body. */
+  public JsonNode post(String path, JsonNode body) {
+    return send("POST", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
+  }
+
+  /** {@code PATCH /api/v1/{path}} with a JSON body. */
+  public JsonNode patch(String path, JsonNode body) {
+    return send("PATCH", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
+  }
+
   /** {@code DELETE /api/v1/{path}}. */
   public JsonNode delete(String path) {
     return send("DELETE", "/api/v1/" + path, new byte[0]);
