@@ -80,10 +80,13 @@ public record GenerationFile(String version, String description, List<Change> ch
     String description = "";
     List<Change> changes = new ArrayList<>();
     boolean sawVersion = false;
+    Set<String> seenKeys = new HashSet<>();
     for (NodeTuple tuple : mapping.getValue()) {
       String key = scalarKey(tuple);
       Node value = tuple.getValueNode();
-      if (!TOP_FIELDS.contains(key)) {
+      if (!seenKeys.add(key)) {
+        problems.add(at(source, tuple.getKeyNode(), key, "duplicate field"));
+      } else if (!TOP_FIELDS.contains(key)) {
         problems.add(
             at(
                 source,
@@ -142,10 +145,15 @@ public record GenerationFile(String version, String description, List<Change> ch
       String type = null;
       String title = null;
       String description = "";
+      Set<String> seenFields = new HashSet<>();
       for (NodeTuple tuple : change.getValue()) {
         String key = scalarKey(tuple);
         Node value = tuple.getValueNode();
         String field = path + "." + key;
+        if (!seenFields.add(key)) {
+          problems.add(at(source, tuple.getKeyNode(), field, "duplicate field"));
+          continue;
+        }
         if (!CHANGE_FIELDS.contains(key)) {
           problems.add(
               at(
