@@ -78,7 +78,7 @@ public final class InitCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException("cannot create " + project.grytDir() + ": " + e.getMessage());
     }
-    project.open().close();
+    project.open(environment.grytHome().resolve("native")).close();
     if (force || !Files.exists(project.config())) {
       LocalConfig config = LocalConfig.empty(project.config());
       config.set(LocalConfig.Key.EXECUTION_MODE, "local");

@@ -91,6 +91,18 @@ public final class LocalDatabase implements AutoCloseable {
 
   /** Opens (creating if needed) and migrates the database at {@code file}. */
   public static LocalDatabase open(Path file) {
+    return open(file, null);
+  }
+
+  /**
+   * Like {@link #open(Path)}; {@code nativeCache} (null for none) is where SQLite's native library
+   * is kept between calls. Without it the driver extracts and checks the library again on every
+   * start, a visible share of a short command's time.
+   */
+  public static LocalDatabase open(Path file, Path nativeCache) {
+    if (nativeCache != null) {
+      useCachedNativeLibrary(nativeCache);
+    }
     Connection connection;
     try {
       Properties properties = new Properties();
@@ -113,6 +125,40 @@ public final class LocalDatabase implements AutoCloseable {
       throw new CliException("cannot migrate " + file + ": " + e.getMessage(), e);
     }
     return database;
+  }
+
+  private static void useCachedNativeLibrary(Path cache) {
+    if (System.getProperty("org.sqlite.lib.path") != null) {
+      return;
+    }
+    try {
+      String folder = org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS();
+      String name = System.mapLibraryName("sqlitejdbc");
+      String resource = "/org/sqlite/native/" + folder + "/" + name;
+      java.net.URL url = org.sqlite.JDBC.class.getResource(resource);
+      if (url == null) {
+        return; // the driver finds its own way (e.g. a system library)
+      }
+      // The jar's location and size name the cached copy: a new driver gets a new file.
+      java.net.URLConnection connection = url.openConnection();
+      long size = connection.getContentLengthLong();
+      String jar = url.getPath();
+      String version = Integer.toHexString(jar.hashCode()) + "-" + size;
+      Path dir = cache.resolve("sqlite-" + version).resolve(folder);
+      Path library = dir.resolve(name);
+      if (!java.nio.file.Files.isRegularFile(library) || java.nio.file.Files.size(library) != size) {
+        java.nio.file.Files.createDirectories(dir);
+        Path tmp = java.nio.file.Files.createTempFile(dir, name, ".tmp");
+        try (java.io.InputStream in = connection.getInputStream()) {
+          java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        java.nio.file.Files.move(tmp, library, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      System.setProperty("org.sqlite.lib.path", dir.toString());
+      System.setProperty("org.sqlite.lib.name", name);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Best effort: the driver extracts the library itself, only more slowly.
+    }
   }
 
   public Connection connection() {

@@ -26,7 +26,7 @@ public final class LocalSession implements AutoCloseable {
       CliEnvironment environment, Project project, PrintWriter out, PrintWriter err) {
     this.environment = environment;
     this.project = project;
-    this.db = project.open();
+    this.db = project.open(environment.grytHome().resolve("native"));
     this.store = new LocalStore(db);
     this.out = out;
     this.err = err;

@@ -61,8 +61,12 @@ public record Project(Path root) {
             + "); create one with: gryt init");
   }
 
-  /** Opens the project's database, migrating it to this gryt's schema. */
-  public LocalDatabase open() {
-    return LocalDatabase.open(database());
+  /**
+   * Opens the project's database, migrating it to this gryt's schema.
+   *
+   * @param nativeCache where SQLite's native library is cached between calls; null for none
+   */
+  public LocalDatabase open(Path nativeCache) {
+    return LocalDatabase.open(database(), nativeCache);
   }
 }
