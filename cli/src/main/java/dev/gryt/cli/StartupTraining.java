@@ -121,9 +121,7 @@ public final class StartupTraining {
       }
     } finally {
       try (var files = java.nio.file.Files.walk(project)) {
-        files
-            .sorted(java.util.Comparator.reverseOrder())
-            .forEach(p -> p.toFile().delete());
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

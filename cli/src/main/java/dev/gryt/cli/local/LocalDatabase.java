@@ -146,13 +146,18 @@ public final class LocalDatabase implements AutoCloseable {
       String version = Integer.toHexString(jar.hashCode()) + "-" + size;
       Path dir = cache.resolve("sqlite-" + version).resolve(folder);
       Path library = dir.resolve(name);
-      if (!java.nio.file.Files.isRegularFile(library) || java.nio.file.Files.size(library) != size) {
+      if (!java.nio.file.Files.isRegularFile(library)
+          || java.nio.file.Files.size(library) != size) {
         java.nio.file.Files.createDirectories(dir);
         Path tmp = java.nio.file.Files.createTempFile(dir, name, ".tmp");
         try (java.io.InputStream in = connection.getInputStream()) {
           java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        java.nio.file.Files.move(tmp, library, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        java.nio.file.Files.move(
+            tmp,
+            library,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       System.setProperty("org.sqlite.lib.path", dir.toString());
       System.setProperty("org.sqlite.lib.name", name);
