@@ -35,10 +35,14 @@ class ReleaseApiIT {
             store,
             "127.0.0.1",
             0,
-            ctx -> {
-              String account = ctx.header("X-Test-Account");
-              (account == null ? Principal.ADMIN : new Principal(account, account)).attachTo(ctx);
-            });
+            new dev.gryt.server.auth.ServerSecurity(
+                ctx -> {
+                  String account = ctx.header("X-Test-Account");
+                  (account == null ? Principal.ADMIN : new Principal(account, account, account + "-"))
+                      .attachTo(ctx);
+                },
+                null,
+                null));
   }
 
   String storeUrl() {

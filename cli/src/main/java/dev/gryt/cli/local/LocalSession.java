@@ -1,6 +1,7 @@
 package dev.gryt.cli.local;
 
 import dev.gryt.cli.CliEnvironment;
+import dev.gryt.cli.cloud.Credentials;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.RequestDecorator;
 import dev.gryt.cli.cloud.ServerUrl;
@@ -88,8 +89,11 @@ public final class LocalSession implements AutoCloseable {
   }
 
   public ReleaseClient client() {
-    // Authentication (HTTP Basic, HMAC API keys) plugs in here through the decorator.
-    return new ReleaseClient(new GrytApiClient(serverUrl(), RequestDecorator.NONE));
+    // The same credentials as gryt cloud: an API key or login for this server, if any.
+    URI url = serverUrl();
+    Credentials credentials = Credentials.find(url, environment);
+    return new ReleaseClient(
+        new GrytApiClient(url, credentials == null ? RequestDecorator.NONE : credentials.decorator()));
   }
 
   public CloudSync cloudSync() {
