@@ -38,7 +38,9 @@ class ReleaseApiIT {
             new dev.gryt.server.auth.ServerSecurity(
                 ctx -> {
                   String account = ctx.header("X-Test-Account");
-                  (account == null ? Principal.ADMIN : new Principal(account, account, account + "-"))
+                  (account == null
+                          ? Principal.ADMIN
+                          : new Principal(account, account, account + "-"))
                       .attachTo(ctx);
                 },
                 null,

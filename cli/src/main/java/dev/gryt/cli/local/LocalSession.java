@@ -93,7 +93,8 @@ public final class LocalSession implements AutoCloseable {
     URI url = serverUrl();
     Credentials credentials = Credentials.find(url, environment);
     return new ReleaseClient(
-        new GrytApiClient(url, credentials == null ? RequestDecorator.NONE : credentials.decorator()));
+        new GrytApiClient(
+            url, credentials == null ? RequestDecorator.NONE : credentials.decorator()));
   }
 
   public CloudSync cloudSync() {
