@@ -112,6 +112,7 @@ public final class ApiServer implements AutoCloseable {
                 // A webhook read by itself also shows its trigger key; lists never do.
                 routes.get(base + "/{ref}", kind == ResourceKind.WEBHOOK ? webhooks::get : h::get);
                 routes.delete(base + "/{ref}", h::delete);
+                routes.get(base + "/{ref}/events", h::events);
               }
               routes.exception(
                   ApiException.class,

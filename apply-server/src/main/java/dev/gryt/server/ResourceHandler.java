@@ -15,6 +15,11 @@ final class ResourceHandler {
   /** The most items one list reply holds; {@code next_offset} pages through the rest. */
   static final int MAX_PAGE = 500;
 
+  /** How many of an object's newest changes {@link #events} reads, and how many events it shows. */
+  private static final int HISTORY = 50;
+
+  private static final int EVENTS = 20;
+
   private final ResourceStore store;
   private final ResourceKind kind;
 
@@ -50,6 +55,22 @@ final class ResourceHandler {
         ctx,
         200,
         Envelope.success(kind.singular() + "/" + r.getMetadata().getName(), ResourceView.of(r)));
+  }
+
+  /** {@code GET /api/v1/{kind}/{ref}/events}: the object's recent events, newest first. */
+  void events(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
+    GrytResource<?, ?> r = find(ctx);
+    List<Map<String, Object>> events =
+        ObjectEvents.of(
+                store.history(
+                    kind, r.getMetadata().getNamespace(), r.getMetadata().getName(), HISTORY))
+            .stream()
+            .limit(EVENTS)
+            .toList();
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("items", events);
+    ApiServer.reply(ctx, 200, Envelope.success(events.size() + " event(s)", data));
   }
 
   void delete(Context ctx) {

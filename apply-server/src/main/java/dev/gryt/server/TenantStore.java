@@ -221,6 +221,15 @@ final class TenantStore implements ResourceStore {
   }
 
   @Override
+  public List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit) {
+    Principal self = new Principal(null, null, prefix);
+    return store.history(kind, in(namespace), name, limit).stream()
+        .map(e -> visible(self, e))
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  @Override
   public AccountStore accounts() {
     return store.accounts();
   }

@@ -97,6 +97,12 @@ public interface ResourceStore extends AutoCloseable {
   /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
   Optional<WebhookKey> findWebhookKey(String key);
 
+  /**
+   * The newest {@code limit} changes of one object still in the event log, newest first: what
+   * {@code describe} shows as its recent events.
+   */
+  List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit);
+
   /** Accounts and API keys kept beside the resources. */
   AccountStore accounts();
 

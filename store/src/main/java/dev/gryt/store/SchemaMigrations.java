@@ -123,7 +123,10 @@ final class SchemaMigrations {
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
                 UNIQUE (account_id, code_name))""",
-              "CREATE INDEX evolutions_by_generation ON evolutions (account_id, generation_id)"));
+              "CREATE INDEX evolutions_by_generation ON evolutions (account_id, generation_id)"),
+          List.of(
+              // describe reads one object's recent changes: by object, newest first.
+              "CREATE INDEX events_by_object ON events (kind, namespace, name, resource_version)"));
 
   private SchemaMigrations() {}
 

@@ -196,6 +196,33 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   @Override
+  public List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    return query(
+        "SELECT resource_version, type, body FROM events WHERE kind = ? AND namespace = ?"
+            + " AND name = ? ORDER BY resource_version DESC LIMIT ?",
+        statement -> {
+          statement.setString(1, kind.kind());
+          statement.setString(2, namespaceOrDefault(namespace));
+          statement.setString(3, name);
+          statement.setInt(4, limit);
+          List<WatchEvent> events = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              events.add(
+                  new WatchEvent(
+                      rows.getLong(1),
+                      WatchEvent.Type.valueOf(rows.getString(2)),
+                      read(kind.type(), rows.getString(3))));
+            }
+          }
+          return events;
+        });
+  }
+
+  @Override
   public List<WatchEvent> events(long afterResourceVersion, int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);

@@ -459,6 +459,32 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void historyHoldsOneObjectsChangesNewestFirst() {
+    ResourceStore store = newStore();
+    Pipeline p = store.create(pipeline("default", "p", "a"));
+    store.create(pipeline("default", "other", "x"));
+    store.create(pipeline("elsewhere", "p", "x"));
+    p.getSpec().steps.get(0).command = "b";
+    p = store.update(p);
+    p.setStatus(readyStatus(2));
+    store.updateStatus(p);
+    store.delete(ResourceKind.PIPELINE, "default", "p", null);
+
+    List<WatchEvent> history = store.history(ResourceKind.PIPELINE, "default", "p", 10);
+    assertThat(history)
+        .extracting(WatchEvent::type)
+        .containsExactly(
+            WatchEvent.Type.DELETED,
+            WatchEvent.Type.MODIFIED,
+            WatchEvent.Type.MODIFIED,
+            WatchEvent.Type.ADDED);
+    assertThat(history).allMatch(e -> e.resource().getMetadata().getName().equals("p"));
+    assertThat(history).allMatch(e -> e.resource().getMetadata().getNamespace().equals("default"));
+    assertThat(store.history(ResourceKind.PIPELINE, "default", "p", 2)).hasSize(2);
+    assertThat(store.history(ResourceKind.JOB, "default", "p", 10)).isEmpty();
+  }
+
+  @Test
   void eventsOlderThanTheRetainedLogAreGone() {
     ResourceStore store = newStore(5);
     for (int i = 0; i < 10; i++) {

@@ -1,5 +1,6 @@
 package dev.gryt.cli.cloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceKind;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -33,6 +34,10 @@ public final class DescribeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ResourceDescription.lines(kind, resource, cloud.environment().clock().instant())
         .forEach(out::println);
+    String id = resource.path("id").asText(nameOrId);
+    JsonNode events =
+        cloud.client().get(kind.apiPath() + "/" + GrytApiClient.segment(id) + "/events");
+    ResourceDescription.events(events, cloud.environment().clock().instant()).forEach(out::println);
     out.flush();
     return 0;
   }

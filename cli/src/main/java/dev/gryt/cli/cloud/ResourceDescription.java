@@ -79,6 +79,24 @@ final class ResourceDescription {
     return lines;
   }
 
+  /** The {@code Events:} section: newest first, as kubectl describe prints them oldest last. */
+  static List<String> events(JsonNode events, Instant now) {
+    List<String> lines = new ArrayList<>();
+    lines.add("Events:");
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("AGE", "REASON", "VERSION", "MESSAGE"));
+    for (JsonNode e : events.path("items")) {
+      rows.add(
+          List.of(
+              ResourceTable.age(e.path("time").asText(null), now),
+              ResourceTable.text(e.path("reason")),
+              ResourceTable.text(e.path("resource_version")),
+              ResourceTable.text(e.path("message"))));
+    }
+    indentedTable(lines, rows);
+    return lines;
+  }
+
   /** The rows under their header, or {@code <none>} when there are no rows. */
   private static void indentedTable(List<String> lines, List<List<String>> rows) {
     if (rows.size() == 1) {

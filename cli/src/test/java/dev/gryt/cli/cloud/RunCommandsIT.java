@@ -105,7 +105,14 @@ class RunCommandsIT {
         .contains("  pipeline_name: test-and-build", "Conditions:")
         .anyMatch(l -> l.matches("  TYPE\\s+STATUS\\s+REASON\\s+AGE\\s+MESSAGE"))
         .anyMatch(
-            l -> l.matches("  Ready\\s+True\\s+" + readyReason(job()).orElseThrow() + "\\s.*"));
+            l -> l.matches("  Ready\\s+True\\s+" + readyReason(job()).orElseThrow() + "\\s.*"))
+        .contains("Events:")
+        .anyMatch(l -> l.matches("  AGE\\s+REASON\\s+VERSION\\s+MESSAGE"))
+        .anyMatch(l -> l.matches("  \\S+\\s+Created\\s+\\d+\\s+generation 1"))
+        .anyMatch(
+            l ->
+                l.matches(
+                    "  \\S+\\s+" + readyReason(job()).orElseThrow() + "\\s+\\d+\\s+Ready=True.*"));
 
     CliRun.Result missing = gryt.run("cloud", "describe", "pipeline", "nope");
     assertThat(missing.exitCode()).isEqualTo(1);
