@@ -1,7 +1,9 @@
 package dev.gryt.store;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.RunReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  *   <li>updateStatus needs the stored {@code resourceVersion}; it replaces status only and never
  *       moves {@code generation}.
  *   <li>{@link #commit} applies all its mutations or none.
- *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction.
+ *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction;
+ *       deleting a JobRun forgets its logs.
  * </ul>
  */
 public interface ResourceStore extends AutoCloseable {
@@ -96,6 +99,19 @@ public interface ResourceStore extends AutoCloseable {
 
   /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
   Optional<WebhookKey> findWebhookKey(String key);
+
+  /**
+   * Writes a run's status as {@link #updateStatus} does (fenced by its resourceVersion) and, in the
+   * same transaction, appends its agent's output. Each step keeps at most {@code maxCharsPerStep}
+   * characters: what goes beyond is dropped behind one truncation marker.
+   */
+  JobRun reportRun(JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep);
+
+  /**
+   * A run's output after {@code afterSeq}, oldest first, at most {@code limit} chunks. A deleted
+   * run's output is gone with it.
+   */
+  List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit);
 
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();

@@ -71,7 +71,19 @@ final class SchemaMigrations {
                 seq BIGINT NOT NULL,
                 UNIQUE (namespace, name, delivery_id))""",
               "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (namespace, name,"
-                  + " seq)"));
+                  + " seq)"),
+          List.of(
+              // A run's output, in the order its agent reported it; deleted with the run.
+              """
+              CREATE TABLE run_logs (
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                step TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                truncated INTEGER NOT NULL,
+                PRIMARY KEY (namespace, name, seq))"""));
 
   private SchemaMigrations() {}
 
