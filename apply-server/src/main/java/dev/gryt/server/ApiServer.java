@@ -10,6 +10,7 @@ import dev.gryt.store.ResourceStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -40,6 +41,21 @@ public final class ApiServer implements AutoCloseable {
 
   public static ApiServer start(
       ResourceStore store, String host, int port, Authenticator authenticator) {
+    return start(store, host, port, authenticator, RunSettings.DEFAULT);
+  }
+
+  /** How agents' reports are taken: the clock that stamps them, how much log a step keeps. */
+  public record RunSettings(Clock clock, int maxLogCharsPerStep) {
+    /** One million characters of log per step. */
+    public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 1_000_000);
+  }
+
+  public static ApiServer start(
+      ResourceStore store,
+      String host,
+      int port,
+      Authenticator authenticator,
+      RunSettings runSettings) {
     ApplyHandler apply = new ApplyHandler(new ApplyEngine(store));
     Javalin app =
         Javalin.create(
@@ -56,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
               routes.before(
                   "/api/*",
                   ctx -> {
-                    if (!WebhookHandler.isPublic(ctx)) {
+                    if (!WebhookHandler.isPublic(ctx) && !RunReportHandler.isPublic(ctx)) {
                       authenticator.authenticate(ctx);
                     }
                   });
@@ -65,6 +81,12 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
+              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store)::logs);
+              RunReportHandler reports =
+                  new RunReportHandler(
+                      store, runSettings.clock(), runSettings.maxLogCharsPerStep());
+              routes.post(
+                  RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store)::watch);
               WebhookHandler webhooks = new WebhookHandler(store);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
