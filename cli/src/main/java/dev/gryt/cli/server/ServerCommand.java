@@ -8,7 +8,14 @@ import dev.gryt.cli.cloud.ApplyResult;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.ManifestInput;
 import dev.gryt.cli.cloud.RequestDecorator;
+import dev.gryt.operator.Placement;
+import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.operator.agents.AgentClient;
+import dev.gryt.operator.agents.AgentRegistry;
+import dev.gryt.operator.agents.AgentTls;
+import dev.gryt.operator.agents.JobRunDispatcher;
+import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.operator.loop.LeaderElectedLoop;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
@@ -19,11 +26,14 @@ import java.net.URI;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,6 +83,55 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Serve the API only; do not run the control loop that reconciles resources.")
   boolean noController;
 
+  @Option(
+      names = "--agent",
+      paramLabel = "URL",
+      description =
+          "An agent to place runs on (repeatable): https://HOST:PORT over mutual TLS with"
+              + " --agent-cert/--agent-key/--agent-ca, or http:// for an --insecure agent.")
+  List<URI> agentUrls = new ArrayList<>();
+
+  @Option(
+      names = "--agent-cert",
+      paramLabel = "PEM",
+      description = "The server's client certificate for https agents.")
+  Path agentCert;
+
+  @Option(
+      names = "--agent-key",
+      paramLabel = "PEM",
+      description = "The key of --agent-cert (PKCS#8 PEM).")
+  Path agentKey;
+
+  @Option(
+      names = "--agent-ca",
+      paramLabel = "PEM",
+      description = "The CA that signed the agents' certificates.")
+  Path agentCa;
+
+  @Option(
+      names = "--advertise-url",
+      paramLabel = "URL",
+      description =
+          "The URL agents reach this server at, for their reports (default: the listening"
+              + " address).")
+  URI advertiseUrl;
+
+  @Option(
+      names = "--lease-seconds",
+      defaultValue = "15",
+      description =
+          "A run whose agent does not report for this long is placed again (default:"
+              + " ${DEFAULT-VALUE}).")
+  int leaseSeconds;
+
+  @Option(
+      names = "--max-attempts",
+      defaultValue = "3",
+      description =
+          "Placements a run gets before a lost agent fails it (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -80,10 +139,14 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    SSLContext tls = agentTls();
     ResourceStore store = openStore();
     ApiServer server = startServer(store);
-    LeaderElectedLoop controller = noController ? null : startController(store);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    LeaderElectedLoop controller =
+        noController
+            ? null
+            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -102,12 +165,55 @@ public final class ServerCommand implements Callable<Integer> {
    * The control loop, run only while this process leads among the servers sharing the store, so two
    * servers on one database never reconcile the same resource at once.
    */
-  private static LeaderElectedLoop startController(ResourceStore store) {
+  private LeaderElectedLoop startController(ResourceStore store, URI reportBase, SSLContext tls) {
+    Placement.Settings placement =
+        new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts);
     return new LeaderElectedLoop(
             store.leaderLock("controller"),
-            () -> StandaloneOperator.create(store, Clock.systemUTC()),
+            () -> {
+              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC());
+              if (!agentUrls.isEmpty()) {
+                AgentRegistry agents =
+                    new AgentRegistry(
+                        agentUrls,
+                        new AgentClient(tls, Duration.ofSeconds(5)),
+                        Duration.ofSeconds(2));
+                loop.with(
+                    new JobRunDispatcher(
+                        store,
+                        Clock.systemUTC(),
+                        agents,
+                        RepoTokens.standalone(),
+                        placement,
+                        reportBase.toString()));
+              }
+              return loop;
+            },
             Duration.ofSeconds(1))
         .start();
+  }
+
+  /** The client certificate for https agents, or null when none is configured. */
+  private SSLContext agentTls() {
+    if (agentCert == null && agentKey == null && agentCa == null) {
+      if (agentUrls.stream().anyMatch(u -> "https".equals(u.getScheme()))) {
+        throw new CliException(
+            "https agents need --agent-cert, --agent-key and --agent-ca (make them with: gryt"
+                + " certs init)");
+      }
+      return null;
+    }
+    if (agentCert == null || agentKey == null || agentCa == null) {
+      throw new CliException("--agent-cert, --agent-key and --agent-ca go together");
+    }
+    try {
+      return AgentTls.context(
+          environment.workingDirectory().resolve(agentCert),
+          environment.workingDirectory().resolve(agentKey),
+          environment.workingDirectory().resolve(agentCa));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CliException("cannot load the agent TLS files: " + RootCause.oneLine(e), e);
+    }
   }
 
   private static void printNextSteps(URI url, PrintWriter out) {
