@@ -13,8 +13,11 @@ class AgentPlacementPostgresIT extends AgentPlacementIT {
     return database.url();
   }
 
+  /** Drops the database only once the server and the loop on it are stopped. */
+  @Override
   @AfterEach
-  void dropDatabase() {
+  void stop() {
+    super.stop();
     if (database != null) {
       database.close();
     }
