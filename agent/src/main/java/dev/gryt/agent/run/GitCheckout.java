@@ -74,7 +74,7 @@ public final class GitCheckout {
         throw new CheckoutException("checkout cancelled");
       }
       throw new CheckoutException(
-          "checkout of " + repo.gitUrl() + " failed: " + mask(message(e), repo.token()));
+          mask("checkout of " + safeUrl(repo.gitUrl()) + " failed: " + message(e), repo.token()));
     }
   }
 
@@ -96,7 +96,13 @@ public final class GitCheckout {
     }
     if (!has(git, wanted)) {
       throw new CheckoutException(
-          "checkout of " + repo.gitUrl() + " failed: commit " + wanted.name() + " not found");
+          mask(
+              "checkout of "
+                  + safeUrl(repo.gitUrl())
+                  + " failed: commit "
+                  + wanted.name()
+                  + " not found",
+              repo.token()));
     }
     return wanted;
   }
@@ -165,6 +171,11 @@ public final class GitCheckout {
       }
     }
     return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+  }
+
+  /** The URL without any user:password@ part. */
+  static String safeUrl(String url) {
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
   }
 
   static String mask(String text, String secret) {

@@ -126,7 +126,9 @@ final class RunExecution implements Runnable {
 
   /** Stops the run without a final report (a newer attempt of it replaces it here). */
   void abandon() {
-    refusedByServer();
+    refused = true;
+    reporter.abandon();
+    stopStep();
   }
 
   @Override

@@ -82,6 +82,14 @@ final class RunReporter {
     return refused;
   }
 
+  /** Stops reporting without a final report: the run is no longer this agent's to report. */
+  void abandon() {
+    synchronized (lock) {
+      refused = true;
+      lock.notifyAll();
+    }
+  }
+
   /**
    * Stops the periodic reports and sends the final one (its phase must be final), retrying
    * transient failures a few times. Returns whether the server took it.
@@ -109,11 +117,13 @@ final class RunReporter {
   }
 
   private void loop() {
-    long lastSent = 0;
+    // the first report says at once that the run started here
+    send();
+    long lastSent = System.nanoTime();
     while (!refused) {
       synchronized (lock) {
         try {
-          while (!finishing && !dirty) {
+          while (!finishing && !dirty && !refused) {
             long waitMs = heartbeat.toMillis() - (System.nanoTime() - lastSent) / 1_000_000;
             if (waitMs <= 0) {
               break;
@@ -123,7 +133,7 @@ final class RunReporter {
         } catch (InterruptedException e) {
           return;
         }
-        if (finishing) {
+        if (finishing || refused) {
           return;
         }
       }
@@ -150,6 +160,9 @@ final class RunReporter {
     List<RunReport.LogChunk> logs;
     RunReport report;
     synchronized (lock) {
+      if (refused) {
+        return false;
+      }
       logs = new ArrayList<>(pending);
       pending.clear();
       dirty = false;
