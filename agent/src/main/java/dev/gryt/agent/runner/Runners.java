@@ -1,0 +1,116 @@
+package dev.gryt.agent.runner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Picks the runner: a container engine that really runs a container with the default image (a
+ * docker CLI without a daemon does not count), else bubblewrap where it really makes a sandbox. The
+ * plain process runner only when asked for by name.
+ */
+public final class Runners {
+  /** The image bin/setup-containers builds; the default for steps and pipelines that name none. */
+  public static final String DEFAULT_IMAGE = "localhost/gryt-base:latest";
+
+  private static final List<String> ENGINES = List.of("podman", "docker");
+
+  private Runners() {}
+
+  /**
+   * The runner for {@code kind}.
+   *
+   * @throws IllegalStateException naming what was tried and why it failed, when no runner of that
+   *     kind works here
+   */
+  public static StepRunner detect(RunnerKind kind, String defaultImage) {
+    String image = defaultImage == null ? DEFAULT_IMAGE : defaultImage;
+    List<String> tried = new ArrayList<>();
+    switch (kind) {
+      case PROCESS:
+        return new ProcessRunner();
+      case CONTAINER:
+      case AUTO:
+        for (String engine : ENGINES) {
+          Optional<String> problem = containerProblem(engine, image);
+          if (problem.isEmpty()) {
+            return new ContainerRunner(engine, image);
+          }
+          tried.add(engine + ": " + problem.get());
+        }
+        if (kind == RunnerKind.CONTAINER) {
+          throw new IllegalStateException(
+              "no container engine works here ("
+                  + String.join("; ", tried)
+                  + "); run bin/setup-containers, or choose --runner sandbox");
+        }
+      // fall through to the sandbox
+      case SANDBOX:
+      default:
+        Optional<String> problem = sandboxProblem("bwrap");
+        if (problem.isEmpty()) {
+          return new SandboxRunner("bwrap");
+        }
+        tried.add("bwrap: " + problem.get());
+        throw new IllegalStateException(
+            "no runner works here ("
+                + String.join("; ", tried)
+                + "); install podman or bubblewrap (bin/setup-containers), or choose --runner"
+                + " process explicitly");
+    }
+  }
+
+  /** Empty when {@code engine} runs a container of {@code image}; else why not. */
+  public static Optional<String> containerProblem(String engine, String image) {
+    return probe(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
+  }
+
+  /** Empty when bubblewrap makes a sandbox here; else why not. */
+  public static Optional<String> sandboxProblem(String bwrap) {
+    return probe(
+        List.of(
+            bwrap,
+            "--die-with-parent",
+            "--ro-bind",
+            "/",
+            "/",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--unshare-net",
+            "--unshare-pid",
+            "true"));
+  }
+
+  private static Optional<String> probe(List<String> command) {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return Optional.of("not installed");
+    }
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return Optional.of("no answer within 60s");
+      }
+      if (process.exitValue() == 0) {
+        return Optional.empty();
+      }
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String firstLine = output.lines().findFirst().orElse("");
+      return Optional.of(
+          "exit " + process.exitValue() + (firstLine.isEmpty() ? "" : ": " + firstLine));
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    }
+  }
+}

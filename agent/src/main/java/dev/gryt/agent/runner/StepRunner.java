@@ -1,0 +1,31 @@
+package dev.gryt.agent.runner;
+
+import java.io.IOException;
+
+/**
+ * Runs one step's command and streams its output. Implementations are thread-safe: several runs may
+ * have a step running at once, each under its own run id.
+ */
+public interface StepRunner {
+
+  /**
+   * What runs the steps, as reported in the agent's {@code /health}: {@code process}, {@code
+   * container:podman}, {@code container:docker}, {@code sandbox:bwrap}.
+   */
+  String name();
+
+  /**
+   * Runs the step to its end, its timeout, or a {@link #cancel(String)} of its run, sending every
+   * output line to {@code sink} as it comes. Whatever the step started (processes, a container) is
+   * gone when this returns.
+   *
+   * @throws IOException when the step could not be started at all (no such engine, no image...)
+   */
+  StepResult run(StepSpec step, LogSink sink) throws IOException, InterruptedException;
+
+  /**
+   * Stops the step running for {@code runId}, if any; its {@link #run} then returns a {@link
+   * StepResult.Outcome#CANCELLED} result. Returns whether a step was running.
+   */
+  boolean cancel(String runId);
+}

@@ -1,0 +1,124 @@
+package dev.gryt.agent.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every runner does, run against each real runner by its subclass. */
+abstract class StepRunnerContract {
+  @TempDir Path workspace;
+
+  abstract StepRunner runner();
+
+  StepSpec.Builder step(String command) {
+    return StepSpec.builder(
+        "run-" + UUID.randomUUID().toString().substring(0, 8), "s1", command, workspace);
+  }
+
+  @Test
+  void streamsOutputWhileTheStepRuns() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<StepResult> result =
+        CompletableFuture.supplyAsync(
+            () -> run(step("echo first; sleep 3; echo second >&2").build(), lines::add));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (lines.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(lines).containsExactly("first");
+    assertThat(result).isNotDone();
+    StepResult done = result.get(20, TimeUnit.SECONDS);
+    assertThat(done.succeeded()).isTrue();
+    assertThat(lines).containsExactly("first", "second");
+  }
+
+  @Test
+  void reportsTheExitCode() {
+    StepResult result = run(step("echo out; exit 7").build(), LogSink.discard());
+    assertThat(result.exitCode()).isEqualTo(7);
+    assertThat(result.outcome()).isEqualTo(StepResult.Outcome.EXITED);
+    assertThat(result.succeeded()).isFalse();
+  }
+
+  @Test
+  void passesEnvAndRunsInTheWorkspace() throws Exception {
+    Files.writeString(workspace.resolve("marker.txt"), "in-workspace");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result =
+        run(
+            step("echo \"$GREETING\"; cat marker.txt; echo; echo made > out.txt")
+                .env("GREETING", "hello world")
+                .build(),
+            lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines).containsExactly("hello world", "in-workspace");
+    assertThat(Files.readString(workspace.resolve("out.txt"))).isEqualTo("made\n");
+  }
+
+  @Test
+  void doesNotLeakTheAgentsEnvironment() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    run(step("env").build(), lines::add);
+    assertThat(lines).noneMatch(l -> l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN_"));
+  }
+
+  @Test
+  void timeoutStopsTheStep() {
+    long started = System.nanoTime();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result =
+        run(step("echo start; sleep 60").timeout(Duration.ofSeconds(1)).build(), lines::add);
+    assertThat(result.timedOut()).isTrue();
+    assertThat(result.exitCode()).isEqualTo(-1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(lines).first().isEqualTo("start");
+    assertThat(lines).anyMatch(l -> l.contains("timed out after 1s"));
+  }
+
+  @Test
+  void cancelStopsTheStepWithinFiveSeconds() throws Exception {
+    StepSpec spec = step("echo start; sleep 60").build();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CompletableFuture<StepResult> result =
+        CompletableFuture.supplyAsync(() -> run(spec, lines::add));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (lines.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long cancelled = System.nanoTime();
+    assertThat(runner().cancel(spec.runId())).isTrue();
+    StepResult done = result.get(5, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofSeconds(5));
+    assertThat(done.cancelled()).isTrue();
+    assertThat(runner().cancel(spec.runId())).isFalse();
+  }
+
+  @Test
+  void stepsOfDifferentRunsRunAtOnce() throws Exception {
+    long started = System.nanoTime();
+    CompletableFuture<StepResult> a =
+        CompletableFuture.supplyAsync(() -> run(step("sleep 2").build(), LogSink.discard()));
+    CompletableFuture<StepResult> b =
+        CompletableFuture.supplyAsync(() -> run(step("sleep 2").build(), LogSink.discard()));
+    assertThat(a.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
+    assertThat(b.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3900));
+  }
+
+  StepResult run(StepSpec spec, LogSink sink) {
+    try {
+      return runner().run(spec, sink);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
