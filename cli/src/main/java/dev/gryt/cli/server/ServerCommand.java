@@ -1,6 +1,12 @@
 package dev.gryt.cli.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.agent.run.ReportClient;
+import dev.gryt.agent.run.RunExecutor;
+import dev.gryt.agent.runner.RunnerKind;
+import dev.gryt.agent.runner.Runners;
+import dev.gryt.agent.runner.StepRunner;
+import dev.gryt.agent.server.AgentServer;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyOutput;
@@ -92,6 +98,27 @@ public final class ServerCommand implements Callable<Integer> {
   List<URI> agentUrls = new ArrayList<>();
 
   @Option(
+      names = "--agents",
+      defaultValue = "1",
+      description =
+          "Agents to run inside this server, on loopback (default: ${DEFAULT-VALUE}; 0 runs none).")
+  int localAgents;
+
+  @Option(
+      names = "--runner",
+      paramLabel = "KIND",
+      description =
+          "How the in-process agents run steps: container (podman/docker), sandbox (bubblewrap)"
+              + " or process (default: container where it works, else sandbox).")
+  String runner;
+
+  @Option(
+      names = "--agent-capacity",
+      defaultValue = "2",
+      description = "Runs each in-process agent runs at once (default: ${DEFAULT-VALUE}).")
+  int agentCapacity;
+
+  @Option(
       names = "--agent-cert",
       paramLabel = "PEM",
       description = "The server's client certificate for https agents.")
@@ -143,14 +170,18 @@ public final class ServerCommand implements Callable<Integer> {
     ResourceStore store = openStore();
     ApiServer server = startServer(store);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    List<AgentServer> local = noController ? List.of() : startLocalAgents(out);
+    List<URI> agents = new ArrayList<>(agentUrls);
+    local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
     LeaderElectedLoop controller =
         noController
             ? null
-            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls);
+            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> stop(server, controller, store, stopped), "gryt-server-shutdown"));
+            new Thread(
+                () -> stop(server, controller, local, store, stopped), "gryt-server-shutdown"));
     out.println("gryt server listening on " + url + " (store: " + db + "; Ctrl-C stops it)");
     out.flush();
     if (applyPath != null) {
@@ -165,7 +196,63 @@ public final class ServerCommand implements Callable<Integer> {
    * The control loop, run only while this process leads among the servers sharing the store, so two
    * servers on one database never reconcile the same resource at once.
    */
-  private LeaderElectedLoop startController(ResourceStore store, URI reportBase, SSLContext tls) {
+  /**
+   * The in-process agents: plain HTTP on loopback (only this server talks to them), with the runner
+   * asked for, else the best one that works here. Without an explicit {@code --runner}, a machine
+   * where none works gets a server without local agents and a warning, not a failure.
+   */
+  private List<AgentServer> startLocalAgents(PrintWriter out) {
+    if (localAgents <= 0) {
+      return List.of();
+    }
+    StepRunner stepRunner;
+    try {
+      RunnerKind kind = runner == null ? RunnerKind.AUTO : RunnerKind.parse(runner);
+      stepRunner = Runners.detect(kind, null);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("invalid --runner: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      if (runner != null) {
+        throw new CliException(e.getMessage(), e);
+      }
+      spec.commandLine()
+          .getErr()
+          .println("warning: no local agent: " + e.getMessage() + " (--agents 0 hides this)");
+      return List.of();
+    }
+    List<AgentServer> started = new ArrayList<>();
+    for (int i = 0; i < localAgents; i++) {
+      Path work = environment.workingDirectory().resolve(".gryt/agent-" + i);
+      try {
+        Files.createDirectories(work);
+        RunExecutor executor =
+            new RunExecutor(
+                stepRunner,
+                ReportClient.plain(),
+                work,
+                agentCapacity,
+                Clock.systemUTC(),
+                RunExecutor.Options.defaults());
+        started.add(AgentServer.start("127.0.0.1", 0, null, executor, "local"));
+      } catch (IOException | RuntimeException e) {
+        started.forEach(AgentServer::close);
+        throw new CliException("cannot start a local agent: " + RootCause.oneLine(e), e);
+      }
+    }
+    out.println(
+        "local agent"
+            + (localAgents > 1 ? "s" : "")
+            + ": "
+            + localAgents
+            + " x "
+            + agentCapacity
+            + " runs, runner "
+            + stepRunner.name());
+    return started;
+  }
+
+  private LeaderElectedLoop startController(
+      ResourceStore store, URI reportBase, SSLContext tls, List<URI> agentUrls) {
     Placement.Settings placement =
         new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts);
     return new LeaderElectedLoop(
@@ -288,12 +375,17 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */
   private void stop(
-      ApiServer server, LeaderElectedLoop controller, ResourceStore store, CountDownLatch stopped) {
+      ApiServer server,
+      LeaderElectedLoop controller,
+      List<AgentServer> local,
+      ResourceStore store,
+      CountDownLatch stopped) {
     try {
       server.close();
       if (controller != null) {
         controller.close();
       }
+      local.forEach(AgentServer::close);
     } finally {
       store.close();
       stopped.countDown();
