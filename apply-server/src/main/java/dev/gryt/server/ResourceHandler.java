@@ -21,6 +21,7 @@ final class ResourceHandler {
   }
 
   void list(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     String namespace = ctx.queryParam("namespace");
     String job = kind == ResourceKind.JOB_RUN ? ctx.queryParam("job") : null;
     List<ObjectNode> items =
@@ -43,6 +44,7 @@ final class ResourceHandler {
   }
 
   void delete(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     GrytResource<?, ?> r = find(ctx);
     store.delete(
         kind,
@@ -62,6 +64,6 @@ final class ResourceHandler {
   }
 
   private GrytResource<?, ?> find(Context ctx) {
-    return ResourceRefs.find(store, ctx, kind.type());
+    return ResourceRefs.find(TenantStore.of(store, ctx), ctx, kind.type());
   }
 }

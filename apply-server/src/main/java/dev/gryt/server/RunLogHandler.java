@@ -31,6 +31,8 @@ final class RunLogHandler {
   }
 
   void logs(Context ctx) {
+    // The caller's view: another account's run is not found, and its namespace is the caller's.
+    ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
     long after = number(ctx, "after", 0, Long.MAX_VALUE);
     int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);

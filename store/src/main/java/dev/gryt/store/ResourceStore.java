@@ -113,6 +113,9 @@ public interface ResourceStore extends AutoCloseable {
    */
   List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit);
 
+  /** Accounts and API keys kept beside the resources. */
+  AccountStore accounts();
+
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();
 

@@ -160,6 +160,11 @@ public final class GrytApiClient {
     return send("GET", "/healthz", new byte[0]).path("resource_version").asLong();
   }
 
+  /** {@code POST /api/v1/{path}} with a JSON body. */
+  public JsonNode post(String path, Object body) {
+    return send("POST", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
+  }
+
   /** {@code DELETE /api/v1/{path}}. */
   public JsonNode delete(String path) {
     return send("DELETE", "/api/v1/" + path, new byte[0]);
@@ -228,6 +233,9 @@ public final class GrytApiClient {
     }
     if (message.isBlank()) {
       message = "server replied HTTP " + status;
+    }
+    if (status == 401) {
+      message += " (log in with: gryt cloud login)";
     }
     throw new ApiReplyException(status, message);
   }

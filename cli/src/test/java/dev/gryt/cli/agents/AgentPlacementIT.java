@@ -21,7 +21,7 @@ import dev.gryt.operator.agents.AgentRegistry;
 import dev.gryt.operator.agents.JobRunDispatcher;
 import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.server.ApiServer;
-import dev.gryt.server.Authenticator;
+import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
@@ -70,7 +70,7 @@ class AgentPlacementIT {
             store,
             "127.0.0.1",
             0,
-            Authenticator.LOOPBACK_ONLY,
+            ServerSecurity.TRUST_LOOPBACK,
             new ApiServer.RunSettings(Clock.systemUTC(), LOG_CAP));
     big = new FakeAgent(2);
     small = new FakeAgent(1);
