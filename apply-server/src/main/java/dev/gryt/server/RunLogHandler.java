@@ -33,6 +33,9 @@ final class RunLogHandler {
   void logs(Context ctx) {
     // The caller's view: another account's run is not found, and its namespace is the caller's.
     ResourceStore store = TenantStore.of(this.store, ctx);
+    // The position first: a change after it wakes the wait below, even one made before the run
+    // and its logs are read (they may show it already, or not yet).
+    long rv = store.resourceVersion();
     JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
     long after = number(ctx, "after", 0, Long.MAX_VALUE);
     int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
@@ -41,7 +44,6 @@ final class RunLogHandler {
     String ns = run.getMetadata().getNamespace();
     String name = run.getMetadata().getName();
 
-    long rv = store.resourceVersion();
     List<LogChunk> chunks = store.runLogs(ns, name, after, limit);
     if (chunks.isEmpty() && follow && !finished(run)) {
       CountDownLatch changed = new CountDownLatch(1);

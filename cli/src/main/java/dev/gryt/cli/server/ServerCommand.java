@@ -183,7 +183,7 @@ public final class ServerCommand implements Callable<Integer> {
     ServerSecurity security = security(store);
     ApiServer server = startServer(store, security);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
-    List<AgentServer> local = noController ? List.of() : startLocalAgents(out);
+    List<AgentServer> local = noController ? List.of() : startLocalAgents();
     List<URI> agents = new ArrayList<>(agentUrls);
     local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
     LeaderElectedLoop controller =
@@ -221,7 +221,7 @@ public final class ServerCommand implements Callable<Integer> {
    * asked for, else the best one that works here. Without an explicit {@code --runner}, a machine
    * where none works gets a server without local agents and a warning, not a failure.
    */
-  private List<AgentServer> startLocalAgents(PrintWriter out) {
+  private List<AgentServer> startLocalAgents() {
     if (localAgents <= 0) {
       return List.of();
     }
@@ -259,7 +259,9 @@ public final class ServerCommand implements Callable<Integer> {
         throw new CliException("cannot start a local agent: " + RootCause.oneLine(e), e);
       }
     }
-    out.println(
+    // On stderr, with the other notes: stdout starts with the banner, which scripts read.
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
         "local agent"
             + (localAgents > 1 ? "s" : "")
             + ": "
@@ -268,6 +270,7 @@ public final class ServerCommand implements Callable<Integer> {
             + agentCapacity
             + " runs, runner "
             + stepRunner.name());
+    err.flush();
     return started;
   }
 
