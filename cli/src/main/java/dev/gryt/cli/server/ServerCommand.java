@@ -183,6 +183,9 @@ public final class ServerCommand implements Callable<Integer> {
     ServerSecurity security = security(store);
     ApiServer server = startServer(store, security);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    // Written before anything slow (a local agent probes its runner): once /healthz answers,
+    // local commands find the key.
+    Credentials admin = adminCredentials(security, url);
     List<AgentServer> local = noController ? List.of() : startLocalAgents();
     List<URI> agents = new ArrayList<>(agentUrls);
     local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
@@ -190,7 +193,6 @@ public final class ServerCommand implements Callable<Integer> {
         noController
             ? null
             : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
-    Credentials admin = adminCredentials(security, url);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
