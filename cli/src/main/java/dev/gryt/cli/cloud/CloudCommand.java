@@ -23,6 +23,9 @@ import picocli.CommandLine.ScopeType;
       AccountCommands.Logout.class,
       AccountCommands.WhoAmI.class,
       ApiKeysCommand.class,
+      KindCommands.Pipelines.class,
+      KindCommands.Repos.class,
+      KindCommands.Webhooks.class,
       ApiCommand.class
     })
 public final class CloudCommand {

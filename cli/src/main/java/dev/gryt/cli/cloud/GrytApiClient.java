@@ -91,7 +91,19 @@ public final class GrytApiClient {
 
   /** {@code GET /api/v1/{kind}}, optionally with a query such as {@code job=NAME}. */
   public JsonNode list(ResourceKind kind, Map<String, String> query) {
-    return get(kind.apiPath() + queryString(query));
+    // Follows next_offset through every page, so callers see the whole list as one reply.
+    ObjectNode first = (ObjectNode) get(kind.apiPath() + queryString(query));
+    JsonNode next = first.path("next_offset");
+    var items = first.withArray("items");
+    while (next.isIntegralNumber()) {
+      Map<String, String> paged = new LinkedHashMap<>(query);
+      paged.put("offset", next.asText());
+      JsonNode page = get(kind.apiPath() + queryString(paged));
+      page.path("items").forEach(items::add);
+      next = page.path("next_offset");
+    }
+    first.remove("next_offset");
+    return first;
   }
 
   /** {@code GET /api/v1/{kind}/{nameOrId}}; a 404 says which resource is missing. */
@@ -162,7 +174,13 @@ public final class GrytApiClient {
 
   /** {@code POST /api/v1/{path}} with a JSON body. */
   public JsonNode post(String path, Object body) {
-    return send("POST", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
+    return send(
+        "POST", "/api/v1/" + path, body == null ? new byte[0] : ResourceCodec.toJsonBytes(body));
+  }
+
+  /** {@code PATCH /api/v1/{path}} with a JSON body. */
+  public JsonNode patch(String path, JsonNode body) {
+    return send("PATCH", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
   }
 
   /** {@code DELETE /api/v1/{path}}. */

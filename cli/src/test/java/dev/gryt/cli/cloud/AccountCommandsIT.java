@@ -152,6 +152,65 @@ class AccountCommandsIT {
     }
   }
 
+  @Test
+  void theRestDoorCommandsCreateListGetDeleteAndTrigger() throws Exception {
+    gryt().stdin(PASSWORD + "\n").run("cloud", "signup", "-u", "carol", "--password-stdin");
+    Files.writeString(home.resolve("steps.yaml"), "steps:\n  - name: t\n    command: echo hi\n");
+    CliRun.Result pipe =
+        gryt()
+            .run(
+                "cloud",
+                "pipelines",
+                "create",
+                "--name",
+                "build",
+                "-f",
+                home.resolve("steps.yaml").toString());
+    assertThat(pipe.exitCode()).as(pipe.err()).isZero();
+    assertThat(pipe.out()).startsWith("pipeline build created (id pipe-");
+    CliRun.Result repo =
+        gryt()
+            .stdin("ghp_token_from_stdin\n")
+            .run(
+                "cloud",
+                "repos",
+                "create",
+                "--name",
+                "app",
+                "--url",
+                "https://github.com/a/b",
+                "--private",
+                "--token-stdin");
+    assertThat(repo.exitCode()).as(repo.err()).isZero();
+    assertThat(gryt().run("cloud", "repos", "get", "app").out())
+        .doesNotContain("ghp_token_from_stdin")
+        .contains("access_token_set: true");
+    CliRun.Result job =
+        gryt()
+            .run("cloud", "jobs", "create", "--name", "ci", "--pipeline", "build", "--repo", "app");
+    assertThat(job.exitCode()).as(job.err()).isZero();
+    CliRun.Result hook = gryt().run("cloud", "webhooks", "create", "--name", "hook", "--job", "ci");
+    assertThat(hook.exitCode()).as(hook.err()).isZero();
+    String trigger =
+        hook.outLines().stream()
+            .filter(l -> l.startsWith("trigger: POST "))
+            .findFirst()
+            .orElseThrow();
+    String key = trigger.substring(trigger.lastIndexOf('/') + 1);
+    assertThat(key).startsWith("wh_");
+    CliRun.Result triggered =
+        new CliRun(home).env("GRYT_URL", url).run("cloud", "webhooks", "trigger", key);
+    assertThat(triggered.exitCode()).as(triggered.err()).isZero();
+    assertThat(triggered.out()).startsWith("run-");
+    assertThat(gryt().run("cloud", "jobs", "list").out()).contains("ci");
+    assertThat(gryt().run("cloud", "pipelines", "list").outLines()).hasSize(2);
+    CliRun.Result bad = gryt().run("cloud", "jobs", "create", "--name", "j2", "--pipeline", "nope");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("pipeline_id").contains("no pipeline nope");
+    assertThat(gryt().run("cloud", "webhooks", "delete", "hook").exitCode()).isZero();
+    assertThat(gryt().run("cloud", "webhooks", "trigger", key).exitCode()).isEqualTo(1);
+  }
+
   private static String field(String out, String label) {
     return out.lines()
         .filter(l -> l.startsWith(label))
