@@ -11,6 +11,7 @@ import dev.gryt.store.ResourceStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,6 +46,22 @@ public final class ApiServer implements AutoCloseable {
   /** Starts a server bound to {@code host:port} (port 0 picks a free one). */
   public static ApiServer start(
       ResourceStore store, String host, int port, ServerSecurity security) {
+    return start(store, host, port, security, RunSettings.DEFAULT);
+  }
+
+  /** How agents' reports are taken: the clock that stamps them, how much log a step keeps. */
+  public record RunSettings(Clock clock, int maxLogCharsPerStep) {
+    /** One million characters of log per step. */
+    public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 1_000_000);
+  }
+
+  /** The same, with the given handling of agents' reports. */
+  public static ApiServer start(
+      ResourceStore store,
+      String host,
+      int port,
+      ServerSecurity security,
+      RunSettings runSettings) {
     Authenticator authenticator = security.authenticator();
     ApplyHandler apply = new ApplyHandler(store);
     Javalin app =
@@ -80,6 +97,12 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
+              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store)::logs);
+              RunReportHandler reports =
+                  new RunReportHandler(
+                      store, runSettings.clock(), runSettings.maxLogCharsPerStep());
+              routes.post(
+                  RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store)::watch);
               WebhookHandler webhooks = new WebhookHandler(store);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
@@ -140,6 +163,7 @@ public final class ApiServer implements AutoCloseable {
   /** The routes anyone may call: sign-up and the webhook trigger (its key is the credential). */
   private static boolean isPublic(Context ctx) {
     return WebhookHandler.isPublic(ctx)
+        || RunReportHandler.isPublic(ctx)
         || ("POST".equals(ctx.method().name()) && AccountHandler.CREATE_PATH.equals(ctx.path()));
   }
 

@@ -1,10 +1,13 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.RunReport;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.Delivery;
 import dev.gryt.store.LeaderLock;
+import dev.gryt.store.LogChunk;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.Watch;
@@ -246,6 +249,18 @@ final class TenantStore implements ResourceStore {
         .map(e -> visible(self, e))
         .filter(java.util.Objects::nonNull)
         .toList();
+  }
+
+  @Override
+  public JobRun reportRun(
+      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+    return out(
+        withStoredNamespace(run, () -> store.reportRun(run, attempt, logs, maxCharsPerStep)));
+  }
+
+  @Override
+  public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {
+    return store.runLogs(in(namespace), runName, afterSeq, limit);
   }
 
   @Override

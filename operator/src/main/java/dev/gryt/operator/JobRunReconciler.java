@@ -5,8 +5,10 @@ import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.ResourceCodec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -104,8 +106,20 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
               deadline);
         }
         case PROCEED -> {
-          return pending(
-              status, conditions, Reasons.NO_AGENT, "waiting for an agent", now, deadline);
+          if (Placement.placed(status)) {
+            // On an agent: its reports and the dispatcher move it on; the deadline still holds.
+            status.conditions = run.getStatus().conditions;
+            return new Outcome<>(status, Duration.between(now, deadline));
+          }
+          Optional<Condition> waiting =
+              status
+                  .condition(Condition.READY)
+                  .filter(c -> Placement.WAITING_REASONS.contains(c.reason));
+          return waiting.isPresent()
+              ? pending(
+                  status, conditions, waiting.get().reason, waiting.get().message, now, deadline)
+              : pending(
+                  status, conditions, Reasons.NO_AGENT, "waiting for an agent", now, deadline);
         }
       }
     }
@@ -158,15 +172,13 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
     return ts == null ? now : Instant.parse(ts);
   }
 
+  /** The status to start from: all of it (placement included), conditions rebuilt by the caller. */
   private static JobRunStatus copyOf(JobRunStatus s) {
-    JobRunStatus c = new JobRunStatus();
-    if (s != null) {
-      c.commit = s.commit;
-      c.startedAt = s.startedAt;
-      c.finishedAt = s.finishedAt;
-      c.steps = s.steps;
-      c.phase = s.phase;
+    if (s == null) {
+      return new JobRunStatus();
     }
+    JobRunStatus c = ResourceCodec.json().convertValue(s, JobRunStatus.class);
+    c.conditions = new java.util.ArrayList<>(c.conditions == null ? List.of() : c.conditions);
     return c;
   }
 }

@@ -28,6 +28,8 @@ public final class Reasons {
   public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
   public static final String CONCURRENCY_FORBIDDEN = "ConcurrencyForbidden";
   public static final String REPLACED = "Replaced";
+  public static final String AGENT_LOST = "AgentLost";
+  public static final String AGENT_UNAVAILABLE = "AgentUnavailable";
 
   private Reasons() {}
 }

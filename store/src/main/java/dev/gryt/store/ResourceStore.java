@@ -1,7 +1,9 @@
 package dev.gryt.store;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.RunReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  *   <li>updateStatus needs the stored {@code resourceVersion}; it replaces status only and never
  *       moves {@code generation}.
  *   <li>{@link #commit} applies all its mutations or none.
- *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction.
+ *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction;
+ *       deleting a JobRun forgets its logs.
  * </ul>
  */
 public interface ResourceStore extends AutoCloseable {
@@ -102,6 +105,19 @@ public interface ResourceStore extends AutoCloseable {
    * {@code describe} shows as its recent events.
    */
   List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit);
+
+  /**
+   * Writes a run's status as {@link #updateStatus} does (fenced by its resourceVersion) and, in the
+   * same transaction, appends its agent's output. Each step keeps at most {@code maxCharsPerStep}
+   * characters: what goes beyond is dropped behind one truncation marker.
+   */
+  JobRun reportRun(JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep);
+
+  /**
+   * A run's output after {@code afterSeq}, oldest first, at most {@code limit} chunks. A deleted
+   * run's output is gone with it.
+   */
+  List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit);
 
   /** Accounts and API keys kept beside the resources. */
   AccountStore accounts();

@@ -125,6 +125,18 @@ final class SchemaMigrations {
                 UNIQUE (account_id, code_name))""",
               "CREATE INDEX evolutions_by_generation ON evolutions (account_id, generation_id)"),
           List.of(
+              // A run's output, in the order its agent reported it; deleted with the run.
+              """
+              CREATE TABLE run_logs (
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                step TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                truncated INTEGER NOT NULL,
+                PRIMARY KEY (namespace, name, seq))"""),
+          List.of(
               // describe reads one object's recent changes: by object, newest first.
               "CREATE INDEX events_by_object ON events (kind, namespace, name, resource_version)"));
 

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.RunReport;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -398,6 +400,145 @@ public final class SqlResourceStore implements ResourceStore {
       if (serialize) {
         inProcessWriteLock.unlock();
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- run reports and logs
+
+  @Override
+  public JobRun reportRun(
+      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+    Change change = changeOf(new Mutation.UpdateStatus(run));
+    Plan plan =
+        inWriteTransaction(
+            "record a run report",
+            (connection, counter) -> {
+              Plan written = apply(connection, counter, List.of(change));
+              appendLogs(connection, change.key(), attempt, logs, maxCharsPerStep);
+              return written;
+            });
+    commitSignal.committed(plan.lastResourceVersion());
+    return (JobRun) resultsOf(plan).get(0);
+  }
+
+  /** Marks the end of a step's log once it reached its cap. */
+  static String truncationMarker(String step, int maxChars) {
+    return "\n[gryt: the log of step " + step + " is truncated at " + maxChars + " characters]\n";
+  }
+
+  private static void appendLogs(
+      Connection connection,
+      ResourceKey run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep)
+      throws SQLException {
+    if (logs == null || logs.isEmpty()) {
+      return;
+    }
+    long seq = 0;
+    Map<String, Long> sizes = new HashMap<>();
+    Set<String> truncated = new java.util.HashSet<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT step, SUM(LENGTH(text)), MAX(truncated), MAX(seq) FROM run_logs"
+                + " WHERE namespace = ? AND name = ? GROUP BY step")) {
+      statement.setString(1, run.namespace());
+      statement.setString(2, run.name());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          sizes.put(rows.getString(1), rows.getLong(2));
+          if (rows.getInt(3) != 0) {
+            truncated.add(rows.getString(1));
+          }
+          seq = Math.max(seq, rows.getLong(4));
+        }
+      }
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO run_logs (namespace, name, seq, step, attempt, text, truncated)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      int batched = 0;
+      for (RunReport.LogText log : logs) {
+        String step = log.step == null ? "" : log.step;
+        if (log.text == null || log.text.isEmpty() || truncated.contains(step)) {
+          continue;
+        }
+        long used = sizes.getOrDefault(step, 0L);
+        String text = log.text;
+        boolean full = used + text.length() > maxCharsPerStep;
+        if (full) {
+          text = text.substring(0, (int) Math.max(0, maxCharsPerStep - used));
+        }
+        if (!text.isEmpty()) {
+          addLog(insert, run, ++seq, step, attempt, text, false);
+          batched++;
+          sizes.put(step, used + text.length());
+        }
+        if (full) {
+          addLog(insert, run, ++seq, step, attempt, truncationMarker(step, maxCharsPerStep), true);
+          batched++;
+          truncated.add(step);
+        }
+      }
+      if (batched > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void addLog(
+      PreparedStatement insert,
+      ResourceKey run,
+      long seq,
+      String step,
+      int attempt,
+      String text,
+      boolean marker)
+      throws SQLException {
+    insert.setString(1, run.namespace());
+    insert.setString(2, run.name());
+    insert.setLong(3, seq);
+    insert.setString(4, step);
+    insert.setInt(5, attempt);
+    insert.setString(6, text);
+    insert.setInt(7, marker ? 1 : 0);
+    insert.addBatch();
+  }
+
+  @Override
+  public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {
+    return query(
+        "SELECT seq, step, attempt, text, truncated FROM run_logs"
+            + " WHERE namespace = ? AND name = ? AND seq > ? ORDER BY seq LIMIT ?",
+        statement -> {
+          statement.setString(1, namespaceOrDefault(namespace));
+          statement.setString(2, runName);
+          statement.setLong(3, afterSeq);
+          statement.setInt(4, limit);
+          List<LogChunk> chunks = new ArrayList<>();
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              chunks.add(
+                  new LogChunk(
+                      rows.getLong(1),
+                      rows.getString(2),
+                      rows.getInt(3),
+                      rows.getString(4),
+                      rows.getInt(5) != 0));
+            }
+          }
+          return chunks;
+        });
+  }
+
+  private static void forgetRunLogs(Connection connection, ResourceKey key) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("DELETE FROM run_logs WHERE namespace = ? AND name = ?")) {
+      statement.setString(1, key.namespace());
+      statement.setString(2, key.name());
+      statement.executeUpdate();
     }
   }
 
@@ -877,6 +1018,9 @@ public final class SqlResourceStore implements ResourceStore {
     for (RowStatements.EventRow event : plan.events()) {
       if (event.type() == WatchEvent.Type.DELETED && event.key().kind() == ResourceKind.WEBHOOK) {
         forgetWebhook(connection, event.key());
+      }
+      if (event.type() == WatchEvent.Type.DELETED && event.key().kind() == ResourceKind.JOB_RUN) {
+        forgetRunLogs(connection, event.key());
       }
     }
 

@@ -139,6 +139,18 @@ public final class GrytApiClient {
   }
 
   /**
+   * {@code GET /api/v1/runs/{ref}/logs}: the run's log chunks after {@code after}; with {@code
+   * follow}, waits up to 25 s for more while the run is unfinished.
+   */
+  public JsonNode runLogs(String run, long after, boolean follow) {
+    String query = "?after=" + after + (follow ? "&follow=true&timeout_seconds=25" : "");
+    return named(
+        ResourceKind.JOB_RUN,
+        run,
+        () -> get(ResourceKind.JOB_RUN.apiPath() + "/" + segment(run) + "/logs" + query));
+  }
+
+  /**
    * {@code GET /api/v1/watch}: the changes to the given kinds after {@code resourceVersion},
    * waiting up to {@code timeoutSeconds} for the first. Throws an {@link ApiReplyException} that is
    * {@link ApiReplyException#gone() gone} when the server no longer has that version's events.

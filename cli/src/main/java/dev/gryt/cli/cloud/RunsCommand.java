@@ -11,8 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code gryt cloud runs list|get|cancel|retry}: reading and steering job runs. */
-@Command(name = "runs", aliases = "run", description = "List, show, cancel and retry job runs.")
+/** {@code gryt cloud runs list|get|logs|cancel|retry}: reading and steering job runs. */
+@Command(
+    name = "runs",
+    aliases = "run",
+    description = "List, show, follow the logs of, cancel and retry job runs.")
 public final class RunsCommand {
   private static final String FORMATS = "Output format: ${COMPLETION-CANDIDATES}.";
 
@@ -46,6 +49,45 @@ public final class RunsCommand {
           OutputFormat format) {
     printer(format).one(ResourceKind.JOB_RUN, cloud.client().get(ResourceKind.JOB_RUN, run));
     return 0;
+  }
+
+  @Command(
+      name = "logs",
+      description = "Print a run's logs, step by step; -f follows them until the run ends.")
+  int logs(
+      @Parameters(paramLabel = "ID|NAME", description = "The run.") String run,
+      @Option(
+              names = {"-f", "--follow"},
+              description = "Keep printing new output until the run finishes.")
+          boolean follow) {
+    PrintWriter out = spec.commandLine().getOut();
+    long after = 0;
+    String step = null;
+    Integer attempt = null;
+    while (true) {
+      JsonNode data = cloud.client().runLogs(run, after, follow);
+      JsonNode chunks = data.path("chunks");
+      for (JsonNode chunk : chunks) {
+        String s = chunk.path("step").asText();
+        int a = chunk.path("attempt").asInt();
+        if (!s.equals(step) || attempt == null || attempt != a) {
+          out.println("==> step " + s + (a > 1 ? " (attempt " + a + ")" : ""));
+          step = s;
+          attempt = a;
+        }
+        out.print(chunk.path("text").asText());
+      }
+      out.flush();
+      after = data.path("next").asLong(after);
+      if (!follow || (data.path("finished").asBoolean() && chunks.isEmpty())) {
+        if (follow) {
+          out.println(
+              "==> run " + data.path("run_id").asText(run) + " " + data.path("phase").asText());
+          out.flush();
+        }
+        return 0;
+      }
+    }
   }
 
   @Command(name = "cancel", description = "Ask a run to stop; it ends Cancelled.")

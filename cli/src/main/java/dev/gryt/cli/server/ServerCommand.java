@@ -1,6 +1,12 @@
 package dev.gryt.cli.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.agent.run.ReportClient;
+import dev.gryt.agent.run.RunExecutor;
+import dev.gryt.agent.runner.RunnerKind;
+import dev.gryt.agent.runner.Runners;
+import dev.gryt.agent.runner.StepRunner;
+import dev.gryt.agent.server.AgentServer;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyOutput;
@@ -8,7 +14,14 @@ import dev.gryt.cli.cloud.ApplyResult;
 import dev.gryt.cli.cloud.Credentials;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.ManifestInput;
+import dev.gryt.operator.Placement;
+import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.operator.agents.AgentClient;
+import dev.gryt.operator.agents.AgentRegistry;
+import dev.gryt.operator.agents.AgentTls;
+import dev.gryt.operator.agents.JobRunDispatcher;
+import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.operator.loop.LeaderElectedLoop;
 import dev.gryt.server.ApiServer;
 import dev.gryt.server.Principal;
@@ -22,11 +35,14 @@ import java.net.URI;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,6 +101,76 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Serve the API only; do not run the control loop that reconciles resources.")
   boolean noController;
 
+  @Option(
+      names = "--agent",
+      paramLabel = "URL",
+      description =
+          "An agent to place runs on (repeatable): https://HOST:PORT over mutual TLS with"
+              + " --agent-cert/--agent-key/--agent-ca, or http:// for an --insecure agent.")
+  List<URI> agentUrls = new ArrayList<>();
+
+  @Option(
+      names = "--agents",
+      defaultValue = "1",
+      description =
+          "Agents to run inside this server, on loopback (default: ${DEFAULT-VALUE}; 0 runs none).")
+  int localAgents;
+
+  @Option(
+      names = "--runner",
+      paramLabel = "KIND",
+      description =
+          "How the in-process agents run steps: container (podman/docker), sandbox (bubblewrap)"
+              + " or process (default: container where it works, else sandbox).")
+  String runner;
+
+  @Option(
+      names = "--agent-capacity",
+      defaultValue = "2",
+      description = "Runs each in-process agent runs at once (default: ${DEFAULT-VALUE}).")
+  int agentCapacity;
+
+  @Option(
+      names = "--agent-cert",
+      paramLabel = "PEM",
+      description = "The server's client certificate for https agents.")
+  Path agentCert;
+
+  @Option(
+      names = "--agent-key",
+      paramLabel = "PEM",
+      description = "The key of --agent-cert (PKCS#8 PEM).")
+  Path agentKey;
+
+  @Option(
+      names = "--agent-ca",
+      paramLabel = "PEM",
+      description = "The CA that signed the agents' certificates.")
+  Path agentCa;
+
+  @Option(
+      names = "--advertise-url",
+      paramLabel = "URL",
+      description =
+          "The URL agents reach this server at, for their reports (default: the listening"
+              + " address).")
+  URI advertiseUrl;
+
+  @Option(
+      names = "--lease-seconds",
+      defaultValue = "15",
+      description =
+          "A run whose agent does not report for this long is placed again (default:"
+              + " ${DEFAULT-VALUE}).")
+  int leaseSeconds;
+
+  @Option(
+      names = "--max-attempts",
+      defaultValue = "3",
+      description =
+          "Placements a run gets before a lost agent fails it (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -92,16 +178,26 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    SSLContext tls = agentTls();
     ResourceStore store = openStore();
     ServerSecurity security = security(store);
     ApiServer server = startServer(store, security);
-    LeaderElectedLoop controller = noController ? null : startController(store);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    // Written before anything slow (a local agent probes its runner): once /healthz answers,
+    // local commands find the key.
     Credentials admin = adminCredentials(security, url);
+    List<AgentServer> local = noController ? List.of() : startLocalAgents();
+    List<URI> agents = new ArrayList<>(agentUrls);
+    local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
+    LeaderElectedLoop controller =
+        noController
+            ? null
+            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> stop(server, controller, store, stopped), "gryt-server-shutdown"));
+            new Thread(
+                () -> stop(server, controller, local, store, stopped), "gryt-server-shutdown"));
     out.println("gryt server listening on " + url + " (store: " + db + "; Ctrl-C stops it)");
     out.println(
         "admin API key "
@@ -122,12 +218,114 @@ public final class ServerCommand implements Callable<Integer> {
    * The control loop, run only while this process leads among the servers sharing the store, so two
    * servers on one database never reconcile the same resource at once.
    */
-  private static LeaderElectedLoop startController(ResourceStore store) {
+  /**
+   * The in-process agents: plain HTTP on loopback (only this server talks to them), with the runner
+   * asked for, else the best one that works here. Without an explicit {@code --runner}, a machine
+   * where none works gets a server without local agents and a warning, not a failure.
+   */
+  private List<AgentServer> startLocalAgents() {
+    if (localAgents <= 0) {
+      return List.of();
+    }
+    StepRunner stepRunner;
+    try {
+      RunnerKind kind = runner == null ? RunnerKind.AUTO : RunnerKind.parse(runner);
+      stepRunner = Runners.detect(kind, null);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("invalid --runner: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      if (runner != null) {
+        throw new CliException(e.getMessage(), e);
+      }
+      spec.commandLine()
+          .getErr()
+          .println("warning: no local agent: " + e.getMessage() + " (--agents 0 hides this)");
+      return List.of();
+    }
+    List<AgentServer> started = new ArrayList<>();
+    for (int i = 0; i < localAgents; i++) {
+      Path work = environment.workingDirectory().resolve(".gryt/agent-" + i);
+      try {
+        Files.createDirectories(work);
+        RunExecutor executor =
+            new RunExecutor(
+                stepRunner,
+                ReportClient.plain(),
+                work,
+                agentCapacity,
+                Clock.systemUTC(),
+                RunExecutor.Options.defaults());
+        started.add(AgentServer.start("127.0.0.1", 0, null, executor, "local"));
+      } catch (IOException | RuntimeException e) {
+        started.forEach(AgentServer::close);
+        throw new CliException("cannot start a local agent: " + RootCause.oneLine(e), e);
+      }
+    }
+    // On stderr, with the other notes: stdout starts with the banner, which scripts read.
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "local agent"
+            + (localAgents > 1 ? "s" : "")
+            + ": "
+            + localAgents
+            + " x "
+            + agentCapacity
+            + " runs, runner "
+            + stepRunner.name());
+    err.flush();
+    return started;
+  }
+
+  private LeaderElectedLoop startController(
+      ResourceStore store, URI reportBase, SSLContext tls, List<URI> agentUrls) {
+    Placement.Settings placement =
+        new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts);
     return new LeaderElectedLoop(
             store.leaderLock("controller"),
-            () -> StandaloneOperator.create(store, Clock.systemUTC()),
+            () -> {
+              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC());
+              if (!agentUrls.isEmpty()) {
+                AgentRegistry agents =
+                    new AgentRegistry(
+                        agentUrls,
+                        new AgentClient(tls, Duration.ofSeconds(5)),
+                        Duration.ofSeconds(2));
+                loop.with(
+                    new JobRunDispatcher(
+                        store,
+                        Clock.systemUTC(),
+                        agents,
+                        RepoTokens.standalone(),
+                        placement,
+                        reportBase.toString()));
+              }
+              return loop;
+            },
             Duration.ofSeconds(1))
         .start();
+  }
+
+  /** The client certificate for https agents, or null when none is configured. */
+  private SSLContext agentTls() {
+    if (agentCert == null && agentKey == null && agentCa == null) {
+      if (agentUrls.stream().anyMatch(u -> "https".equals(u.getScheme()))) {
+        throw new CliException(
+            "https agents need --agent-cert, --agent-key and --agent-ca (make them with: gryt"
+                + " certs init)");
+      }
+      return null;
+    }
+    if (agentCert == null || agentKey == null || agentCa == null) {
+      throw new CliException("--agent-cert, --agent-key and --agent-ca go together");
+    }
+    try {
+      return AgentTls.context(
+          environment.workingDirectory().resolve(agentCert),
+          environment.workingDirectory().resolve(agentKey),
+          environment.workingDirectory().resolve(agentCa));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new CliException("cannot load the agent TLS files: " + RootCause.oneLine(e), e);
+    }
   }
 
   private static void printNextSteps(URI url, PrintWriter out) {
@@ -244,12 +442,17 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */
   private void stop(
-      ApiServer server, LeaderElectedLoop controller, ResourceStore store, CountDownLatch stopped) {
+      ApiServer server,
+      LeaderElectedLoop controller,
+      List<AgentServer> local,
+      ResourceStore store,
+      CountDownLatch stopped) {
     try {
       server.close();
       if (controller != null) {
         controller.close();
       }
+      local.forEach(AgentServer::close);
     } finally {
       store.close();
       stopped.countDown();

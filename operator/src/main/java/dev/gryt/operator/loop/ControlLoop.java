@@ -45,6 +45,7 @@ public final class ControlLoop implements AutoCloseable {
   private final int workers;
   private final Duration resyncPeriod;
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Companion> companions = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong statusWrites = new AtomicLong();
   private final AtomicLong deletes = new AtomicLong();
@@ -63,6 +64,23 @@ public final class ControlLoop implements AutoCloseable {
   public <R extends GrytResource<?, T>, T extends GrytStatus> ControlLoop register(
       ResourceKind kind, Reconciler<R, T> reconciler) {
     reconcilers.put(kind, reconciler);
+    return this;
+  }
+
+  /**
+   * Something that runs alongside the loop, started after it and stopped before it, so that it too
+   * runs only while this process leads (the dispatcher that places runs on agents).
+   */
+  public interface Companion extends AutoCloseable {
+    void start();
+
+    @Override
+    void close();
+  }
+
+  /** Runs {@code companion} whenever this loop runs. */
+  public ControlLoop with(Companion companion) {
+    companions.add(companion);
     return this;
   }
 
@@ -85,6 +103,7 @@ public final class ControlLoop implements AutoCloseable {
             });
     timer.scheduleWithFixedDelay(
         this::resync, resyncPeriod.toMillis(), resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
+    companions.forEach(Companion::start);
   }
 
   private void listAndWatch() {
@@ -228,6 +247,7 @@ public final class ControlLoop implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    companions.forEach(Companion::close);
     running = false;
     queue.shutDown();
     if (watch != null) {

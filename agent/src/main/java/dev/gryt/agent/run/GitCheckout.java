@@ -1,0 +1,184 @@
+package dev.gryt.agent.run;
+
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.EmptyProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ProgressMonitor;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * Checks a repository out into an empty directory with JGit: the commit {@code sha} when given,
+ * else the tip of {@code ref} (a branch name, a tag or a full ref name). Fetches depth 1 where the
+ * transport allows it and falls back to a full fetch where it does not (a server that refuses to
+ * serve an unadvertised commit by id). The token, when given, goes to the transport as the password
+ * only; it never appears in what this class returns or throws.
+ */
+public final class GitCheckout {
+  /** Why a checkout failed, already masked. */
+  public static final class CheckoutException extends Exception {
+    CheckoutException(String message) {
+      super(message);
+    }
+  }
+
+  private GitCheckout() {}
+
+  /**
+   * Checks out {@code repo} into {@code dir} (made if missing, must be empty) and returns the
+   * commit id checked out.
+   *
+   * @param cancelled polled during the fetch; true stops it
+   */
+  public static String checkout(RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled)
+      throws CheckoutException {
+    CredentialsProvider credentials =
+        repo.token() == null || repo.token().isBlank()
+            ? null
+            : new UsernamePasswordCredentialsProvider("x-access-token", repo.token());
+    ProgressMonitor monitor =
+        new EmptyProgressMonitor() {
+          @Override
+          public boolean isCancelled() {
+            return cancelled.getAsBoolean();
+          }
+        };
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("gryt").call()) {
+      git.remoteAdd()
+          .setName("origin")
+          .setUri(new org.eclipse.jgit.transport.URIish(repo.gitUrl()))
+          .call();
+      ObjectId commit;
+      if (repo.sha() != null && !repo.sha().isBlank()) {
+        commit = fetchCommit(git, repo, credentials, monitor);
+      } else {
+        commit = fetchRef(git, repo.ref(), credentials, monitor);
+      }
+      git.checkout().setName(commit.name()).call();
+      return commit.name();
+    } catch (GitAPIException
+        | java.net.URISyntaxException
+        | java.io.IOException
+        | RuntimeException e) {
+      if (cancelled.getAsBoolean()) {
+        throw new CheckoutException("checkout cancelled");
+      }
+      throw new CheckoutException(
+          mask("checkout of " + safeUrl(repo.gitUrl()) + " failed: " + message(e), repo.token()));
+    }
+  }
+
+  private static ObjectId fetchCommit(
+      Git git, RunAssignment.Repo repo, CredentialsProvider credentials, ProgressMonitor monitor)
+      throws GitAPIException, java.io.IOException, CheckoutException {
+    ObjectId wanted = ObjectId.fromString(repo.sha().toLowerCase(java.util.Locale.ROOT));
+    try {
+      fetch(git, credentials, monitor, new RefSpec(wanted.name() + ":refs/gryt/checkout"), 1);
+    } catch (GitAPIException | RuntimeException e) {
+      // the server will not hand out a commit by id: fetch the ref (or every branch), whole
+      String ref = repo.ref() == null || repo.ref().isBlank() ? null : repo.ref();
+      if (ref != null) {
+        fetch(git, credentials, monitor, refSpec(ref), 0);
+      }
+      if (!has(git, wanted)) {
+        fetch(git, credentials, monitor, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), 0);
+      }
+    }
+    if (!has(git, wanted)) {
+      throw new CheckoutException(
+          mask(
+              "checkout of "
+                  + safeUrl(repo.gitUrl())
+                  + " failed: commit "
+                  + wanted.name()
+                  + " not found",
+              repo.token()));
+    }
+    return wanted;
+  }
+
+  private static ObjectId fetchRef(
+      Git git, String ref, CredentialsProvider credentials, ProgressMonitor monitor)
+      throws GitAPIException, CheckoutException {
+    FetchResult result = fetch(git, credentials, monitor, refSpec(ref), 1);
+    Ref fetched = result.getAdvertisedRef(fullName(ref));
+    if (fetched == null) {
+      fetched = result.getAdvertisedRef(Constants.R_TAGS + ref);
+    }
+    if (fetched == null) {
+      throw new CheckoutException("no branch or ref named '" + ref + "' in the repository");
+    }
+    ObjectId id =
+        fetched.getPeeledObjectId() != null ? fetched.getPeeledObjectId() : fetched.getObjectId();
+    return id;
+  }
+
+  private static FetchResult fetch(
+      Git git, CredentialsProvider credentials, ProgressMonitor monitor, RefSpec spec, int depth)
+      throws GitAPIException {
+    FetchCommand fetch =
+        git.fetch()
+            .setRemote("origin")
+            .setRefSpecs(spec)
+            .setProgressMonitor(monitor)
+            .setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS);
+    if (depth > 0) {
+      fetch.setDepth(depth);
+    }
+    if (credentials != null) {
+      fetch.setCredentialsProvider(credentials);
+    }
+    return fetch.call();
+  }
+
+  private static RefSpec refSpec(String ref) {
+    if (ref.startsWith(Constants.R_REFS)) {
+      return new RefSpec("+" + ref + ":refs/gryt/checkout");
+    }
+    // a short name: the branch if there is one; a tag is tried when the branch is not advertised
+    return new RefSpec("+" + Constants.R_HEADS + ref + ":refs/gryt/checkout");
+  }
+
+  private static String fullName(String ref) {
+    return ref.startsWith(Constants.R_REFS) ? ref : Constants.R_HEADS + ref;
+  }
+
+  private static boolean has(Git git, ObjectId id) {
+    try (RevWalk walk = new RevWalk(git.getRepository())) {
+      RevCommit commit = walk.parseCommit(id);
+      return commit != null;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static String message(Throwable e) {
+    // the innermost message says what went wrong (auth, not found...), the outer ones only where
+    String message = e.getMessage();
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+  }
+
+  /** The URL without any user:password@ part. */
+  static String safeUrl(String url) {
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+  }
+
+  static String mask(String text, String secret) {
+    return secret == null || secret.isBlank() ? text : text.replace(secret, "***");
+  }
+}

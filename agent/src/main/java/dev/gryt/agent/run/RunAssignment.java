@@ -1,0 +1,191 @@
+package dev.gryt.agent.run;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the server sends to {@code POST /runs}: one run to execute, the repository to check out, the
+ * pipeline's steps, and where to report. JSON in snake_case; unknown fields are ignored so the
+ * server may add some.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunAssignment(
+    String runId,
+    Integer attempt,
+    String reportUrl,
+    String reportToken,
+    Repo repo,
+    Pipeline pipeline,
+    List<String> secrets) {
+
+  /** The repository: {@code sha} wins over {@code ref}; {@code token} for private repositories. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Repo(String gitUrl, String ref, String sha, String token) {
+    @Override
+    public String toString() {
+      return "Repo[gitUrl=" + gitUrl + ", ref=" + ref + ", sha=" + sha + "]";
+    }
+  }
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Pipeline(
+      String image,
+      Map<String, String> env,
+      Integer timeoutSeconds,
+      ResourceLimits resources,
+      List<Step> steps) {}
+
+  /** Kubernetes quantity notation: cpu {@code 500m} or {@code 2}, memory {@code 512Mi}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ResourceLimits(String cpu, String memory) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Step(
+      String name,
+      String command,
+      String image,
+      Map<String, String> env,
+      Integer timeoutSeconds,
+      Integer retries) {}
+
+  @Override
+  public String toString() {
+    // never print the tokens
+    return "RunAssignment[runId=" + runId + ", attempt=" + attempt + ", repo=" + repo + "]";
+  }
+
+  /** Every secret to mask in logs: the listed ones, the repository token, the report token. */
+  public List<String> allSecrets() {
+    List<String> all = new ArrayList<>(secrets == null ? List.of() : secrets);
+    if (repo != null && repo.token() != null) {
+      all.add(repo.token());
+    }
+    if (reportToken != null) {
+      all.add(reportToken);
+    }
+    return all;
+  }
+
+  /** Every problem with this assignment, each as {@code path: message}; empty when it is valid. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (isBlank(runId)) {
+      problems.add("run_id: required");
+    } else if (!runId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+      problems.add("run_id: letters, digits, '_', '.', '-' only, at most 128");
+    }
+    if (attempt == null) {
+      problems.add("attempt: required");
+    } else if (attempt < 0) {
+      problems.add("attempt: must be >= 0");
+    }
+    if (isBlank(reportUrl)) {
+      problems.add("report_url: required");
+    } else if (!reportUrl.startsWith("http://") && !reportUrl.startsWith("https://")) {
+      problems.add("report_url: must be an http:// or https:// URL");
+    } else {
+      try {
+        java.net.URI.create(reportUrl).toURL();
+      } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+        problems.add("report_url: not a valid URL");
+      }
+    }
+    if (isBlank(reportToken)) {
+      problems.add("report_token: required");
+    }
+    if (repo == null) {
+      problems.add("repo: required");
+    } else {
+      if (isBlank(repo.gitUrl())) {
+        problems.add("repo.git_url: required");
+      }
+      if (isBlank(repo.ref()) && isBlank(repo.sha())) {
+        problems.add("repo.ref: required when repo.sha is not given");
+      }
+      if (!isBlank(repo.sha()) && !repo.sha().matches("[0-9a-fA-F]{40}")) {
+        problems.add("repo.sha: must be a full 40-hex-digit commit id");
+      }
+    }
+    if (pipeline == null) {
+      problems.add("pipeline: required");
+    } else {
+      positive(problems, "pipeline.timeout_seconds", pipeline.timeoutSeconds());
+      if (pipeline.resources() != null) {
+        if (pipeline.resources().cpu() != null
+            && Quantities.cpuCores(pipeline.resources().cpu()).isEmpty()) {
+          problems.add("pipeline.resources.cpu: not a CPU quantity (e.g. 500m, 2)");
+        }
+        if (pipeline.resources().memory() != null
+            && Quantities.memoryBytes(pipeline.resources().memory()).isEmpty()) {
+          problems.add("pipeline.resources.memory: not a memory quantity (e.g. 512Mi, 1G)");
+        }
+      }
+      envProblems(problems, "pipeline.env", pipeline.env());
+      if (pipeline.steps() == null || pipeline.steps().isEmpty()) {
+        problems.add("pipeline.steps: at least one step required");
+      } else {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < pipeline.steps().size(); i++) {
+          String at = "pipeline.steps[" + i + "]";
+          Step step = pipeline.steps().get(i);
+          if (step == null) {
+            problems.add(at + ": must be an object");
+            continue;
+          }
+          if (isBlank(step.name())) {
+            problems.add(at + ".name: required");
+          } else if (!names.add(step.name())) {
+            problems.add(at + ".name: duplicate step name '" + step.name() + "'");
+          }
+          if (isBlank(step.command())) {
+            problems.add(at + ".command: required");
+          }
+          positive(problems, at + ".timeout_seconds", step.timeoutSeconds());
+          if (step.retries() != null && (step.retries() < 0 || step.retries() > 10)) {
+            problems.add(at + ".retries: must be between 0 and 10");
+          }
+          envProblems(problems, at + ".env", step.env());
+        }
+      }
+    }
+    if (secrets != null && secrets.stream().anyMatch(s -> s == null)) {
+      problems.add("secrets: must be strings");
+    }
+    return problems;
+  }
+
+  private static void positive(List<String> problems, String path, Integer value) {
+    if (value != null && value < 1) {
+      problems.add(path + ": must be >= 1");
+    }
+  }
+
+  private static void envProblems(List<String> problems, String path, Map<String, String> env) {
+    if (env == null) {
+      return;
+    }
+    env.forEach(
+        (name, value) -> {
+          if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            problems.add(path + "." + name + ": not a valid environment variable name");
+          } else if (value == null) {
+            problems.add(path + "." + name + ": value required");
+          }
+        });
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

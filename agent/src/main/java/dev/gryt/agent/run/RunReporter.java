@@ -1,0 +1,199 @@
+package dev.gryt.agent.run;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one run's reports from its own thread: at least every {@code heartbeat} (that keeps the
+ * server's lease), within {@code batch} of a state change or new output, and a final one, retried.
+ * Output that could not be delivered stays queued for the next report. When the server refuses a
+ * report with 409 (a newer attempt owns the run) or 410 (the run is cancelled or gone), the run is
+ * stopped through {@code onRefused} and nothing more is sent.
+ */
+final class RunReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(RunReporter.class);
+  private static final int FINAL_ATTEMPTS = 5;
+
+  private final ReportClient client;
+  private final String url;
+  private final String token;
+  private final Supplier<RunReport> state;
+  private final Runnable onRefused;
+  private final Duration heartbeat;
+  private final Duration batch;
+  private final Object lock = new Object();
+  private final List<RunReport.LogChunk> pending = new ArrayList<>();
+  private boolean dirty = true;
+  private boolean finishing;
+  private volatile boolean refused;
+  private Thread thread;
+
+  RunReporter(
+      ReportClient client,
+      String url,
+      String token,
+      Supplier<RunReport> state,
+      Runnable onRefused,
+      Duration heartbeat,
+      Duration batch) {
+    this.client = client;
+    this.url = url;
+    this.token = token;
+    this.state = state;
+    this.onRefused = onRefused;
+    this.heartbeat = heartbeat;
+    this.batch = batch;
+  }
+
+  void start(String runId) {
+    thread = new Thread(this::loop, "gryt-report-" + runId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The run's state changed: report soon. */
+  void changed() {
+    synchronized (lock) {
+      dirty = true;
+      lock.notifyAll();
+    }
+  }
+
+  /** One output line of {@code step}. */
+  void log(String step, String line) {
+    synchronized (lock) {
+      RunReport.LogChunk last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+      if (last != null && last.step().equals(step)) {
+        pending.set(pending.size() - 1, new RunReport.LogChunk(step, last.text() + line + "\n"));
+      } else {
+        pending.add(new RunReport.LogChunk(step, line + "\n"));
+      }
+      dirty = true;
+      lock.notifyAll();
+    }
+  }
+
+  boolean refused() {
+    return refused;
+  }
+
+  /** Stops reporting without a final report: the run is no longer this agent's to report. */
+  void abandon() {
+    synchronized (lock) {
+      refused = true;
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Stops the periodic reports and sends the final one (its phase must be final), retrying
+   * transient failures a few times. Returns whether the server took it.
+   */
+  boolean finish() throws InterruptedException {
+    synchronized (lock) {
+      finishing = true;
+      lock.notifyAll();
+    }
+    if (thread != null) {
+      thread.join();
+    }
+    long backoff = 250;
+    for (int attempt = 1; attempt <= FINAL_ATTEMPTS && !refused; attempt++) {
+      if (send()) {
+        return true;
+      }
+      if (refused) {
+        return false;
+      }
+      Thread.sleep(backoff);
+      backoff *= 2;
+    }
+    return false;
+  }
+
+  private void loop() {
+    // the first report says at once that the run started here
+    send();
+    long lastSent = System.nanoTime();
+    while (!refused) {
+      synchronized (lock) {
+        try {
+          while (!finishing && !dirty && !refused) {
+            long waitMs = heartbeat.toMillis() - (System.nanoTime() - lastSent) / 1_000_000;
+            if (waitMs <= 0) {
+              break;
+            }
+            lock.wait(waitMs);
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (finishing || refused) {
+          return;
+        }
+      }
+      // a change: give more output a moment to come, then send it all in one report
+      try {
+        Thread.sleep(batch.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      boolean delivered = send();
+      lastSent = System.nanoTime();
+      if (!delivered && !refused) {
+        try {
+          Thread.sleep(Math.min(1000, heartbeat.toMillis()));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Sends the current state with the queued output; true when the server took it. */
+  private boolean send() {
+    List<RunReport.LogChunk> logs;
+    RunReport report;
+    synchronized (lock) {
+      if (refused) {
+        return false;
+      }
+      logs = new ArrayList<>(pending);
+      pending.clear();
+      dirty = false;
+      report = state.get().withLogs(logs);
+    }
+    try {
+      int status = client.post(url, token, report);
+      if (status >= 200 && status < 300) {
+        return true;
+      }
+      if (status == 409 || status == 410) {
+        LOG.info(
+            "server refused the report of run {} attempt {} ({}): stopping it",
+            report.runId(),
+            report.attempt(),
+            status);
+        refused = true;
+        onRefused.run();
+        return false;
+      }
+      LOG.warn("report of run {} answered HTTP {}", report.runId(), status);
+    } catch (IOException e) {
+      LOG.warn("report of run {} not delivered: {}", report.runId(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (lock) {
+      // keep the output for the next report, before anything logged meanwhile
+      pending.addAll(0, logs);
+      dirty = dirty || !logs.isEmpty();
+    }
+    return false;
+  }
+}

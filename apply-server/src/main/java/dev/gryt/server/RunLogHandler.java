@@ -1,0 +1,110 @@
+package dev.gryt.server;
+
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.RunReports;
+import dev.gryt.store.LogChunk;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.Watch;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /api/v1/runs/{ref}/logs?after=SEQ[&follow=true][&timeout_seconds=25][&limit=N]}: a
+ * run's output after chunk {@code SEQ}, oldest first. With {@code follow}, an unfinished run with
+ * nothing new is waited on (a long poll) until its agent reports more or the run ends; clients loop
+ * with the returned {@code next} until {@code finished} and nothing more comes.
+ */
+final class RunLogHandler {
+  private static final int DEFAULT_LIMIT = 1000;
+  private static final int MAX_LIMIT = 10_000;
+  private static final int MAX_TIMEOUT_SECONDS = 60;
+
+  private final ResourceStore store;
+
+  RunLogHandler(ResourceStore store) {
+    this.store = store;
+  }
+
+  void logs(Context ctx) {
+    // The caller's view: another account's run is not found, and its namespace is the caller's.
+    ResourceStore store = TenantStore.of(this.store, ctx);
+    // The position first: a change after it wakes the wait below, even one made before the run
+    // and its logs are read (they may show it already, or not yet).
+    long rv = store.resourceVersion();
+    JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
+    long after = number(ctx, "after", 0, Long.MAX_VALUE);
+    int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
+    boolean follow = "true".equalsIgnoreCase(ctx.queryParam("follow"));
+    int timeout = (int) number(ctx, "timeout_seconds", 25, MAX_TIMEOUT_SECONDS);
+    String ns = run.getMetadata().getNamespace();
+    String name = run.getMetadata().getName();
+
+    List<LogChunk> chunks = store.runLogs(ns, name, after, limit);
+    if (chunks.isEmpty() && follow && !finished(run)) {
+      CountDownLatch changed = new CountDownLatch(1);
+      try (Watch w =
+          store.watch(
+              rv,
+              e -> {
+                if (e.resource() instanceof JobRun r
+                    && name.equals(r.getMetadata().getName())
+                    && ns.equals(r.getMetadata().getNamespace())) {
+                  changed.countDown();
+                }
+              })) {
+        changed.await(timeout, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(503, "server is shutting down; follow again", null);
+      }
+      run = store.get(JobRun.class, ns, name).orElse(run);
+      chunks = store.runLogs(ns, name, after, limit);
+    }
+    List<Map<String, Object>> items = new ArrayList<>(chunks.size());
+    long next = after;
+    for (LogChunk c : chunks) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("seq", c.seq());
+      item.put("step", c.step());
+      item.put("attempt", c.attempt());
+      item.put("text", c.text());
+      if (c.truncated()) {
+        item.put("truncated", true);
+      }
+      items.add(item);
+      next = Math.max(next, c.seq());
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("run_id", run.id());
+    data.put("phase", run.getStatus() == null ? null : run.getStatus().phase);
+    data.put("finished", finished(run));
+    data.put("next", next);
+    data.put("chunks", items);
+    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " log chunk(s)", data));
+  }
+
+  private static boolean finished(JobRun run) {
+    return run.getStatus() != null && RunReports.terminal(run.getStatus().phase);
+  }
+
+  private static long number(Context ctx, String name, long fallback, long max) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 0 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest(name + " must be a whole number from 0 to " + max);
+  }
+}

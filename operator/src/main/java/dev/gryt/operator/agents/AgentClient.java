@@ -1,0 +1,113 @@
+package dev.gryt.operator.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.crds.ResourceCodec;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The server's side of the agent protocol over HTTP: {@code GET /health}, {@code POST /runs},
+ * {@code POST /runs/{id}/cancel}. With an {@link SSLContext} holding the server's client
+ * certificate it speaks mutual TLS to {@code https://} agents.
+ */
+public final class AgentClient {
+  /** What became of an assignment sent to an agent. */
+  public enum Delivery {
+    /** 202: the agent runs it. */
+    ACCEPTED,
+    /** The agent said no (busy, already running, invalid) or was not there: nothing started. */
+    REFUSED,
+    /** No answer after the request may have arrived: the lease decides. */
+    UNKNOWN
+  }
+
+  public record Sent(Delivery delivery, String detail) {}
+
+  /** An agent's {@code GET /health}. */
+  public record Health(String status, String version, String runtime, int capacity, int running) {}
+
+  private final HttpClient http;
+  private final Duration timeout;
+
+  /**
+   * @param tls the client certificate and trusted CA for https agents; null for plain http only
+   */
+  public AgentClient(SSLContext tls, Duration timeout) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
+    this.timeout = timeout;
+  }
+
+  public Health health(URI agent) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(agent.resolve("/health")).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET /health answered HTTP " + response.statusCode());
+    }
+    JsonNode body = ResourceCodec.json().readTree(response.body());
+    return new Health(
+        body.path("status").asText(""),
+        body.path("version").asText(""),
+        body.path("runtime").asText(""),
+        body.path("capacity").asInt(0),
+        body.path("running").asInt(0));
+  }
+
+  public Sent start(URI agent, byte[] assignment) throws InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(agent.resolve("/runs"))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(assignment))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      int code = response.statusCode();
+      if (code == 202 || code == 200 || code == 201) {
+        return new Sent(Delivery.ACCEPTED, "HTTP " + code);
+      }
+      String why =
+          switch (code) {
+            case 409 -> "the agent already runs this run";
+            case 503 -> "the agent is at capacity";
+            default -> "the agent answered HTTP " + code;
+          };
+      return new Sent(code >= 500 && code != 503 ? Delivery.UNKNOWN : Delivery.REFUSED, why);
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      return new Sent(Delivery.REFUSED, "cannot connect to the agent: " + describe(e));
+    } catch (IOException e) {
+      return new Sent(Delivery.UNKNOWN, "no answer from the agent: " + describe(e));
+    }
+  }
+
+  /** Asks an agent to stop a run; true when it answered 2xx (or no longer knows the run). */
+  public boolean cancel(URI agent, String runId) throws InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(agent.resolve("/runs/" + runId + "/cancel"))
+            .timeout(timeout)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      int code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return code / 100 == 2 || code == 404;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String describe(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.gryt.operator.agents;
+
+import dev.gryt.operator.Placement;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents the server places runs on, from its configuration, each with what its last {@code GET
+ * /health} said. Polled every {@code interval}; an agent that does not answer is unhealthy until it
+ * answers again. Listeners hear of every change (an agent up or down, its capacity or load).
+ */
+public final class AgentRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
+
+  private final Map<String, URI> agents = new LinkedHashMap<>();
+  private final Map<String, Placement.Agent> states = new LinkedHashMap<>();
+  private final AgentClient client;
+  private final Duration interval;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService poller;
+
+  public AgentRegistry(List<URI> urls, AgentClient client, Duration interval) {
+    for (URI url : urls) {
+      String name = nameOf(url);
+      agents.put(name, URI.create(name + "/"));
+      states.put(name, new Placement.Agent(name, false, 0, 0));
+    }
+    this.client = client;
+    this.interval = interval;
+  }
+
+  /** An agent's name: its URL without a trailing slash. */
+  public static String nameOf(URI url) {
+    String s = url.toString();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
+  }
+
+  public AgentClient client() {
+    return client;
+  }
+
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  public synchronized AgentRegistry start() {
+    if (poller == null && !agents.isEmpty()) {
+      poller =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "gryt-agent-health");
+                t.setDaemon(true);
+                return t;
+              });
+      poller.scheduleWithFixedDelay(this::pollAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  public synchronized List<Placement.Agent> snapshot() {
+    return List.copyOf(states.values());
+  }
+
+  /** The agent's base URL, or null for a name not configured. */
+  public synchronized URI url(String name) {
+    return agents.get(name);
+  }
+
+  /** Takes an agent out of placement until its next good health check (it refused a connection). */
+  public void markDown(String name, String why) {
+    update(name, new Placement.Agent(name, false, 0, 0), why);
+  }
+
+  /** Checks every agent now (also what the poller does each interval). */
+  public void pollAll() {
+    List<String> names;
+    synchronized (this) {
+      names = new ArrayList<>(agents.keySet());
+    }
+    for (String name : names) {
+      try {
+        AgentClient.Health h = client.health(agents.get(name));
+        boolean healthy = "ok".equals(h.status()) && h.capacity() > 0;
+        update(name, new Placement.Agent(name, healthy, h.capacity(), h.running()), h.status());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        update(name, new Placement.Agent(name, false, 0, 0), AgentClient.describe(e));
+      }
+    }
+  }
+
+  private void update(String name, Placement.Agent now, String why) {
+    Placement.Agent before;
+    synchronized (this) {
+      before = states.put(name, now);
+    }
+    if (!Objects.equals(before, now)) {
+      if (before == null || before.healthy() != now.healthy()) {
+        LOG.info(
+            "agent {} is {}{}",
+            name,
+            now.healthy() ? "up" : "down",
+            now.healthy() ? "" : ": " + why);
+      }
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+      poller = null;
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package dev.gryt.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobRunStatus;
+import dev.gryt.crds.RunReports;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final Placement.Settings SETTINGS = new Placement.Settings(Duration.ofSeconds(15), 2);
+
+  @Test
+  void placesWaitingRunsOldestFirstOnTheLeastLoadedHealthyAgentWithRoom() {
+    List<JobRun> runs =
+        List.of(
+            waiting("c", 3),
+            waiting("a", 1),
+            waiting("b", 2),
+            placed("busy", "http://a1", 1),
+            finished("old", "http://a2"));
+    List<Placement.Agent> agents =
+        List.of(
+            new Placement.Agent("http://a1", true, 2, 1),
+            new Placement.Agent("http://a2", true, 4, 0),
+            new Placement.Agent("http://down", false, 8, 0));
+
+    List<Placement.Assignment> out = Placement.assign(runs, agents);
+
+    // a1 holds 1 of 2, a2 0 of 4: a goes to a2 (0 < 1/2), b too (1/4 < 1/2); for c both are
+    // half full, and a1 runs fewer.
+    assertThat(out)
+        .extracting(a -> a.run().getMetadata().getName() + "@" + a.agent() + "#" + a.attempt())
+        .containsExactly("a@http://a2#1", "b@http://a2#1", "c@http://a1#1");
+  }
+
+  @Test
+  void placesNothingWithoutAFreeSlotAndCountsWhatTheAgentSaysItRuns() {
+    List<JobRun> runs = List.of(waiting("a", 1), placed("p", "http://a1", 1));
+
+    assertThat(Placement.assign(runs, List.of(new Placement.Agent("http://a1", true, 1, 0))))
+        .isEmpty();
+    assertThat(
+            Placement.assign(
+                List.of(waiting("a", 1)), List.of(new Placement.Agent("http://a1", true, 2, 2))))
+        .isEmpty();
+    assertThat(Placement.assign(List.of(waiting("a", 1)), List.of())).isEmpty();
+  }
+
+  @Test
+  void onlyRunsLetGoByTheReconcilerWait() {
+    JobRun limited = waiting("a", 1);
+    limited.getStatus().conditions.get(0).reason = Reasons.CONCURRENCY_LIMIT;
+    JobRun cancelled = waiting("b", 2);
+    cancelled.getSpec().cancelRequested = true;
+    JobRun fresh = run("c", 3);
+
+    assertThat(Placement.waiting(limited)).isFalse();
+    assertThat(Placement.waiting(cancelled)).isFalse();
+    assertThat(Placement.waiting(fresh)).isFalse();
+    assertThat(Placement.waiting(waiting("d", 4))).isTrue();
+  }
+
+  @Test
+  void aPlacementIsTheNextAttemptWithALeaseFromNow() {
+    JobRun run = waiting("a", 1);
+    run.getStatus().attempt = 1;
+
+    JobRunStatus s = Placement.placedOn(run, "http://a1", Placement.nextAttempt(run), "abc", T0);
+
+    assertThat(s.phase).isEqualTo("Scheduled");
+    assertThat(s.attempt).isEqualTo(2);
+    assertThat(s.agent).isEqualTo("http://a1");
+    assertThat(s.reportTokenSha256).isEqualTo("abc");
+    assertThat(s.condition(Condition.READY).orElseThrow().reason).isEqualTo(Reasons.SCHEDULED);
+    run.setStatus(s);
+    assertThat(Placement.leaseEnd(run, SETTINGS)).isEqualTo(T0.plusSeconds(15));
+    assertThat(Placement.leaseLost(run, T0.plusSeconds(14), SETTINGS)).isFalse();
+    assertThat(Placement.leaseLost(run, T0.plusSeconds(15), SETTINGS)).isTrue();
+  }
+
+  @Test
+  void aLostLeaseWaitsForTheNextAttemptThenFailsAfterTheLast() {
+    JobRun first = placed("a", "http://a1", 1);
+    JobRunStatus again = Placement.takenBack(first, T0.plusSeconds(15), SETTINGS);
+
+    assertThat(again.phase).isEqualTo("Pending");
+    assertThat(again.attempt).isEqualTo(1);
+    assertThat(again.agent).isNull();
+    assertThat(again.reportTokenSha256).isNull();
+    first.setStatus(again);
+    assertThat(Placement.waiting(first)).isTrue();
+    assertThat(Placement.nextAttempt(first)).isEqualTo(2);
+
+    JobRunStatus failed =
+        Placement.takenBack(placed("b", "http://a1", 2), T0.plusSeconds(15), SETTINGS);
+    assertThat(failed.phase).isEqualTo("Failed");
+    assertThat(failed.finishedAt).isEqualTo(T0.plusSeconds(15).toString());
+    assertThat(failed.condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.AGENT_LOST);
+  }
+
+  @Test
+  void aRefusedPlacementGivesItsAttemptBack() {
+    JobRunStatus s = Placement.refused(placed("a", "http://a1", 2), "busy", T0);
+
+    assertThat(s.phase).isEqualTo("Pending");
+    assertThat(s.attempt).isEqualTo(1);
+    assertThat(s.condition(Condition.READY).orElseThrow().reason)
+        .isEqualTo(Reasons.AGENT_UNAVAILABLE);
+  }
+
+  @Test
+  void theAgentIsToldToStopOnlyForEndingsOfTheServer() {
+    JobRun byAgent = finished("a", "http://a1");
+    JobRun cancelled = finished("b", "http://a1");
+    cancelled.getStatus().conditions.get(0).reason = Reasons.CANCELLED;
+
+    assertThat(Placement.endedByServer(byAgent)).isFalse();
+    assertThat(Placement.endedByServer(cancelled)).isTrue();
+    assertThat(Placement.endedByServer(placed("c", "http://a1", 1))).isFalse();
+  }
+
+  @Test
+  void theReconcilerLeavesAPlacedRunToItsAgentButStillCancelsIt() {
+    ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    JobRun run = placed("a", "http://a1", 1);
+    JobRunReconciler reconciler = new JobRunReconciler();
+
+    Outcome<JobRunStatus> kept = reconciler.reconcile(run, lookup, T0.plusSeconds(5));
+    assertThat(kept.status().phase).isEqualTo("Running");
+    assertThat(kept.status().agent).isEqualTo("http://a1");
+    assertThat(kept.status().reportTokenSha256).isEqualTo("hash");
+
+    run.getSpec().cancelRequested = true;
+    Outcome<JobRunStatus> cancelled = reconciler.reconcile(run, lookup, T0.plusSeconds(5));
+    assertThat(cancelled.status().phase).isEqualTo("Cancelled");
+    assertThat(cancelled.status().attempt).isEqualTo(1);
+    run.setStatus(cancelled.status());
+    assertThat(Placement.endedByServer(run)).isTrue();
+  }
+
+  @Test
+  void theReconcilerKeepsTheReasonARunWaitsWith() {
+    ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    JobRun run = run("a", 1);
+    run.setStatus(Placement.takenBack(placed("a", "http://a1", 1), T0, SETTINGS));
+
+    Outcome<JobRunStatus> o = new JobRunReconciler().reconcile(run, lookup, T0.plusSeconds(1));
+
+    assertThat(o.status().condition(Condition.READY).orElseThrow().reason)
+        .isEqualTo(Reasons.AGENT_LOST);
+    assertThat(o.status().attempt).isEqualTo(1);
+  }
+
+  static JobRun run(String name, int second) {
+    JobRun run = new JobRun();
+    run.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace("default")
+            .withName(name)
+            .withGeneration(1L)
+            .withCreationTimestamp(T0.plusSeconds(second).toString())
+            .withLabels(Map.of("gryt.io/id", "run-" + name))
+            .build());
+    JobRunSpec spec = new JobRunSpec();
+    spec.jobName = "j";
+    run.setSpec(spec);
+    return run;
+  }
+
+  static JobRun waiting(String name, int second) {
+    JobRun run = run(name, second);
+    JobRunStatus s = new JobRunStatus();
+    s.phase = "Pending";
+    s.conditions =
+        new java.util.ArrayList<>(
+            List.of(
+                new Condition(Condition.READY, "False", Reasons.NO_AGENT, "waiting"),
+                new Condition(Condition.SUCCEEDED, "Unknown", Reasons.NO_AGENT, "waiting")));
+    run.setStatus(s);
+    return run;
+  }
+
+  static JobRun placed(String name, String agent, int attempt) {
+    JobRun run = run(name, 0);
+    JobRunStatus s = new JobRunStatus();
+    s.phase = "Running";
+    s.agent = agent;
+    s.attempt = attempt;
+    s.heartbeatAt = T0.toString();
+    s.reportTokenSha256 = "hash";
+    run.setStatus(s);
+    return run;
+  }
+
+  static JobRun finished(String name, String agent) {
+    JobRun run = run(name, 0);
+    JobRunStatus s = new JobRunStatus();
+    s.phase = "Succeeded";
+    s.agent = agent;
+    s.attempt = 1;
+    s.conditions =
+        new java.util.ArrayList<>(
+            List.of(
+                new Condition(
+                    Condition.SUCCEEDED, "True", RunReports.REASON_SUCCEEDED, "every step")));
+    run.setStatus(s);
+    return run;
+  }
+}
