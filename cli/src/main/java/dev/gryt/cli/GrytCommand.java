@@ -1,5 +1,7 @@
 package dev.gryt.cli;
 
+import dev.gryt.cli.agent.AgentCommand;
+import dev.gryt.cli.agent.CertsCommand;
 import dev.gryt.cli.cloud.CloudCommand;
 import dev.gryt.cli.server.OperatorCommand;
 import dev.gryt.cli.server.ServerCommand;
@@ -13,5 +15,11 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
-    subcommands = {ServerCommand.class, OperatorCommand.class, CloudCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      OperatorCommand.class,
+      CloudCommand.class,
+      AgentCommand.class,
+      CertsCommand.class
+    })
 public final class GrytCommand {}
