@@ -279,6 +279,7 @@ final class RunExecution implements Runnable {
   private StepSpec spec(RunAssignment.Step step, Duration timeout) {
     RunAssignment.Pipeline pipeline = assignment.pipeline();
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("CI", "true");
     env.put("GRYT_RUN_ID", runId());
     env.put("GRYT_STEP", step.name());
     synchronized (lock) {
