@@ -2,7 +2,8 @@ package dev.gryt.server;
 
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.server.apply.ApplyEngine;
+import dev.gryt.server.auth.AccountHandler;
+import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
@@ -33,14 +34,19 @@ public final class ApiServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts a server bound to {@code host:port} (port 0 picks a free one). */
+  /**
+   * Starts a server that trusts every caller as the admin: for tests, and for tools bound to the
+   * loopback interface only.
+   */
   public static ApiServer start(ResourceStore store, String host, int port) {
-    return start(store, host, port, Authenticator.LOOPBACK_ONLY);
+    return start(store, host, port, ServerSecurity.TRUST_LOOPBACK);
   }
 
+  /** Starts a server bound to {@code host:port} (port 0 picks a free one). */
   public static ApiServer start(
-      ResourceStore store, String host, int port, Authenticator authenticator) {
-    ApplyHandler apply = new ApplyHandler(new ApplyEngine(store));
+      ResourceStore store, String host, int port, ServerSecurity security) {
+    Authenticator authenticator = security.authenticator();
+    ApplyHandler apply = new ApplyHandler(store);
     Javalin app =
         Javalin.create(
             config -> {
@@ -56,10 +62,19 @@ public final class ApiServer implements AutoCloseable {
               routes.before(
                   "/api/*",
                   ctx -> {
-                    if (!WebhookHandler.isPublic(ctx)) {
+                    if (!isPublic(ctx)) {
                       authenticator.authenticate(ctx);
                     }
                   });
+              if (security.handler() != null) {
+                AccountHandler accounts = security.handler();
+                routes.post(AccountHandler.CREATE_PATH, accounts::create);
+                routes.post("/api/v1/accounts/change-password", accounts::changePassword);
+                routes.get("/api/v1/accounts/me", accounts::me);
+                routes.post("/api/v1/api-keys", accounts::createKey);
+                routes.get("/api/v1/api-keys", accounts::listKeys);
+                routes.delete("/api/v1/api-keys/{key_id}", accounts::revokeKey);
+              }
               routes.post("/api/v1/apply", apply::apply);
               RunHandler runs = new RunHandler(store);
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
@@ -71,6 +86,11 @@ public final class ApiServer implements AutoCloseable {
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
+              CreateHandler create = new CreateHandler(store);
+              routes.post("/api/v1/pipelines", create::pipeline);
+              routes.post("/api/v1/github-repos", create::repo);
+              routes.post("/api/v1/jobs", create::job);
+              routes.post("/api/v1/webhooks", create::webhook);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();
@@ -102,6 +122,12 @@ public final class ApiServer implements AutoCloseable {
     return new ApiServer(app);
   }
 
+  /** The routes anyone may call: sign-up and the webhook trigger (its key is the credential). */
+  private static boolean isPublic(Context ctx) {
+    return WebhookHandler.isPublic(ctx)
+        || ("POST".equals(ctx.method().name()) && AccountHandler.CREATE_PATH.equals(ctx.path()));
+  }
+
   public int port() {
     return app.port();
   }
@@ -111,7 +137,7 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
   }
 
-  static void reply(Context ctx, int status, Envelope envelope) {
+  public static void reply(Context ctx, int status, Envelope envelope) {
     ctx.status(status).contentType("application/json").result(ResourceCodec.toJsonBytes(envelope));
   }
 

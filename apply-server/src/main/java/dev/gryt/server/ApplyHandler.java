@@ -9,6 +9,7 @@ import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.server.apply.ApplyEngine;
 import dev.gryt.server.apply.ApplyOptions;
 import dev.gryt.server.apply.ApplyResult;
+import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +24,10 @@ import java.util.Map;
 final class ApplyHandler {
   static final String SOURCE = "<request>";
 
-  private final ApplyEngine engine;
+  private final ResourceStore store;
 
-  ApplyHandler(ApplyEngine engine) {
-    this.engine = engine;
+  ApplyHandler(ResourceStore store) {
+    this.store = store;
   }
 
   void apply(Context ctx) {
@@ -40,6 +41,8 @@ final class ApplyHandler {
     }
     List<GrytResource<?, ?>> desired =
         parsed.manifests().stream().<GrytResource<?, ?>>map(Manifest::resource).toList();
+    // The engine plans and commits through the caller's view: names resolve in its namespaces.
+    ApplyEngine engine = new ApplyEngine(TenantStore.of(store, ctx));
     List<ApplyResult> results = engine.apply(desired, options);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("dry_run", options.dryRun());

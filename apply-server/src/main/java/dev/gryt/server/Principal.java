@@ -9,12 +9,14 @@ import io.javalin.http.Context;
  * @param accountId the owning account's id ({@code acct-…}); the bootstrap admin is {@link
  *     #ADMIN_ID}
  * @param username what the person typed to log in
+ * @param namespacePrefix what the store prefixes this account's namespaces with ({@code ""} for the
+ *     admin, who owns the plain namespaces)
  */
-public record Principal(String accountId, String username) {
+public record Principal(String accountId, String username, String namespacePrefix) {
   /** The account {@code gryt server} bootstraps on first start; it owns the plain namespaces. */
   public static final String ADMIN_ID = "acct-admin";
 
-  public static final Principal ADMIN = new Principal(ADMIN_ID, "admin");
+  public static final Principal ADMIN = new Principal(ADMIN_ID, "admin", "");
 
   private static final String ATTRIBUTE = "gryt.principal";
 

@@ -12,6 +12,9 @@ import java.util.Map;
 
 /** REST reads and deletes of one kind: {@code /api/v1/{kind}[/{idOrName}]}. */
 final class ResourceHandler {
+  /** The most items one list reply holds; {@code next_offset} pages through the rest. */
+  static final int MAX_PAGE = 500;
+
   private final ResourceStore store;
   private final ResourceKind kind;
 
@@ -21,16 +24,23 @@ final class ResourceHandler {
   }
 
   void list(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     String namespace = ctx.queryParam("namespace");
     String job = kind == ResourceKind.JOB_RUN ? ctx.queryParam("job") : null;
-    List<ObjectNode> items =
+    int limit = intParam(ctx, "limit", MAX_PAGE, 1, MAX_PAGE);
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    List<? extends GrytResource<?, ?>> all =
         store.list(kind.type(), namespace, Map.of()).stream()
             .filter(r -> job == null || job.equals(((JobRun) r).getSpec().jobName))
-            .map(ResourceView::of)
             .toList();
+    List<ObjectNode> items = all.stream().skip(offset).limit(limit).map(ResourceView::of).toList();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
-    data.put("total", items.size());
+    data.put("total", all.size());
+    data.put("offset", offset);
+    data.put("limit", limit);
+    // Where the next page starts; null on the last one.
+    data.put("next_offset", offset + items.size() < all.size() ? offset + items.size() : null);
     ApiServer.reply(ctx, 200, Envelope.success(items.size() + " " + kind.plural(), data));
   }
 
@@ -43,6 +53,7 @@ final class ResourceHandler {
   }
 
   void delete(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     GrytResource<?, ?> r = find(ctx);
     store.delete(
         kind,
@@ -61,7 +72,23 @@ final class ResourceHandler {
         Envelope.success(kind.singular() + "/" + r.getMetadata().getName() + " deleted", data));
   }
 
+  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max);
+  }
+
   private GrytResource<?, ?> find(Context ctx) {
-    return ResourceRefs.find(store, ctx, kind.type());
+    return ResourceRefs.find(TenantStore.of(store, ctx), ctx, kind.type());
   }
 }

@@ -27,6 +27,7 @@ final class RunHandler {
   }
 
   void start(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     Job job = ResourceRefs.find(store, ctx, Job.class);
     JobRun run =
         newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
@@ -35,6 +36,7 @@ final class RunHandler {
   }
 
   void cancel(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
     for (int attempt = 0; ; attempt++) {
       run.getSpec().cancelRequested = true;
@@ -56,6 +58,7 @@ final class RunHandler {
   }
 
   void retry(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
     JobRun run = newRun(old.getMetadata().getNamespace(), old.getSpec().jobName, "retry", old.id());
     run.getSpec().ref = old.getSpec().ref;

@@ -34,10 +34,15 @@ final class WatchHandler {
     long after = longParam(ctx, "after", store.resourceVersion());
     int timeout = (int) Math.min(longParam(ctx, "timeout_seconds", 25), MAX_TIMEOUT_SECONDS);
     Set<ResourceKind> kinds = kinds(ctx.queryParam("kind"));
+    Principal caller = Principal.of(ctx);
 
-    List<WatchEvent> events = matching(store.events(after, MAX_EVENTS), kinds);
+    List<WatchEvent> batch = store.events(after, MAX_EVENTS);
+    List<WatchEvent> events = matching(batch, kinds, caller);
     long position = after;
-    if (events.isEmpty()) {
+    for (WatchEvent e : batch) {
+      position = Math.max(position, e.resourceVersion());
+    }
+    if (events.isEmpty() && position == after) {
       CountDownLatch arrived = new CountDownLatch(1);
       List<WatchEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
       try (Watch w =
@@ -45,7 +50,8 @@ final class WatchHandler {
               after,
               e -> {
                 seen.add(e);
-                if (kinds.contains(e.resource().kind())) {
+                WatchEvent mine = TenantStore.visible(caller, e);
+                if (mine != null && kinds.contains(mine.resource().kind())) {
                   arrived.countDown();
                 }
               })) {
@@ -61,7 +67,7 @@ final class WatchHandler {
         }
       }
       synchronized (seen) {
-        events = matching(seen, kinds);
+        events = matching(seen, kinds, caller);
         for (WatchEvent e : seen) {
           position = Math.max(position, e.resourceVersion());
         }
@@ -82,8 +88,12 @@ final class WatchHandler {
     ApiServer.reply(ctx, 200, Envelope.success(out.size() + " event(s)", data));
   }
 
-  private static List<WatchEvent> matching(List<WatchEvent> events, Set<ResourceKind> kinds) {
-    return events.stream().filter(e -> kinds.contains(e.resource().kind())).toList();
+  private static List<WatchEvent> matching(
+      List<WatchEvent> events, Set<ResourceKind> kinds, Principal caller) {
+    return events.stream()
+        .map(e -> TenantStore.visible(caller, e))
+        .filter(e -> e != null && kinds.contains(e.resource().kind()))
+        .toList();
   }
 
   private static Set<ResourceKind> kinds(String param) {

@@ -125,6 +125,7 @@ final class WebhookHandler {
   }
 
   void get(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
         store.webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
@@ -135,6 +136,7 @@ final class WebhookHandler {
   }
 
   void rotateKey(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
         store.rotateWebhookKey(
@@ -152,6 +154,7 @@ final class WebhookHandler {
   }
 
   void deliveries(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     int limit = limit(ctx.queryParam("limit"));
     List<Map<String, Object>> items =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;
@@ -65,11 +66,15 @@ class WebhookIngressIT {
             store,
             "127.0.0.1",
             0,
-            ctx -> {
-              if (!"yes".equals(ctx.header("X-Test-Auth"))) {
-                throw new ApiException(401, "authenticate", null);
-              }
-            });
+            new ServerSecurity(
+                ctx -> {
+                  if (!"yes".equals(ctx.header("X-Test-Auth"))) {
+                    throw new ApiException(401, "authenticate", null);
+                  }
+                  Principal.ADMIN.attachTo(ctx);
+                },
+                null,
+                null));
     HttpResponse<String> applied =
         send(
             HttpRequest.newBuilder(uri("/api/v1/apply"))

@@ -56,17 +56,20 @@ class LauncherIT {
     try (var in = getClass().getResourceAsStream("/manifests/infra.yaml")) {
       Files.write(manifests.resolve("infra.yaml"), in.readAllBytes());
     }
+    ProcessBuilder builder =
+        new ProcessBuilder(LAUNCHER.toString(), "server", "--port", "0", "--apply", "manifests");
+    builder.environment().put("GRYT_HOME", dir.resolve("home").toString());
     Process server =
-        new ProcessBuilder(LAUNCHER.toString(), "server", "--port", "0", "--apply", "manifests")
-            .directory(dir.toFile())
-            .redirectError(dir.resolve("server.err").toFile())
-            .start();
+        builder.directory(dir.toFile()).redirectError(dir.resolve("server.err").toFile()).start();
     try (BufferedReader out =
         new BufferedReader(
             new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
       String banner = out.readLine();
       assertThat(banner).as(Files.readString(dir.resolve("server.err"))).isNotNull();
       assertThat(banner).matches("gryt server listening on http://127\\.0\\.0\\.1:\\d+ .*");
+      assertThat(out.readLine())
+          .startsWith("admin API key key_")
+          .contains(dir.resolve("home").toString());
       assertThat(List.of(out.readLine(), out.readLine(), out.readLine(), out.readLine()))
           .containsExactly(
               "pipeline/test-and-build created",

@@ -40,10 +40,7 @@ class ServerCrashIT {
 
     Process first = start(db);
     int port = portOf(first);
-    String applied =
-        post(
-            "http://127.0.0.1:" + port + "/api/v1/apply",
-            Files.readString(dir.resolve("many.yaml")));
+    String applied = post(port, "/api/v1/apply", Files.readString(dir.resolve("many.yaml")));
     assertThat(applied).contains("\"status\":\"success\"");
     // Kill while the loop is still writing statuses: some resources are Ready, most are not.
     first.destroyForcibly().waitFor();
@@ -70,8 +67,11 @@ class ServerCrashIT {
 
   private Process start(String db) throws IOException {
     int port = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(LAUNCHER.toString(), "server", "--port", "" + port, "--db", db);
+    builder.environment().put("GRYT_HOME", dir.resolve("home").toString());
     Process p =
-        new ProcessBuilder(LAUNCHER.toString(), "server", "--port", "" + port, "--db", db)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("server-" + port + ".log").toFile())
             .start();
@@ -165,10 +165,13 @@ class ServerCrashIT {
     return sb.toString();
   }
 
-  private static String post(String url, String yaml) throws Exception {
+  private String post(int port, String path, String yaml) throws Exception {
     return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/yaml")
+                .header(
+                    "Authorization",
+                    LocalAdmin.authorization(dir.resolve("home"), port, "POST", path, yaml))
                 .POST(HttpRequest.BodyPublishers.ofString(yaml))
                 .build(),
             HttpResponse.BodyHandlers.ofString())

@@ -97,6 +97,9 @@ public interface ResourceStore extends AutoCloseable {
   /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
   Optional<WebhookKey> findWebhookKey(String key);
 
+  /** Accounts and API keys kept beside the resources. */
+  AccountStore accounts();
+
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();
 

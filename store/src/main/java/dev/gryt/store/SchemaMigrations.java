@@ -71,7 +71,27 @@ final class SchemaMigrations {
                 seq BIGINT NOT NULL,
                 UNIQUE (namespace, name, delivery_id))""",
               "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (namespace, name,"
-                  + " seq)"));
+                  + " seq)"),
+          List.of(
+              // Accounts and API keys. The tenant prefix maps an account's namespaces into the
+              // shared resource tables; UNIQUE keeps two accounts from ever sharing one.
+              """
+              CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                tenant_prefix TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL)""",
+              """
+              CREATE TABLE api_keys (
+                key_id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts (id),
+                name TEXT NOT NULL,
+                sealed_secret TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT,
+                revoked_at TEXT)""",
+              "CREATE INDEX api_keys_by_account ON api_keys (account_id)"));
 
   private SchemaMigrations() {}
 

@@ -65,6 +65,7 @@ public final class SqlResourceStore implements ResourceStore {
   private AutoCloseable commitListener;
   private final Set<SqlWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final SqlAccountStore accounts;
 
   /**
    * Migrates the schema and opens the store; takes ownership of {@code dataSource}.
@@ -92,6 +93,13 @@ public final class SqlResourceStore implements ResourceStore {
       throw e;
     }
     commitSignal.committed(resourceVersion());
+    this.accounts = new SqlAccountStore(dataSource, dialect, inProcessWriteLock);
+  }
+
+  @Override
+  public AccountStore accounts() {
+    ensureOpen();
+    return accounts;
   }
 
   // ---------------------------------------------------------------- reads

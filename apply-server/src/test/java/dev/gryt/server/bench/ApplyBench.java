@@ -36,6 +36,9 @@ public final class ApplyBench {
    */
   static String gitUrl = "file:///nonexistent";
 
+  /** Signs requests to the server being measured. */
+  static BenchAuth auth;
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,14 +56,14 @@ public final class ApplyBench {
   private static void run(Path jar, String db) throws Exception {
     int port = freePort();
     Path log = Files.createTempFile("gryt-bench", ".log");
-    Process server =
-        new ProcessBuilder(jar.toString(), "server", "--port", "" + port, "--db", db)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(jar.toString(), "server", "--port", "" + port, "--db", db);
+    Path home = BenchAuth.isolate(builder);
+    Process server = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       String base = "http://127.0.0.1:" + port;
       waitForHealth(base, server, log);
+      auth = BenchAuth.load(home, port);
       System.out.printf(Locale.ROOT, "%n== %s (server pid %d)%n", db, server.pid());
 
       // Warm the JVM the way a long-running server is warm: three bulk applies elsewhere.
@@ -134,12 +137,18 @@ public final class ApplyBench {
     long t0 = System.nanoTime();
     apply(base, yaml.toString());
     while (true) {
-      String body =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs?namespace=ready")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      var items = ResourceCodec.json().readTree(body).path("data").path("items");
+      List<com.fasterxml.jackson.databind.JsonNode> items = new ArrayList<>();
+      for (int offset = 0; offset < 1000; offset += 500) {
+        String path = "/api/v1/jobs?namespace=ready&offset=" + offset + "&" + BenchAuth.nonce();
+        String body =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", auth.header("GET", path, new byte[0]))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        ResourceCodec.json().readTree(body).path("data").path("items").forEach(items::add);
+      }
       long ready = 0;
       for (var item : items) {
         for (var c : item.path("status").path("conditions")) {
@@ -281,6 +290,7 @@ public final class ApplyBench {
         HTTP.send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/apply"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", auth.header("POST", "/api/v1/apply", body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

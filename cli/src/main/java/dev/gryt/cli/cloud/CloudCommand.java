@@ -1,6 +1,7 @@
 package dev.gryt.cli.cloud;
 
 import dev.gryt.cli.CliEnvironment;
+import java.net.URI;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -16,7 +17,16 @@ import picocli.CommandLine.ScopeType;
       DescribeCommand.class,
       DeleteCommand.class,
       JobsCommand.class,
-      RunsCommand.class
+      RunsCommand.class,
+      AccountCommands.Signup.class,
+      AccountCommands.Login.class,
+      AccountCommands.Logout.class,
+      AccountCommands.WhoAmI.class,
+      ApiKeysCommand.class,
+      KindCommands.Pipelines.class,
+      KindCommands.Repos.class,
+      KindCommands.Webhooks.class,
+      ApiCommand.class
     })
 public final class CloudCommand {
   private final CliEnvironment environment;
@@ -44,6 +54,14 @@ public final class CloudCommand {
 
   /** A client for the server this invocation names. */
   GrytApiClient client() {
-    return new GrytApiClient(ServerUrl.resolve(server, environment), RequestDecorator.NONE);
+    URI url = ServerUrl.resolve(server, environment);
+    Credentials credentials = Credentials.find(url, environment);
+    return new GrytApiClient(
+        url, credentials == null ? RequestDecorator.NONE : credentials.decorator());
+  }
+
+  /** The server this invocation names. */
+  URI serverUrl() {
+    return ServerUrl.resolve(server, environment);
   }
 }

@@ -91,7 +91,19 @@ public final class GrytApiClient {
 
   /** {@code GET /api/v1/{kind}}, optionally with a query such as {@code job=NAME}. */
   public JsonNode list(ResourceKind kind, Map<String, String> query) {
-    return get(kind.apiPath() + queryString(query));
+    // Follows next_offset through every page, so callers see the whole list as one reply.
+    ObjectNode first = (ObjectNode) get(kind.apiPath() + queryString(query));
+    JsonNode next = first.path("next_offset");
+    var items = first.withArray("items");
+    while (next.isIntegralNumber()) {
+      Map<String, String> paged = new LinkedHashMap<>(query);
+      paged.put("offset", next.asText());
+      JsonNode page = get(kind.apiPath() + queryString(paged));
+      page.path("items").forEach(items::add);
+      next = page.path("next_offset");
+    }
+    first.remove("next_offset");
+    return first;
   }
 
   /** {@code GET /api/v1/{kind}/{nameOrId}}; a 404 says which resource is missing. */
@@ -146,6 +158,12 @@ public final class GrytApiClient {
   /** The store's current resource version, from {@code GET /healthz}. */
   public long resourceVersion() {
     return send("GET", "/healthz", new byte[0]).path("resource_version").asLong();
+  }
+
+  /** {@code POST /api/v1/{path}} with a JSON body. */
+  public JsonNode post(String path, Object body) {
+    return send(
+        "POST", "/api/v1/" + path, body == null ? new byte[0] : ResourceCodec.toJsonBytes(body));
   }
 
   /** {@code DELETE /api/v1/{path}}. */
@@ -216,6 +234,9 @@ public final class GrytApiClient {
     }
     if (message.isBlank()) {
       message = "server replied HTTP " + status;
+    }
+    if (status == 401) {
+      message += " (log in with: gryt cloud login)";
     }
     throw new ApiReplyException(status, message);
   }

@@ -5,12 +5,15 @@ import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyOutput;
 import dev.gryt.cli.cloud.ApplyResult;
+import dev.gryt.cli.cloud.Credentials;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.ManifestInput;
-import dev.gryt.cli.cloud.RequestDecorator;
 import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.operator.loop.LeaderElectedLoop;
 import dev.gryt.server.ApiServer;
+import dev.gryt.server.Principal;
+import dev.gryt.server.auth.Accounts;
+import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import java.io.IOException;
@@ -69,6 +72,15 @@ public final class ServerCommand implements Callable<Integer> {
   String applyPath;
 
   @Option(
+      names = "--master-key-file",
+      paramLabel = "FILE",
+      description =
+          "The key that seals API key secrets in the store (default: $GRYT_MASTER_KEY, else"
+              + " $GRYT_HOME/server/master.key, made on first start). Servers sharing a database"
+              + " need the same key.")
+  Path masterKeyFile;
+
+  @Option(
       names = "--no-controller",
       description = "Serve the API only; do not run the control loop that reconciles resources.")
   boolean noController;
@@ -81,17 +93,25 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ResourceStore store = openStore();
-    ApiServer server = startServer(store);
+    ServerSecurity security = security(store);
+    ApiServer server = startServer(store, security);
     LeaderElectedLoop controller = noController ? null : startController(store);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
+    Credentials admin = adminCredentials(security, url);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> stop(server, controller, store, stopped), "gryt-server-shutdown"));
     out.println("gryt server listening on " + url + " (store: " + db + "; Ctrl-C stops it)");
+    out.println(
+        "admin API key "
+            + admin.keyId()
+            + " is in "
+            + admin.source()
+            + "; gryt commands on this machine use it");
     out.flush();
     if (applyPath != null) {
-      applyManifests(url, out);
+      applyManifests(url, admin, out);
       printNextSteps(url, out);
     }
     stopped.await();
@@ -117,7 +137,7 @@ public final class ServerCommand implements Callable<Integer> {
     out.println("  bin/gryt cloud get jobs" + server + "          # READY once reconciled");
     out.println("  bin/gryt cloud diff -f examples/" + server + "  # what a change would do");
     out.println("  bin/gryt cloud apply -f FILE" + server + "     # your own manifests");
-    out.println("  curl -X POST " + url + "/api/v1/jobs/my-app-ci/run   # start a run");
+    out.println("  bin/gryt cloud jobs run my-app-ci" + server + "   # start a run");
     out.flush();
   }
 
@@ -156,9 +176,51 @@ public final class ServerCommand implements Callable<Integer> {
     return file;
   }
 
-  private ApiServer startServer(ResourceStore store) {
+  private ServerSecurity security(ResourceStore store) {
+    Path keyFile = masterKeyFile != null ? masterKeyFile : MasterKey.defaultFile(environment);
+    byte[] key = MasterKey.load(environment, keyFile);
     try {
-      return ApiServer.start(store, host, port);
+      return ServerSecurity.accounts(store, key, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      store.close();
+      throw new CliException("cannot set up accounts: " + RootCause.oneLine(e), e);
+    }
+  }
+
+  /**
+   * The admin's API key for this machine, as k3s writes a kubeconfig: kept in {@code
+   * $GRYT_HOME/servers/HOST-PORT.json} (0600) while it works, made anew when it is missing or no
+   * longer works (another master key, a revoked key).
+   */
+  private Credentials adminCredentials(ServerSecurity security, URI url) {
+    Path file = Credentials.localServerFile(environment.grytHome(), url.getHost(), url.getPort());
+    try {
+      if (Files.isRegularFile(file)) {
+        JsonNode stored = dev.gryt.crds.ResourceCodec.json().readTree(file.toFile());
+        String keyId = stored.path("api_key_id").asText("");
+        String secret = stored.path("api_key_secret").asText("");
+        if (security.accounts().keyWorks(Principal.ADMIN_ID, keyId, secret)) {
+          return new Credentials(keyId, secret, "admin", file.toString());
+        }
+      }
+      Accounts.IssuedKey issued =
+          security.accounts().createKey(Principal.ADMIN_ID, "gryt server on this machine", null);
+      var content = dev.gryt.crds.ResourceCodec.json().createObjectNode();
+      content.put("server_url", url.toString());
+      content.put("username", "admin");
+      content.put("api_key_id", issued.key().keyId());
+      content.put("api_key_secret", issued.secret());
+      Credentials.writePrivate(file, content);
+      return new Credentials(issued.key().keyId(), issued.secret(), "admin", file.toString());
+    } catch (IOException e) {
+      throw new CliException(
+          "cannot write the admin credentials " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ApiServer startServer(ResourceStore store, ServerSecurity security) {
+    try {
+      return ApiServer.start(store, host, port, security);
     } catch (RuntimeException e) {
       store.close();
       throw new CliException(
@@ -173,9 +235,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private void applyManifests(URI url, PrintWriter out) {
+  private void applyManifests(URI url, Credentials admin, PrintWriter out) {
     String yaml = ManifestInput.read(List.of(applyPath), true, environment).validatedYaml();
-    JsonNode data = new GrytApiClient(url, RequestDecorator.NONE).apply(yaml, false, null);
+    JsonNode data = new GrytApiClient(url, admin.decorator()).apply(yaml, false, null);
     ApplyOutput.printResults(out, ApplyResult.listFrom(data), false);
     out.flush();
   }

@@ -1,0 +1,223 @@
+package dev.gryt.server.auth;
+
+import dev.gryt.server.ApiException;
+import dev.gryt.server.Authenticator;
+import dev.gryt.server.Principal;
+import dev.gryt.store.Account;
+import dev.gryt.store.ApiKey;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Authenticates every request with HTTP Basic (username and password) or an HMAC-signed API key, as
+ * DESIGN.md's wire protocol says. Every refusal is a 401 that says what to fix but never which part
+ * of a credential was wrong; repeated password failures are refused with 429.
+ *
+ * <p>Password hashes are slow on purpose, so a Basic credential that verified once is remembered
+ * for a short while (as a keyed hash of the password, never the password); API key secrets are
+ * remembered the same short while. Revoking a key or changing a password on this server forgets
+ * them at once.
+ */
+public final class AccountAuthenticator implements Authenticator {
+  /** How far a signed request's timestamp may be from the server's clock. */
+  public static final Duration WINDOW = Duration.ofSeconds(300);
+
+  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  private static final int MAX_FAILURES = 10;
+  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+
+  private final Accounts accounts;
+  private final Clock clock;
+  private final ReplayGuard replays;
+  private final LoginThrottle throttle;
+  private final byte[] cacheKey = new byte[32];
+  private final Map<String, Cached<Principal>> passwords = new ConcurrentHashMap<>();
+  private final Map<String, Cached<KeyEntry>> keys = new ConcurrentHashMap<>();
+
+  private record Cached<T>(T value, Instant until) {}
+
+  private record KeyEntry(ApiKey key, String secret, Principal principal) {}
+
+  public AccountAuthenticator(Accounts accounts, Clock clock) {
+    this.accounts = accounts;
+    this.clock = clock;
+    this.replays = new ReplayGuard(WINDOW, clock);
+    this.throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW, clock);
+    new SecureRandom().nextBytes(cacheKey);
+  }
+
+  @Override
+  public void authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    Principal principal;
+    if (header == null || header.isBlank()) {
+      ctx.header("WWW-Authenticate", "Basic realm=\"gryt\"");
+      throw unauthorized(
+          "authentication required: HTTP Basic or an HMAC-signed API key (gryt cloud login)");
+    } else if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      principal = basic(ctx, header.substring(6).strip());
+    } else if (header.regionMatches(true, 0, RequestSignature.SCHEME, 0, 5)) {
+      principal = hmac(ctx, header);
+    } else {
+      throw unauthorized("unsupported Authorization scheme: use Basic or HMAC");
+    }
+    principal.attachTo(ctx);
+  }
+
+  // ---------------------------------------------------------------- HTTP Basic
+
+  private Principal basic(Context ctx, String encoded) {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw unauthorized("malformed Basic credentials");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw unauthorized("malformed Basic credentials");
+    }
+    return login(ctx, decoded.substring(0, colon), decoded.substring(colon + 1));
+  }
+
+  /**
+   * Checks a username and password (also for {@code change-password}), rate-limited per account and
+   * per client address.
+   */
+  public Principal login(Context ctx, String username, String password) {
+    String byUser = "user:" + username;
+    String byAddress = "addr:" + ctx.ip();
+    Duration wait = max(throttle.retryAfter(byUser), throttle.retryAfter(byAddress));
+    if (!wait.isZero()) {
+      ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+      throw new ApiException(
+          429,
+          "too many failed logins; try again in " + Math.max(1, wait.toSeconds()) + " s",
+          null);
+    }
+    String cacheEntry = username + "\u0000" + keyed(password);
+    Cached<Principal> cached = passwords.get(cacheEntry);
+    Instant now = clock.instant();
+    if (cached != null && cached.until().isAfter(now)) {
+      return cached.value();
+    }
+    Optional<Account> account = accounts.byUsername(username);
+    if (account.isEmpty() || !accounts.passwordMatches(account.get(), password)) {
+      throttle.failed(byUser);
+      throttle.failed(byAddress);
+      throw unauthorized("invalid username or password");
+    }
+    throttle.succeeded(byUser);
+    Principal principal = Accounts.principalOf(account.get());
+    if (passwords.size() > 10_000) {
+      passwords.clear();
+    }
+    passwords.put(cacheEntry, new Cached<>(principal, now.plus(CACHE_TTL)));
+    return principal;
+  }
+
+  /** Forgets remembered passwords of an account whose password just changed. */
+  public void passwordChanged(String username) {
+    passwords.keySet().removeIf(k -> k.startsWith(username + "\u0000"));
+  }
+
+  // ---------------------------------------------------------------- HMAC
+
+  private Principal hmac(Context ctx, String header) {
+    RequestSignature sig =
+        RequestSignature.parse(header)
+            .orElseThrow(
+                () -> unauthorized("malformed HMAC credentials: HMAC <key_id>:<timestamp>:<hex>"));
+    Instant at =
+        sig.instant()
+            .orElseThrow(() -> unauthorized("the HMAC timestamp is not ISO-8601 with a zone"));
+    Instant now = clock.instant();
+    if (Duration.between(at, now).abs().compareTo(WINDOW) > 0) {
+      throw unauthorized(
+          "the request's timestamp is more than "
+              + WINDOW.toSeconds()
+              + " s from the server's clock ("
+              + now
+              + "); check this machine's clock");
+    }
+    KeyEntry entry = keyEntry(sig.keyId(), now);
+    if (entry == null || !entry.key().usableAt(now)) {
+      throw unauthorized("unknown, expired or revoked API key");
+    }
+    String pathAndQuery =
+        ctx.queryString() == null ? ctx.path() : ctx.path() + "?" + ctx.queryString();
+    if (!sig.verifies(entry.secret(), ctx.method().name(), pathAndQuery, ctx.bodyAsBytes())) {
+      throw unauthorized("the request signature does not match (method, path, timestamp, body)");
+    }
+    if (!replays.firstSighting(sig.keyId(), sig.signature())) {
+      throw unauthorized("this signed request was already used; sign each request anew");
+    }
+    return entry.principal();
+  }
+
+  private KeyEntry keyEntry(String keyId, Instant now) {
+    Cached<KeyEntry> cached = keys.get(keyId);
+    if (cached != null && cached.until().isAfter(now)) {
+      return cached.value();
+    }
+    Optional<ApiKey> key = accounts.key(keyId);
+    if (key.isEmpty()) {
+      return null;
+    }
+    Optional<Account> owner = accounts.byId(key.get().accountId());
+    if (owner.isEmpty()) {
+      return null;
+    }
+    String secret;
+    try {
+      secret = accounts.secretOf(key.get());
+    } catch (IllegalArgumentException e) {
+      // Sealed under another master key: the key cannot authenticate anything here.
+      return null;
+    }
+    KeyEntry entry = new KeyEntry(key.get(), secret, Accounts.principalOf(owner.get()));
+    if (keys.size() > 10_000) {
+      keys.clear();
+    }
+    keys.put(keyId, new Cached<>(entry, now.plus(CACHE_TTL)));
+    return entry;
+  }
+
+  /** Forgets a revoked key at once (other servers forget it within the cache's lifetime). */
+  public void keyRevoked(String keyId) {
+    keys.remove(keyId);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String keyed(String password) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static ApiException unauthorized(String message) {
+    return new ApiException(401, message, null);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.gryt.server.auth;
+
+import dev.gryt.server.Authenticator;
+import dev.gryt.store.ResourceStore;
+import java.time.Clock;
+
+/**
+ * How an {@link dev.gryt.server.ApiServer} knows who is calling: accounts with passwords and API
+ * keys ({@link #accounts}), or — only for tests and tools that bind to loopback and trust every
+ * caller — no accounts at all ({@link #TRUST_LOOPBACK}).
+ *
+ * @param accounts null when there are no accounts (and so no account routes)
+ */
+public record ServerSecurity(
+    Authenticator authenticator, Accounts accounts, AccountHandler handler) {
+
+  /** Every caller is the admin. Never for a server other machines can reach. */
+  public static final ServerSecurity TRUST_LOOPBACK =
+      new ServerSecurity(Authenticator.LOOPBACK_ONLY, null, null);
+
+  /**
+   * Accounts, HTTP Basic and HMAC API keys over the store, key secrets sealed by the master key.
+   */
+  public static ServerSecurity accounts(ResourceStore store, byte[] masterKey, Clock clock) {
+    return accounts(store, masterKey, clock, new PasswordHasher());
+  }
+
+  static ServerSecurity accounts(
+      ResourceStore store, byte[] masterKey, Clock clock, PasswordHasher hasher) {
+    Accounts accounts = new Accounts(store.accounts(), new SecretBox(masterKey), hasher, clock);
+    accounts.ensureAdmin();
+    AccountAuthenticator authenticator = new AccountAuthenticator(accounts, clock);
+    return new ServerSecurity(authenticator, accounts, new AccountHandler(accounts, authenticator));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.gryt.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import javax.sql.DataSource;
+
+/** {@link AccountStore} on the tables of migration 3, on SQLite and PostgreSQL alike. */
+final class SqlAccountStore implements AccountStore {
+  private static final String ACCOUNT_COLUMNS =
+      "id, username, password_hash, tenant_prefix, created_at";
+  private static final String KEY_COLUMNS =
+      "key_id, account_id, name, sealed_secret, created_at, expires_at, revoked_at";
+
+  private final DataSource dataSource;
+  private final SqlDialect dialect;
+  private final Lock writeLock;
+
+  /**
+   * @param writeLock held around every write where the dialect serializes writes in process
+   */
+  SqlAccountStore(DataSource dataSource, SqlDialect dialect, Lock writeLock) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.writeLock = writeLock;
+  }
+
+  @Override
+  public Account createAccount(Account a) {
+    int rows =
+        write(
+            "create account " + a.username(),
+            "INSERT INTO accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+            s -> {
+              s.setString(1, a.id());
+              s.setString(2, a.username());
+              s.setString(3, a.passwordHash());
+              s.setString(4, a.tenantPrefix());
+              s.setString(5, a.createdAt().toString());
+            },
+            "account " + a.username() + " already exists");
+    return rows == 1 ? a : null;
+  }
+
+  @Override
+  public Optional<Account> accountByUsername(String username) {
+    return readOne(
+        "SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE username = ?",
+        username,
+        SqlAccountStore::account);
+  }
+
+  @Override
+  public Optional<Account> accountById(String id) {
+    return readOne(
+        "SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = ?", id, SqlAccountStore::account);
+  }
+
+  @Override
+  public boolean changePasswordHash(String accountId, String passwordHash) {
+    return write(
+            "change a password",
+            "UPDATE accounts SET password_hash = ? WHERE id = ?",
+            s -> {
+              s.setString(1, passwordHash);
+              s.setString(2, accountId);
+            },
+            null)
+        == 1;
+  }
+
+  @Override
+  public ApiKey createApiKey(ApiKey k) {
+    write(
+        "create an API key",
+        "INSERT INTO api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        s -> {
+          s.setString(1, k.keyId());
+          s.setString(2, k.accountId());
+          s.setString(3, k.name());
+          s.setString(4, k.sealedSecret());
+          s.setString(5, k.createdAt().toString());
+          s.setString(6, k.expiresAt() == null ? null : k.expiresAt().toString());
+          s.setString(7, k.revokedAt() == null ? null : k.revokedAt().toString());
+        },
+        "API key " + k.keyId() + " already exists");
+    return k;
+  }
+
+  @Override
+  public Optional<ApiKey> apiKey(String keyId) {
+    return readOne(
+        "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_id = ?", keyId, SqlAccountStore::key);
+  }
+
+  @Override
+  public List<ApiKey> apiKeys(String accountId) {
+    String sql =
+        "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE account_id = ? ORDER BY created_at, key_id";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, accountId);
+      List<ApiKey> keys = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          keys.add(key(rows));
+        }
+      }
+      return keys;
+    } catch (SQLException e) {
+      throw failure("list API keys", e);
+    }
+  }
+
+  @Override
+  public boolean revokeApiKey(String accountId, String keyId, Instant at) {
+    return write(
+            "revoke an API key",
+            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND account_id = ?"
+                + " AND revoked_at IS NULL",
+            s -> {
+              s.setString(1, at.toString());
+              s.setString(2, keyId);
+              s.setString(3, accountId);
+            },
+            null)
+        == 1;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private interface RowReader<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  private int write(String action, String sql, Binder binder, String conflictMessage) {
+    boolean serialize = dialect.serializesWritesInProcess();
+    if (serialize) {
+      writeLock.lock();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      binder.bind(s);
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      if (conflictMessage != null && dialect.isUniqueViolation(e)) {
+        throw new AlreadyExistsException(conflictMessage);
+      }
+      throw failure(action, e);
+    } finally {
+      if (serialize) {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  private <T> Optional<T> readOne(String sql, String parameter, RowReader<T> reader) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? Optional.of(reader.read(rows)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read accounts", e);
+    }
+  }
+
+  private StoreException failure(String action, SQLException e) {
+    return new StoreException(
+        dialect.displayName() + " store could not " + action + ": " + e.getMessage(), e);
+  }
+
+  private static Account account(ResultSet r) throws SQLException {
+    return new Account(
+        r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r.getString(5)));
+  }
+
+  private static ApiKey key(ResultSet r) throws SQLException {
+    return new ApiKey(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        instant(r.getString(5)),
+        instant(r.getString(6)),
+        instant(r.getString(7)));
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+}
