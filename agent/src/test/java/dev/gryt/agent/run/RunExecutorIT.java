@@ -103,7 +103,9 @@ class RunExecutorIT {
     assertThat(receiver.log("test")).isEqualTo("tested\n");
     // Running reports first, exactly one final report, last
     assertThat(receiver.phases()).first().isEqualTo("Running");
-    assertThat(receiver.phases()).filteredOn(p -> !p.equals("Running")).containsExactly("Succeeded");
+    assertThat(receiver.phases())
+        .filteredOn(p -> !p.equals("Running"))
+        .containsExactly("Succeeded");
     assertThat(receiver.phases()).last().isEqualTo("Succeeded");
     assertThat(receiver.authorizations()).allMatch("Bearer report-token-1"::equals);
     assertThat(last.path("run_id").asText()).isEqualTo(run.runId());
