@@ -91,6 +91,20 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/github-repos", create::repo);
               routes.post("/api/v1/jobs", create::job);
               routes.post("/api/v1/webhooks", create::webhook);
+              GenerationHandler generations =
+                  new GenerationHandler(store, java.time.Clock.systemUTC());
+              routes.post("/api/v1/generations", generations::create);
+              routes.get("/api/v1/generations", generations::list);
+              routes.get("/api/v1/generations/{ref}", generations::get);
+              routes.patch("/api/v1/generations/{ref}", generations::update);
+              routes.delete("/api/v1/generations/{ref}", generations::delete);
+              routes.post("/api/v1/generations/{ref}/promote", generations::promote);
+              EvolutionHandler evolutions = new EvolutionHandler(store);
+              routes.post("/api/v1/evolutions", evolutions::create);
+              routes.get("/api/v1/evolutions", evolutions::list);
+              routes.get("/api/v1/evolutions/{ref}", evolutions::get);
+              routes.patch("/api/v1/evolutions/{ref}", evolutions::update);
+              routes.delete("/api/v1/evolutions/{ref}", evolutions::delete);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();

@@ -16,10 +16,21 @@ final class ExceptionHandler implements IExecutionExceptionHandler {
     this.debug = environment.variable("GRYT_DEBUG") != null;
   }
 
+  /** Whether {@code --debug} was given on any level of the command line. */
+  private static boolean debugRequested(ParseResult parseResult) {
+    for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+      if (level.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public int handleExecutionException(
       Exception exception, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
+    boolean debug = this.debug || debugRequested(parseResult);
     if (exception instanceof ProblemsException problems) {
       problems.problems().forEach(err::println);
     } else if (exception instanceof CliException) {
@@ -30,7 +41,7 @@ final class ExceptionHandler implements IExecutionExceptionHandler {
           "error: unexpected "
               + exception.getClass().getSimpleName()
               + (exception.getMessage() == null ? "" : ": " + exception.getMessage())
-              + (debug ? "" : " (set GRYT_DEBUG=1 for a stack trace)"));
+              + (debug ? "" : " (run with --debug for a stack trace)"));
     }
     if (debug) {
       exception.printStackTrace(err);

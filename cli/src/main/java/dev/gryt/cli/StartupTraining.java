@@ -82,8 +82,47 @@ public final class StartupTraining {
             .setErr(sink)
             .execute(run.toArray(String[]::new));
       }
+      trainLocalCommands();
     } finally {
       stub.stop(0);
+    }
+  }
+
+  /** The local-first commands on a throwaway project: SQLite, the generation file, the tables. */
+  private static void trainLocalCommands() throws IOException {
+    Path project = java.nio.file.Files.createTempDirectory("gryt-training");
+    try {
+      java.util.Map<String, String> variables = new java.util.HashMap<>(System.getenv());
+      variables.put("GRYT_HOME", project.resolve("home").toString());
+      List<List<String>> runs =
+          List.of(
+              List.of("init"),
+              List.of("generation", "new", "0.1.0", "-d", "training"),
+              List.of("generation", "update", "0.1.0"),
+              List.of("generation", "list"),
+              List.of("generation", "show", "0.1.0"),
+              List.of("evolution", "list", "0.1.0"),
+              List.of("config", "list"),
+              List.of("sync", "status"),
+              List.of("generation", "show", "9.9.9"));
+      for (List<String> run : runs) {
+        CliEnvironment environment =
+            new CliEnvironment(
+                variables,
+                project,
+                project,
+                new ByteArrayInputStream(new byte[0]),
+                Clock.systemUTC());
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
+        Main.newCommandLine(environment)
+            .setOut(sink)
+            .setErr(sink)
+            .execute(run.toArray(String[]::new));
+      }
+    } finally {
+      try (var files = java.nio.file.Files.walk(project)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

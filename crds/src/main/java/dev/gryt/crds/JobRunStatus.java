@@ -20,6 +20,13 @@ public class JobRunStatus extends GrytStatus {
 
   public List<StepStatus> steps;
 
+  /** On Kubernetes: the batch/v1 Job that runs it, in the run's namespace. */
+  @JsonProperty("batch_job")
+  public String batchJob;
+
+  /** On Kubernetes: the pod the batch Job started for it. */
+  public String pod;
+
   /** State of one step of a run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class StepStatus {

@@ -80,7 +80,14 @@ class ChartRenderTest {
 
       assertThat(container.getCommand()).containsExactly("gryt", "operator");
       assertThat(container.getArgs())
-          .containsExactly("--lease-name=gryt-operator", "--lease-namespace=" + Chart.NAMESPACE)
+          .containsExactly(
+              "--lease-name=gryt-operator",
+              "--lease-namespace=" + Chart.NAMESPACE,
+              "--health-port=8081",
+              "--run-mode=jobs",
+              "--runner-image=gryt:" + APP_VERSION,
+              "--run-ttl-seconds=3600",
+              "--run-as-user=10001")
           .as("leader election is never switched off")
           .doesNotContain("--no-leader-election");
       assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName())
@@ -88,7 +95,7 @@ class ChartRenderTest {
     }
 
     @Test
-    void operatorHasNoProbeByDefaultBecauseItServesNoHealthEndpointYet() {
+    void operatorProbesItsHealthEndpointOnItsOwnPort() {
       Container container =
           one(objects, Deployment.class, "gryt-operator")
               .getSpec()
@@ -97,8 +104,18 @@ class ChartRenderTest {
               .getContainers()
               .get(0);
 
-      assertThat(container.getLivenessProbe()).isNull();
-      assertThat(container.getReadinessProbe()).isNull();
+      assertThat(container.getPorts())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.getName()).isEqualTo("health");
+                assertThat(p.getContainerPort()).isEqualTo(8081);
+              });
+      assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+      for (Probe probe : List.of(container.getLivenessProbe(), container.getReadinessProbe())) {
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("health");
+      }
     }
 
     @Test
@@ -174,6 +191,15 @@ class ChartRenderTest {
       expected.add("gryt.io jobruns delete");
       expected.add(" secrets get");
       expected.add("authorization.k8s.io selfsubjectrulesreviews create");
+      // Runs as batch Jobs (the default run mode).
+      expected.add("gryt.io jobruns/finalizers update");
+      for (String verb : List.of("get", "list", "watch", "create", "delete")) {
+        expected.add("batch jobs " + verb);
+      }
+      for (String verb : List.of("get", "list", "watch")) {
+        expected.add(" pods " + verb);
+      }
+      expected.add(" pods/log get");
 
       assertThat(grants(cluster.getRules())).containsExactlyElementsOf(expected);
 
@@ -272,7 +298,16 @@ class ChartRenderTest {
               "--lease-name=gryt-leader",
               "--lease-namespace=" + Chart.NAMESPACE,
               "--no-server-side-apply",
+              "--health-port=9091",
+              "--run-mode=jobs",
+              "--runner-image=registry.example.com/gryt:1.2.3",
+              "--default-step-image=registry.example.com/build:latest",
+              "--run-ttl-seconds=600",
+              "--run-as-user=10001",
+              "--run-writable-root-fs",
+              "--run-service-account=gryt-runs",
               "--namespace=extra");
+      assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(9091);
       assertThat(container.getLivenessProbe().getExec().getCommand()).isNotEmpty();
       assertThat(container.getLivenessProbe().getPeriodSeconds()).isEqualTo(30);
       assertThat(container.getReadinessProbe().getExec().getCommand()).isNotEmpty();
@@ -344,6 +379,35 @@ class ChartRenderTest {
       var backend = rule.getHttp().getPaths().get(0).getBackend().getService();
       assertThat(backend.getName()).isEqualTo(service.getMetadata().getName());
       assertThat(backend.getPort().getName()).isEqualTo("http");
+    }
+  }
+
+  @Nested
+  class RunModes {
+    @Test
+    void withRunsLeftToAgentsTheOperatorGetsNoRightsOnJobsOrPods() {
+      List<HasMetadata> objects = Chart.render(t -> t.set("operator.runs.mode", "none"));
+
+      Container container =
+          one(objects, Deployment.class, "gryt-operator")
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0);
+      assertThat(container.getArgs())
+          .contains("--run-mode=none")
+          .noneMatch(a -> a.startsWith("--runner-image") || a.startsWith("--run-ttl"));
+      assertThat(grants(one(objects, ClusterRole.class, "gryt-operator").getRules()))
+          .noneMatch(g -> g.startsWith("batch ") || g.startsWith(" pods"))
+          .doesNotContain("gryt.io jobruns/finalizers update");
+    }
+
+    @Test
+    void anUnknownRunModeFailsTheRenderingWithTheChoices() {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Chart.render(t -> t.set("operator.runs.mode", "agents")))
+          .hasMessageContaining("operator.runs.mode must be jobs or none");
     }
   }
 

@@ -65,6 +65,9 @@ final class WorkloadAssertions {
       assertThat(requests).as(what + " requests").containsKeys("cpu", "memory");
       assertThat(limits).as(what + " limits").containsKeys("cpu", "memory");
 
+      assertThat(container.getLivenessProbe()).as(what + " liveness probe").isNotNull();
+      assertThat(container.getReadinessProbe()).as(what + " readiness probe").isNotNull();
+
       SecurityContext security = container.getSecurityContext();
       assertThat(security.getReadOnlyRootFilesystem()).as(what).isTrue();
       assertThat(security.getAllowPrivilegeEscalation()).as(what).isFalse();

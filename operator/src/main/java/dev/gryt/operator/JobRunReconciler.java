@@ -29,7 +29,7 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
   public static final String TIMED_OUT = "TimedOut";
 
   static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
-  static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
   public static boolean finished(JobRun run) {
     return run.getStatus() != null && TERMINAL.contains(run.getStatus().phase);

@@ -100,6 +100,15 @@ public interface ResourceStore extends AutoCloseable {
   /** Accounts and API keys kept beside the resources. */
   AccountStore accounts();
 
+  /**
+   * The generations and evolutions kept next to the resources.
+   *
+   * @throws UnsupportedOperationException when this store keeps none (the Kubernetes store)
+   */
+  default ReleaseStore releases() {
+    throw new UnsupportedOperationException("this store keeps no generations or evolutions");
+  }
+
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();
 

@@ -91,7 +91,39 @@ final class SchemaMigrations {
                 created_at TEXT NOT NULL,
                 expires_at TEXT,
                 revoked_at TEXT)""",
-              "CREATE INDEX api_keys_by_account ON api_keys (account_id)"));
+              "CREATE INDEX api_keys_by_account ON api_keys (account_id)"),
+          List.of(
+              // Generations (release contracts) and evolutions (proofs of their changes), the
+              // cloud replica of what the local-first CLI keeps in .gryt/gryt.db. Scoped by
+              // account: one account's version never collides with another's.
+              """
+              CREATE TABLE generations (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                description TEXT NOT NULL,
+                changes TEXT NOT NULL,
+                status TEXT NOT NULL,
+                promoted_by TEXT,
+                promoted_at TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (account_id, version))""",
+              """
+              CREATE TABLE evolutions (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                generation_id TEXT NOT NULL,
+                change_id TEXT NOT NULL,
+                code_name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                pipeline TEXT,
+                started_at TEXT NOT NULL,
+                completed_at TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (account_id, code_name))""",
+              "CREATE INDEX evolutions_by_generation ON evolutions (account_id, generation_id)"));
 
   private SchemaMigrations() {}
 

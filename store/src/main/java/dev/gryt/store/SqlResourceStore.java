@@ -66,6 +66,7 @@ public final class SqlResourceStore implements ResourceStore {
   private final Set<SqlWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final SqlAccountStore accounts;
+  private final ReleaseStore releases;
 
   /**
    * Migrates the schema and opens the store; takes ownership of {@code dataSource}.
@@ -82,6 +83,7 @@ public final class SqlResourceStore implements ResourceStore {
     this.rowStatements = dialect.rowStatements();
     this.clock = clock;
     this.eventRetention = eventRetention;
+    this.releases = new SqlReleaseStore(dataSource, dialect, clock);
     try {
       SchemaMigrations.apply(dataSource, dialect, clock);
     } catch (SQLException e) {
@@ -1002,6 +1004,12 @@ public final class SqlResourceStore implements ResourceStore {
     ObjectNode created = JSON.createObjectNode();
     parent.set(field, created);
     return created;
+  }
+
+  @Override
+  public ReleaseStore releases() {
+    ensureOpen();
+    return releases;
   }
 
   @Override

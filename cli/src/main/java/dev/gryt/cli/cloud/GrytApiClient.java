@@ -166,6 +166,11 @@ public final class GrytApiClient {
         "POST", "/api/v1/" + path, body == null ? new byte[0] : ResourceCodec.toJsonBytes(body));
   }
 
+  /** {@code PATCH /api/v1/{path}} with a JSON body. */
+  public JsonNode patch(String path, JsonNode body) {
+    return send("PATCH", "/api/v1/" + path, ResourceCodec.toJsonBytes(body));
+  }
+
   /** {@code DELETE /api/v1/{path}}. */
   public JsonNode delete(String path) {
     return send("DELETE", "/api/v1/" + path, new byte[0]);

@@ -1,9 +1,12 @@
 package dev.gryt.cli.server;
 
 import dev.gryt.cli.CliException;
+import dev.gryt.cli.VersionProvider;
+import dev.gryt.operator.k8s.BatchJobOptions;
 import dev.gryt.operator.k8s.KubernetesOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -49,6 +52,65 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Patch with JSON merge patches instead of server-side apply.")
   boolean noServerSideApply;
 
+  /** Where runs go. */
+  enum RunMode {
+    /** Each JobRun becomes a batch/v1 Job in its namespace. */
+    jobs,
+    /** Runs stay Pending for agents placed by something else. */
+    none
+  }
+
+  @Option(
+      names = "--run-mode",
+      defaultValue = "jobs",
+      description = "jobs: each JobRun becomes a batch/v1 Job; none: runs wait for agents.")
+  RunMode runMode;
+
+  @Option(
+      names = "--runner-image",
+      paramLabel = "IMAGE",
+      description =
+          "The gryt image run pods copy gryt-step-runner from and check out with"
+              + " (default: gryt:<this version>).")
+  String runnerImage;
+
+  @Option(
+      names = "--default-step-image",
+      paramLabel = "IMAGE",
+      description = "Image of steps whose step and pipeline name none (default: the runner image).")
+  String defaultStepImage;
+
+  @Option(
+      names = "--run-ttl-seconds",
+      defaultValue = "3600",
+      description = "Seconds a finished batch Job and its pod (and logs) are kept.")
+  int runTtlSeconds;
+
+  @Option(
+      names = "--run-as-user",
+      defaultValue = "10001",
+      description = "Non-root user id of run pods.")
+  long runAsUser;
+
+  @Option(
+      names = "--run-writable-root-fs",
+      description = "Give step containers a writable root filesystem (some build tools need it).")
+  boolean runWritableRootFs;
+
+  @Option(
+      names = "--run-service-account",
+      paramLabel = "NAME",
+      description = "ServiceAccount of run pods (default: none mounted).")
+  String runServiceAccount;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "-1",
+      description =
+          "Serve GET /healthz and /readyz for the kubelet on this port (0: any free port;"
+              + " default: off).")
+  int healthPort;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -57,6 +119,17 @@ public final class OperatorCommand implements Callable<Integer> {
         KubernetesOperator.Options.defaults()
             .watchingNamespaces(namespaces.toArray(String[]::new))
             .withUseSsa(!noServerSideApply);
+    if (runMode == RunMode.jobs) {
+      String image = runnerImage != null ? runnerImage : "gryt:" + VersionProvider.version();
+      options =
+          options.withBatchJobs(
+              BatchJobOptions.withRunnerImage(image)
+                  .withDefaultImage(defaultStepImage != null ? defaultStepImage : image)
+                  .withTtlSecondsAfterFinished(runTtlSeconds)
+                  .withRunAsUser(runAsUser)
+                  .withReadOnlyRootFilesystem(!runWritableRootFs)
+                  .withServiceAccountName(runServiceAccount));
+    }
     if (!noLeaderElection) {
       String ns = leaseNamespace != null ? leaseNamespace : client.getNamespace();
       options = options.withLeaderElection(leaseName, ns == null ? "default" : ns);
@@ -74,11 +147,31 @@ public final class OperatorCommand implements Callable<Integer> {
               + " (check the kubeconfig, and that the CRDs are installed: kubectl apply -f crds/)",
           e);
     }
+    HealthEndpoint health = null;
+    if (healthPort >= 0) {
+      try {
+        health = HealthEndpoint.start(healthPort, operator::healthy);
+      } catch (IOException e) {
+        operator.close();
+        client.close();
+        throw new CliException(
+            "cannot serve the health endpoint on port "
+                + healthPort
+                + ": "
+                + e.getMessage()
+                + " (pick a free port with --health-port)",
+            e);
+      }
+    }
+    HealthEndpoint probes = health;
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop =
         () -> {
           if (closed.compareAndSet(false, true)) {
+            if (probes != null) {
+              probes.close();
+            }
             operator.close();
             client.close();
             stopped.countDown();
@@ -89,9 +182,15 @@ public final class OperatorCommand implements Callable<Integer> {
     out.println(
         "gryt operator reconciling "
             + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", namespaces))
+            + (options.batchJobs() == null
+                ? ", runs left to agents"
+                : ", runs as batch Jobs with " + options.batchJobs().runnerImage())
             + " on "
             + client.getMasterUrl()
             + " (Ctrl-C stops it)");
+    if (probes != null) {
+      out.println("probes: http://0.0.0.0:" + probes.port() + "/healthz and /readyz");
+    }
     out.flush();
     try {
       stopped.await();

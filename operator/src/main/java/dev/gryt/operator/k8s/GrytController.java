@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,12 +49,32 @@ abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus
       lookup.add(reference.type(), source);
       sources.add(source);
     }
+    sources.addAll(ownedEventSources(context));
     return sources;
+  }
+
+  /** Informers on what the driver itself creates for a resource; none by default. */
+  protected List<EventSource<?, R>> ownedEventSources(EventSourceContext<R> context) {
+    return List.of();
+  }
+
+  /**
+   * What the driver does beyond the decision's deletes (nothing by default), returning the outcome
+   * to write: a JobRun's batch Job is created, followed and deleted here.
+   */
+  protected Outcome<T> act(R resource, Outcome<T> decision, Context<R> context, Instant now) {
+    return decision;
+  }
+
+  /** The informer caches the decision reads, for {@link #act}. */
+  protected final dev.gryt.operator.Lookup lookup() {
+    return lookup;
   }
 
   @Override
   public UpdateControl<R> reconcile(R resource, Context<R> context) {
-    Outcome<T> outcome = decision.reconcile(resource, lookup, clock.instant());
+    Instant now = clock.instant();
+    Outcome<T> outcome = act(resource, decision.reconcile(resource, lookup, now), context, now);
     for (ResourceKey key : outcome.deletes()) {
       // Deleting one already gone is a no-op for the client: the goal is reached either way.
       context

@@ -1,29 +1,185 @@
 package dev.gryt.operator.k8s;
 
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.operator.Conditions;
 import dev.gryt.operator.JobRunReconciler;
+import dev.gryt.operator.Outcome;
+import dev.gryt.operator.Reasons;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * JobRuns under JOSDK: a run follows the Job it names (it ends Cancelled when the Job goes) and
  * reads that Job's Pipeline for its default timeout, and follows its sibling runs (the runs of the
  * same Job) for the concurrency policy; its deadline comes back as a reschedule.
+ *
+ * <p>With {@link BatchJobOptions} (Kubernetes run mode) a run free to go becomes a batch/v1 Job
+ * ({@link BatchJobModel}), owned by the run, and follows it and its pod through informers ({@link
+ * BatchJobPlacement}); a run that ends otherwise deletes it, pods first. Without them runs wait
+ * {@code Pending} for an agent.
  */
 final class JobRunController extends GrytController<JobRun, JobRunStatus> {
+  private final BatchJobOptions batchJobs;
+
   JobRunController(Clock clock) {
+    this(clock, null);
+  }
+
+  JobRunController(Clock clock, BatchJobOptions batchJobs) {
     super(
         new JobRunReconciler(),
         clock,
         List.of(
             Reference.byName(Job.class, (JobRun run) -> run.getSpec().jobName),
             Reference.readOnly(Pipeline.class),
+            Reference.readOnly(GitHubRepo.class),
             Reference.byShared(
                 JobRun.class,
                 (JobRun run) -> run.getSpec().jobName,
                 (JobRun sibling) -> sibling.getSpec().jobName)));
+    this.batchJobs = batchJobs;
+  }
+
+  @Override
+  protected List<EventSource<?, JobRun>> ownedEventSources(EventSourceContext<JobRun> context) {
+    if (batchJobs == null) {
+      return List.of();
+    }
+    var jobs =
+        InformerEventSourceConfiguration.from(
+                io.fabric8.kubernetes.api.model.batch.v1.Job.class, JobRun.class)
+            .withName("BatchJob")
+            .withNamespacesInheritedFromController()
+            .withLabelSelector(BatchJobModel.RUN_LABEL)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(JobRun.class, false))
+            .build();
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, JobRun.class)
+            .withName("RunPod")
+            .withNamespacesInheritedFromController()
+            .withLabelSelector(BatchJobModel.RUN_LABEL)
+            .withSecondaryToPrimaryMapper(JobRunController::runOf)
+            .build();
+    return List.of(
+        new InformerEventSource<>(jobs, context), new InformerEventSource<>(pods, context));
+  }
+
+  private static Set<ResourceID> runOf(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    String run = annotations == null ? null : annotations.get(BatchJobModel.RUN_ANNOTATION);
+    return run == null ? Set.of() : Set.of(new ResourceID(run, pod.getMetadata().getNamespace()));
+  }
+
+  @Override
+  protected Outcome<JobRunStatus> act(
+      JobRun run, Outcome<JobRunStatus> decision, Context<JobRun> context, Instant now) {
+    if (batchJobs == null) {
+      return decision;
+    }
+    KubernetesClient client = context.getClient();
+    String ns = run.getMetadata().getNamespace();
+    Optional<io.fabric8.kubernetes.api.model.batch.v1.Job> batch =
+        context.getSecondaryResource(io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+    String known = run.getStatus() == null ? null : run.getStatus().batchJob;
+    if (batch.isEmpty() && known != null) {
+      // The informer may lag behind a Job just created; "lost" must not rest on that lag.
+      batch = Optional.ofNullable(client.batch().v1().jobs().inNamespace(ns).withName(known).get());
+    }
+    Optional<Pod> pod =
+        context.getSecondaryResources(Pod.class).stream()
+            .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
+    BatchJobPlacement.Placement placement =
+        BatchJobPlacement.decide(run, decision.status(), batch, pod, now);
+    JobRunStatus status = placement.status();
+    switch (placement.action()) {
+      case CREATE -> {
+        Optional<Missing> missing = create(run, client);
+        if (missing.isPresent()) {
+          return new Outcome<>(
+              missing.get().waiting(run, decision.status(), now),
+              decision.requeueAfter(),
+              decision.deletes());
+        }
+      }
+      case DELETE ->
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns)
+              .withName(status.batchJob)
+              .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+              .delete();
+      case NONE -> {}
+    }
+    return new Outcome<>(
+        status,
+        BatchJobPlacement.terminal(status) ? null : decision.requeueAfter(),
+        decision.deletes());
+  }
+
+  /** Creates the run's batch Job; empty when done, else what it still lacks. */
+  private Optional<Missing> create(JobRun run, KubernetesClient client) {
+    String ns = run.getMetadata().getNamespace();
+    Optional<Job> job = lookup().get(Job.class, ns, run.getSpec().jobName);
+    if (job.isEmpty()) {
+      return Optional.of(new Missing(Reasons.JOB_NOT_FOUND, "job " + run.getSpec().jobName));
+    }
+    String pipelineName = job.get().getSpec().pipelineName;
+    Optional<Pipeline> pipeline = lookup().get(Pipeline.class, ns, pipelineName);
+    if (pipeline.isEmpty()) {
+      return Optional.of(new Missing(Reasons.PIPELINE_NOT_FOUND, "pipeline " + pipelineName));
+    }
+    String repoName = job.get().getSpec().githubRepoName;
+    GitHubRepo repo =
+        repoName == null ? null : lookup().get(GitHubRepo.class, ns, repoName).orElse(null);
+    if (repoName != null && repo == null) {
+      return Optional.of(new Missing(Reasons.REPO_NOT_FOUND, "GitHubRepo " + repoName));
+    }
+    try {
+      client
+          .resource(BatchJobModel.desired(run, job.get(), pipeline.get(), repo, batchJobs))
+          .create();
+    } catch (KubernetesClientException e) {
+      // Created by an earlier reconcile whose status write was lost: the Job is there, go on.
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** What a run needs for its batch Job and cannot find: it stays Pending, saying so. */
+  private record Missing(String reason, String what) {
+    JobRunStatus waiting(JobRun run, JobRunStatus decided, Instant now) {
+      String message = "cannot run yet: " + what + " not found";
+      decided.conditions =
+          Conditions.of(run, now)
+              .set(Condition.SUCCEEDED, "Unknown", reason, message)
+              .set(Condition.READY, false, reason, message)
+              .build();
+      return decided;
+    }
   }
 }

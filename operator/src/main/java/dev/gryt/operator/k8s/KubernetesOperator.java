@@ -47,7 +47,7 @@ public final class KubernetesOperator implements AutoCloseable {
   /** The same, probing GitHubRepos with {@code probe} (tests without network pass their own). */
   public static KubernetesOperator start(
       KubernetesClient client, Clock clock, Options options, RepoProbe probe) {
-    return start(client, options, controllers(client, clock, probe));
+    return start(client, options, controllers(client, clock, probe, options.batchJobs()));
   }
 
   /** Starts the given controllers (tests pass their own). */
@@ -112,14 +112,14 @@ public final class KubernetesOperator implements AutoCloseable {
   }
 
   private static List<GrytController<?, ?>> controllers(
-      KubernetesClient client, Clock clock, RepoProbe probe) {
+      KubernetesClient client, Clock clock, RepoProbe probe, BatchJobOptions batchJobs) {
     return List.of(
         new PipelineController(clock),
         new GitHubRepoController(
             clock, probe, new RepoTokens(System::getenv, new SecretTokens(client))),
         new JobController(clock),
         new WebhookController(clock),
-        new JobRunController(clock));
+        new JobRunController(clock, batchJobs));
   }
 
   /**
@@ -143,6 +143,15 @@ public final class KubernetesOperator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the operator works: its informers are connected and watching. A replica waiting for the
+   * Lease counts as healthy: it is a standby, not broken.
+   */
+  public boolean healthy() {
+    var info = operator.getRuntimeInfo();
+    return !info.isStarted() || info.allEventSourcesAreHealthy();
+  }
+
   /** Stops every controller and informer; the client is left open. */
   @Override
   public void close() {
@@ -157,19 +166,22 @@ public final class KubernetesOperator implements AutoCloseable {
    * @param leaderElection the Lease replicas compete for; null to run without leader election
    * @param useSsa patch resources with server-side apply (what a real cluster wants; the fabric8
    *     mock server does not support it)
+   * @param batchJobs how runs become batch/v1 Jobs (Kubernetes run mode); null leaves runs Pending
+   *     for agents
    */
-  public record Options(Set<String> namespaces, Lease leaderElection, boolean useSsa) {
+  public record Options(
+      Set<String> namespaces, Lease leaderElection, boolean useSsa, BatchJobOptions batchJobs) {
     public Options {
       namespaces = Set.copyOf(Objects.requireNonNull(namespaces, "namespaces"));
     }
 
-    /** All namespaces, no leader election, server-side apply. */
+    /** All namespaces, no leader election, server-side apply, runs left to agents. */
     public static Options defaults() {
-      return new Options(Set.of(), null, true);
+      return new Options(Set.of(), null, true, null);
     }
 
     public Options watchingNamespaces(String... namespaces) {
-      return new Options(Set.of(namespaces), leaderElection, useSsa);
+      return new Options(Set.of(namespaces), leaderElection, useSsa, batchJobs);
     }
 
     /** Competes for the Lease; a replica that loses it exits the process (status 1). */
@@ -178,11 +190,16 @@ public final class KubernetesOperator implements AutoCloseable {
     }
 
     public Options withLeaderElection(Lease lease) {
-      return new Options(namespaces, lease, useSsa);
+      return new Options(namespaces, lease, useSsa, batchJobs);
     }
 
     public Options withUseSsa(boolean useSsa) {
-      return new Options(namespaces, leaderElection, useSsa);
+      return new Options(namespaces, leaderElection, useSsa, batchJobs);
+    }
+
+    /** Runs become batch/v1 Jobs made so. */
+    public Options withBatchJobs(BatchJobOptions batchJobs) {
+      return new Options(namespaces, leaderElection, useSsa, batchJobs);
     }
   }
 

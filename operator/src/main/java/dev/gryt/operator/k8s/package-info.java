@@ -14,6 +14,13 @@
  *       there: a kind a reconciler reads, cached by an informer, with the mapping from a change of
  *       it back to the resources that name it (an index on the primary cache). A Job therefore
  *       turns Ready when its Pipeline appears without polling.
+ *   <li>Kubernetes run mode ({@link dev.gryt.operator.k8s.BatchJobOptions}): {@code BatchJobModel}
+ *       computes the batch/v1 Job a JobRun becomes (init containers copy {@code gryt-step-runner}
+ *       from the gryt image and check out; one container per step, in the step's image), {@code
+ *       BatchJobPlacement} decides from the Job and its pod what the run's status is and whether to
+ *       create or delete the Job, both without I/O; {@code JobRunController} does the I/O, with
+ *       informers on the Jobs (by owner reference) and their pods (by annotation). The in-pod
+ *       script is {@code operator/src/main/sh/gryt-step-runner}.
  * </ul>
  *
  * <p>The decision code never sees a client: only the controllers and the lookup touch JOSDK.

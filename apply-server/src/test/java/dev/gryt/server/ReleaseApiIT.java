@@ -1,0 +1,225 @@
+package dev.gryt.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.StoreFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generations and evolutions over real HTTP on a SQLite store; {@link ReleaseApiPostgresIT} runs
+ * the same on PostgreSQL. The header {@code X-Test-Account} picks the caller's account, standing in
+ * for the real authenticator.
+ */
+class ReleaseApiIT {
+  @TempDir Path dir;
+  ResourceStore store;
+  ApiServer server;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() {
+    store = StoreFactory.open(storeUrl());
+    server =
+        ApiServer.start(
+            store,
+            "127.0.0.1",
+            0,
+            new dev.gryt.server.auth.ServerSecurity(
+                ctx -> {
+                  String account = ctx.header("X-Test-Account");
+                  (account == null
+                          ? Principal.ADMIN
+                          : new Principal(account, account, account + "-"))
+                      .attachTo(ctx);
+                },
+                null,
+                null));
+  }
+
+  String storeUrl() {
+    return "sqlite:" + dir.resolve("gryt.db");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    store.close();
+  }
+
+  record Reply(int status, JsonNode body) {
+    JsonNode data() {
+      return body.get("data");
+    }
+  }
+
+  Reply call(String method, String path, String json, String account) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (account != null) {
+      b.header("X-Test-Account", account);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), ResourceCodec.json().readTree(r.body()));
+  }
+
+  Reply call(String method, String path, String json) throws Exception {
+    return call(method, path, json, null);
+  }
+
+  static final String V1 =
+      """
+      {"version":"1.0.0","description":"first",
+       "changes":[{"id":"AUTH-1","type":"add","title":"login"},
+                  {"id":"AUTH-2","type":"fix","title":"logout","description":"x"}]}""";
+
+  @Test
+  void createsListsUpdatesAndDeletesGenerationsInTheEnvelope() throws Exception {
+    Reply created = call("POST", "/api/v1/generations", V1);
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().get("status").asText()).isEqualTo("success");
+    String id = created.data().get("id").asText();
+    assertThat(id).startsWith("gen-");
+    assertThat(created.data().get("version").asText()).isEqualTo("v1.0.0");
+    assertThat(created.data().get("changes")).hasSize(2);
+
+    assertThat(call("GET", "/api/v1/generations", null).data().get("total").asInt()).isEqualTo(1);
+    assertThat(call("GET", "/api/v1/generations?version=v1.0.0", null).data().get("items"))
+        .hasSize(1);
+    assertThat(call("GET", "/api/v1/generations/v1.0.0", null).data().get("id").asText())
+        .isEqualTo(id);
+
+    Reply renamed = call("PATCH", "/api/v1/generations/" + id, "{\"version\":\"v1.0.1\"}");
+    assertThat(renamed.status()).isEqualTo(200);
+    assertThat(renamed.data().get("version").asText()).isEqualTo("v1.0.1");
+    assertThat(renamed.data().get("changes")).hasSize(2);
+
+    Reply duplicate = call("POST", "/api/v1/generations", V1.replace("1.0.0", "v1.0.1"));
+    assertThat(duplicate.status()).isEqualTo(409);
+    assertThat(duplicate.body().get("message").asText()).contains("v1.0.1", id);
+
+    assertThat(call("DELETE", "/api/v1/generations/" + id, null).status()).isEqualTo(200);
+    assertThat(call("GET", "/api/v1/generations/" + id, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void listsEveryProblemOfABadGenerationAndNever500s() throws Exception {
+    Reply bad =
+        call(
+            "POST",
+            "/api/v1/generations",
+            """
+            {"version":"1.0","changes":[{"id":"auth1","type":"feat"},{"id":"A-1","type":"add","title":"t","x":1}],"extra":true}""");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body().get("status").asText()).isEqualTo("error");
+    assertThat(bad.body().get("detail").findValuesAsText("path"))
+        .contains(
+            "version",
+            "changes[0].id",
+            "changes[0].type",
+            "changes[0].title",
+            "changes[1].x",
+            "extra");
+
+    assertThat(call("POST", "/api/v1/generations", "not json").status()).isEqualTo(400);
+    assertThat(call("POST", "/api/v1/generations", "[1]").status()).isEqualTo(400);
+    assertThat(call("POST", "/api/v1/generations", null).status()).isEqualTo(400);
+    assertThat(call("POST", "/api/v1/generations", "{\"version\":7}").status()).isEqualTo(422);
+    assertThat(call("PATCH", "/api/v1/generations/gen-nope", "{}").status()).isEqualTo(404);
+    assertThat(call("POST", "/api/v1/evolutions", "{\"status\":\"maybe\"}").status())
+        .isEqualTo(422);
+    assertThat(call("GET", "/api/v1/evolutions/evo-nope", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void promotesOnlyWhenEveryChangeIsProvenThenIsImmutable() throws Exception {
+    String id = call("POST", "/api/v1/generations", V1).data().get("id").asText();
+    Reply evolution =
+        call(
+            "POST",
+            "/api/v1/evolutions",
+            "{\"generation_id\":\""
+                + id
+                + "\",\"change_id\":\"AUTH-1\",\"code_name\":\"smooth-summer-horizon\",\"status\":\"pass\"}");
+    assertThat(evolution.status()).isEqualTo(201);
+    assertThat(
+            call(
+                    "POST",
+                    "/api/v1/evolutions",
+                    "{\"generation_id\":\""
+                        + id
+                        + "\",\"change_id\":\"NOPE-1\",\"code_name\":\"a-b\"}")
+                .body()
+                .get("detail")
+                .findValuesAsText("path"))
+        .containsExactly("change_id");
+
+    Reply refused = call("POST", "/api/v1/generations/" + id + "/promote", "{}");
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.body().get("message").asText()).contains("AUTH-2").doesNotContain("AUTH-1");
+
+    String failing =
+        call(
+                "POST",
+                "/api/v1/evolutions",
+                "{\"generation_id\":\""
+                    + id
+                    + "\",\"change_id\":\"AUTH-2\",\"code_name\":\"quiet-river-stone\"}")
+            .data()
+            .get("id")
+            .asText();
+    assertThat(
+            call("GET", "/api/v1/evolutions?generation_id=" + id, null).data().get("total").asInt())
+        .isEqualTo(2);
+    call("PATCH", "/api/v1/evolutions/" + failing, "{\"status\":\"pass\"}");
+
+    Reply promoted =
+        call("POST", "/api/v1/generations/" + id + "/promote", "{\"promoted_by\":\"ann\"}");
+    assertThat(promoted.status()).isEqualTo(200);
+    assertThat(promoted.data().get("status").asText()).isEqualTo("promoted");
+    assertThat(promoted.data().get("promoted_by").asText()).isEqualTo("ann");
+    assertThat(call("PATCH", "/api/v1/generations/" + id, "{\"description\":\"x\"}").status())
+        .isEqualTo(409);
+    assertThat(call("DELETE", "/api/v1/generations/" + id, null).status()).isEqualTo(409);
+    assertThat(call("PATCH", "/api/v1/evolutions/" + failing, "{\"status\":\"fail\"}").status())
+        .isEqualTo(409);
+  }
+
+  @Test
+  void anotherAccountsGenerationsAreNotFoundAndNeverListed() throws Exception {
+    String id = call("POST", "/api/v1/generations", V1, "acct-a").data().get("id").asText();
+    assertThat(call("POST", "/api/v1/generations", V1, "acct-b").status())
+        .as("versions are unique per account")
+        .isEqualTo(201);
+    assertThat(call("GET", "/api/v1/generations/" + id, null, "acct-b").status()).isEqualTo(404);
+    assertThat(call("DELETE", "/api/v1/generations/" + id, null, "acct-b").status()).isEqualTo(404);
+    assertThat(call("GET", "/api/v1/generations", null, "acct-b").data().get("items"))
+        .extracting(n -> n.get("id").asText())
+        .doesNotContain(id);
+    assertThat(
+            call(
+                    "POST",
+                    "/api/v1/evolutions",
+                    "{\"generation_id\":\""
+                        + id
+                        + "\",\"change_id\":\"AUTH-1\",\"code_name\":\"a-b\"}",
+                    "acct-b")
+                .status())
+        .isEqualTo(422);
+  }
+}

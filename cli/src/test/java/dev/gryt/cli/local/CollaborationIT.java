@@ -1,0 +1,186 @@
+package dev.gryt.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gryt.cli.CliRun;
+import dev.gryt.server.ApiServer;
+import dev.gryt.store.Generation;
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.StoreFactory;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two developers, each with their own project directory and {@code GRYT_HOME}, against one real
+ * {@link ApiServer} on a SQLite store; {@link CollaborationPostgresIT} runs the same on PostgreSQL.
+ * Assertions are on what each machine's {@code gryt} prints and what the server stores.
+ */
+class CollaborationIT {
+  @TempDir Path dir;
+  ResourceStore store;
+  ApiServer server;
+  LocalProject ann;
+  LocalProject bob;
+
+  String storeUrl() {
+    return "sqlite:" + dir.resolve("server.db");
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    store = StoreFactory.open(storeUrl());
+    server = ApiServer.start(store, "127.0.0.1", 0);
+    String url = "http://127.0.0.1:" + server.port();
+    ann = new LocalProject(dir.resolve("ann"), url).gitRepo().init();
+    bob = new LocalProject(dir.resolve("bob"), url).gitRepo().init();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private List<Generation> cloud() {
+    return store.releases().generations(dev.gryt.server.Principal.ADMIN_ID, null);
+  }
+
+  private Generation cloud(String version) {
+    return cloud().stream().filter(g -> g.version().equals(version)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void independentReleasesInHybridModeMeetWithoutConflict() throws Exception {
+    ann.ok("sync", "config", "--mode", "hybrid");
+    bob.ok("sync", "config", "--mode", "hybrid");
+    ann.generation("1.0.0", "ANN-1");
+    assertThat(cloud()).as("hybrid pushes no plain creation").isEmpty();
+    ann.prove("v1.0.0", "ANN-1");
+    assertThat(cloud("v1.0.0").status())
+        .as("a passing proof takes its generation up")
+        .isEqualTo("draft");
+    assertThat(ann.ok("generation", "promote", "v1.0.0").out())
+        .contains("pushed promotion of v1.0.0");
+    bob.generation("2.0.0", "BOB-1");
+    bob.prove("v2.0.0", "BOB-1");
+    bob.ok("generation", "promote", "v2.0.0");
+
+    assertThat(cloud())
+        .extracting(Generation::version, Generation::status)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("v1.0.0", "promoted"),
+            org.assertj.core.groups.Tuple.tuple("v2.0.0", "promoted"));
+    assertThat(ann.ok("sync", "pull").out())
+        .contains("pulled generation v2.0.0 (promoted)")
+        .contains("0 conflict(s)");
+    assertThat(bob.ok("sync", "pull").out()).contains("pulled generation v1.0.0 (promoted)");
+    assertThat(bob.show("v1.0.0", "status")).isEqualTo("promoted");
+    assertThat(bob.show("v1.0.0", "sync_status")).isEqualTo("synced");
+    assertThat(bob.show("v1.0.0", "remote_id")).isEqualTo(cloud("v1.0.0").id());
+    assertThat(bob.generationFile("v1.0.0")).content().contains("ANN-1");
+    assertThat(ann.ok("evolution", "list", "v2.0.0").out()).contains("BOB-1").contains("pass");
+    assertThat(ann.ok("sync", "status").out())
+        .contains("v1.0.0")
+        .contains("synced")
+        .doesNotContain("conflict");
+  }
+
+  @Test
+  void collaborativeReleaseProvenByTwoAndPromotedByOne() throws Exception {
+    ann.ok("sync", "config", "--mode", "hybrid");
+    bob.ok("sync", "config", "--mode", "hybrid");
+    ann.generation("3.0.0", "API-1", "API-2");
+    ann.ok("sync", "push");
+    String remoteId = cloud("v3.0.0").id();
+    assertThat(ann.show("v3.0.0", "remote_id")).isEqualTo(remoteId);
+
+    bob.ok("sync", "pull");
+    assertThat(bob.show("v3.0.0", "remote_id")).isEqualTo(remoteId);
+    ann.prove("v3.0.0", "API-1");
+    bob.prove("v3.0.0", "API-2");
+    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, remoteId))
+        .extracting(dev.gryt.store.Evolution::changeId)
+        .containsExactlyInAnyOrder("API-1", "API-2");
+
+    assertThat(ann.fails("generation", "promote", "v3.0.0").err())
+        .contains("API-2")
+        .contains("gryt sync pull");
+    ann.ok("sync", "pull");
+    ann.ok("generation", "promote", "v3.0.0");
+    assertThat(cloud("v3.0.0").status()).isEqualTo("promoted");
+
+    assertThat(bob.ok("sync", "pull").out())
+        .contains("updated generation v3.0.0 from the cloud (promoted)");
+    assertThat(bob.show("v3.0.0", "status")).isEqualTo("promoted");
+    assertThat(bob.fails("evolution", "start", "v3.0.0", "--change", "API-1").err())
+        .contains("immutable");
+  }
+
+  @Test
+  void conflictingVersionsAreRefusedAndResolvedByRenameLosingNothing() throws Exception {
+    ann.generation("4.0.0", "ANN-4");
+    bob.generation("4.0.0", "BOB-4");
+    ann.ok("sync", "push");
+
+    CliRun.Result refused = bob.fails("sync", "push");
+    assertThat(refused.err())
+        .contains("v4.0.0 already exists in the cloud as " + cloud("v4.0.0").id())
+        .contains("gryt sync pull")
+        .contains("gryt generation rename");
+    assertThat(bob.show("v4.0.0", "sync_status")).isEqualTo("conflict");
+    CliRun.Result pulled = bob.run("sync", "pull");
+    assertThat(pulled.exitCode()).as("a conflicting pull says so").isEqualTo(1);
+    assertThat(pulled.err()).contains("conflict:").contains("gryt generation rename");
+    assertThat(bob.generationFile("v4.0.0"))
+        .content()
+        .as("never overwrites local work")
+        .contains("BOB-4");
+
+    bob.ok("generation", "rename", "v4.0.0", "v4.0.1");
+    assertThat(bob.show("v4.0.1", "sync_status")).isEqualTo("not_synced");
+    bob.ok("sync", "push");
+    ann.ok("sync", "pull");
+    bob.ok("sync", "pull");
+
+    for (LocalProject p : List.of(ann, bob)) {
+      assertThat(p.db("SELECT version, sync_status FROM generations ORDER BY version"))
+          .containsExactly("v4.0.0|synced", "v4.0.1|synced");
+      assertThat(p.generationFile("v4.0.0")).content().contains("ANN-4");
+      assertThat(p.generationFile("v4.0.1")).content().contains("BOB-4");
+    }
+    assertThat(cloud())
+        .extracting(Generation::version)
+        .containsExactlyInAnyOrder("v4.0.0", "v4.0.1");
+  }
+
+  @Test
+  void cloudModePushesEveryEventAndAFailedPushIsRetriedLater() throws Exception {
+    ann.ok("sync", "config", "--mode", "cloud");
+    ann.generation("5.0.0", "C-1");
+    assertThat(cloud("v5.0.0").changesJson()).contains("C-1");
+    ann.ok("evolution", "start", "v5.0.0", "--change", "C-1");
+    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null)).hasSize(1);
+
+    LocalProject offline = new LocalProject(dir.resolve("ann"), "http://127.0.0.1:1");
+    CliRun.Result saved = offline.ok("generation", "new", "6.0.0");
+    assertThat(saved.err()).contains("warning:").contains("not synced").contains("gryt sync push");
+    assertThat(offline.show("v6.0.0", "sync_status")).isEqualTo("failed");
+    assertThat(offline.ok("sync", "status", "--version", "6.0.0").out()).contains("failed");
+    assertThat(offline.fails("sync", "push").err()).contains("cannot reach gryt server");
+
+    assertThat(ann.ok("sync", "push", "--evolutions").out()).contains("pushed generation v6.0.0");
+    assertThat(ann.show("v6.0.0", "sync_status")).isEqualTo("synced");
+    assertThat(ann.ok("sync", "push").out()).contains("nothing to push");
+
+    ann.ok("generation", "delete", "v6.0.0");
+    assertThat(cloud()).extracting(Generation::version).containsExactly("v5.0.0");
+  }
+}
