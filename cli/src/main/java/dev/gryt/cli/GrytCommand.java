@@ -1,5 +1,7 @@
 package dev.gryt.cli;
 
+import dev.gryt.cli.agent.AgentCommand;
+import dev.gryt.cli.agent.CertsCommand;
 import dev.gryt.cli.cloud.CloudCommand;
 import dev.gryt.cli.local.ConfigCommand;
 import dev.gryt.cli.local.EvolutionCommand;
@@ -41,6 +43,8 @@ public final class GrytCommand {
     all.put("server", ServerCommand.class);
     all.put("operator", OperatorCommand.class);
     all.put("cloud", CloudCommand.class);
+    all.put("agent", AgentCommand.class);
+    all.put("certs", CertsCommand.class);
     return java.util.Collections.unmodifiableMap(all);
   }
 

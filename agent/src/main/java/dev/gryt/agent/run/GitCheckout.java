@@ -82,17 +82,23 @@ public final class GitCheckout {
       Git git, RunAssignment.Repo repo, CredentialsProvider credentials, ProgressMonitor monitor)
       throws GitAPIException, java.io.IOException, CheckoutException {
     ObjectId wanted = ObjectId.fromString(repo.sha().toLowerCase(java.util.Locale.ROOT));
+    String ref = repo.ref() == null || repo.ref().isBlank() ? null : repo.ref();
+    if (ref != null) {
+      // usually the commit is the branch's tip (a push just happened): one shallow fetch
+      try {
+        if (fetchRef(git, ref, credentials, monitor).equals(wanted)) {
+          return wanted;
+        }
+      } catch (CheckoutException | GitAPIException e) {
+        // the branch is gone or renamed: the commit may still be there
+      }
+    }
     try {
-      fetch(git, credentials, monitor, new RefSpec(wanted.name() + ":refs/gryt/checkout"), 1);
+      fetch(
+          git, credentials, monitor, new RefSpec(wanted.name() + ":refs/gryt/checkout"), 1, false);
     } catch (GitAPIException | RuntimeException e) {
-      // the server will not hand out a commit by id: fetch the ref (or every branch), whole
-      String ref = repo.ref() == null || repo.ref().isBlank() ? null : repo.ref();
-      if (ref != null) {
-        fetch(git, credentials, monitor, refSpec(ref), 0);
-      }
-      if (!has(git, wanted)) {
-        fetch(git, credentials, monitor, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), 0);
-      }
+      // the server will not hand out a commit by id: fetch whole branches and look for it there
+      fetch(git, credentials, monitor, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), 0, true);
     }
     if (!has(git, wanted)) {
       throw new CheckoutException(
@@ -110,7 +116,7 @@ public final class GitCheckout {
   private static ObjectId fetchRef(
       Git git, String ref, CredentialsProvider credentials, ProgressMonitor monitor)
       throws GitAPIException, CheckoutException {
-    FetchResult result = fetch(git, credentials, monitor, refSpec(ref), 1);
+    FetchResult result = fetch(git, credentials, monitor, refSpec(ref), 1, false);
     Ref fetched = result.getAdvertisedRef(fullName(ref));
     if (fetched == null) {
       fetched = result.getAdvertisedRef(Constants.R_TAGS + ref);
@@ -124,7 +130,12 @@ public final class GitCheckout {
   }
 
   private static FetchResult fetch(
-      Git git, CredentialsProvider credentials, ProgressMonitor monitor, RefSpec spec, int depth)
+      Git git,
+      CredentialsProvider credentials,
+      ProgressMonitor monitor,
+      RefSpec spec,
+      int depth,
+      boolean unshallow)
       throws GitAPIException {
     FetchCommand fetch =
         git.fetch()
@@ -134,6 +145,9 @@ public final class GitCheckout {
             .setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS);
     if (depth > 0) {
       fetch.setDepth(depth);
+    }
+    if (unshallow) {
+      fetch.setUnshallow(true);
     }
     if (credentials != null) {
       fetch.setCredentialsProvider(credentials);

@@ -10,17 +10,14 @@ import dev.gryt.agent.runner.StepResult;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.runner.StepSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +47,7 @@ final class RunExecution implements Runnable {
   private volatile boolean cancelled;
   private volatile boolean refused;
   private volatile boolean stepInFlight;
+  private Workspaces.Held held;
 
   RunExecution(
       RunAssignment assignment,
@@ -142,7 +140,9 @@ final class RunExecution implements Runnable {
       LOG.error("run {} failed unexpectedly", runId(), e);
       finish(Phase.Failed, "agent error: " + masking.mask(String.valueOf(e.getMessage())));
     } finally {
-      removeWorkspace();
+      if (held != null) {
+        held.close();
+      }
       try {
         if (!refused) {
           reporter.finish();
@@ -161,7 +161,7 @@ final class RunExecution implements Runnable {
             ? null
             : clock.instant().plusSeconds(assignment.pipeline().timeoutSeconds());
     try {
-      Files.createDirectories(workspace);
+      held = Workspaces.hold(workspace);
       String sha = GitCheckout.checkout(assignment.repo(), workspace, () -> cancelled || refused);
       synchronized (lock) {
         commit = sha;
@@ -279,6 +279,7 @@ final class RunExecution implements Runnable {
   private StepSpec spec(RunAssignment.Step step, Duration timeout) {
     RunAssignment.Pipeline pipeline = assignment.pipeline();
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("CI", "true");
     env.put("GRYT_RUN_ID", runId());
     env.put("GRYT_STEP", step.name());
     synchronized (lock) {
@@ -363,20 +364,6 @@ final class RunExecution implements Runnable {
   Phase phase() {
     synchronized (lock) {
       return phase;
-    }
-  }
-
-  private void removeWorkspace() {
-    if (!Files.exists(workspace)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(workspace)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        path.toFile().setWritable(true);
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not remove workspace {} of run {}: {}", workspace, runId(), e.toString());
     }
   }
 

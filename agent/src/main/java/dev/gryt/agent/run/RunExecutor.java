@@ -75,6 +75,7 @@ public final class RunExecutor implements AutoCloseable {
     this.capacity = capacity;
     this.clock = clock;
     this.options = options;
+    Workspaces.sweep(workDir);
   }
 
   public StepRunner runner() {

@@ -104,7 +104,7 @@ final class RunReporter {
     }
     long backoff = 250;
     for (int attempt = 1; attempt <= FINAL_ATTEMPTS && !refused; attempt++) {
-      if (send()) {
+      if (send(true)) {
         return true;
       }
       if (refused) {
@@ -118,7 +118,7 @@ final class RunReporter {
 
   private void loop() {
     // the first report says at once that the run started here
-    send();
+    send(false);
     long lastSent = System.nanoTime();
     while (!refused) {
       synchronized (lock) {
@@ -143,7 +143,7 @@ final class RunReporter {
       } catch (InterruptedException e) {
         return;
       }
-      boolean delivered = send();
+      boolean delivered = send(false);
       lastSent = System.nanoTime();
       if (!delivered && !refused) {
         try {
@@ -155,13 +155,17 @@ final class RunReporter {
     }
   }
 
-  /** Sends the current state with the queued output; true when the server took it. */
-  private boolean send() {
+  /**
+   * Sends the current state with the queued output; true when the server took it. Only {@link
+   * #finish} sends a final phase: the run ending between a change and its report must not make two
+   * final reports.
+   */
+  private boolean send(boolean finalReport) {
     List<RunReport.LogChunk> logs;
     RunReport report;
     synchronized (lock) {
-      if (refused) {
-        return false;
+      if (refused || (!finalReport && state.get().phase().isFinal())) {
+        return !refused;
       }
       logs = new ArrayList<>(pending);
       pending.clear();

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * killed, and after every step it is removed ({@code rm -f}) whatever happened.
  */
 public final class ContainerRunner extends ForkingStepRunner {
+  /** How long after its timeout podman itself stops a step the agent did not stop. */
+  static final long BACKSTOP_SECONDS = 10;
+
   private final String engine;
   private final String defaultImage;
 
@@ -63,6 +66,11 @@ public final class ContainerRunner extends ForkingStepRunner {
     if (!step.networkAllowed()) {
       cmd.addAll(List.of("--network", "none"));
     }
+    if (step.timeout() != null && name().equals("container:podman")) {
+      // a backstop enforced by conmon: the step still ends should this agent die (SIGKILL)
+      long seconds = step.timeout().toSeconds() + BACKSTOP_SECONDS;
+      cmd.addAll(List.of("--timeout", Long.toString(seconds)));
+    }
     cmd.addAll(
         List.of("-v", step.workspace().toAbsolutePath() + ":/workspace", "-w", "/workspace"));
     // "-e NAME" takes the value from the engine's own environment: values (secrets) stay off the
@@ -95,7 +103,11 @@ public final class ContainerRunner extends ForkingStepRunner {
 
   @Override
   protected void cleanUp(StepSpec step) {
-    engine(List.of("rm", "-f", containerName(step)));
+    // podman would first wait 10 s for SIGTERM on a container still running; kill it outright
+    engine(
+        name().equals("container:podman")
+            ? List.of("rm", "-f", "--time", "0", containerName(step))
+            : List.of("rm", "-f", containerName(step)));
   }
 
   /** Whether a container with this name exists (running or not). */

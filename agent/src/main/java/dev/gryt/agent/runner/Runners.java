@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * plain process runner only when asked for by name.
  */
 public final class Runners {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Runners.class);
+
   /** The image bin/setup-containers builds; the default for steps and pipelines that name none. */
   public static final String DEFAULT_IMAGE = "localhost/gryt-base:latest";
 
@@ -52,6 +54,11 @@ public final class Runners {
       default:
         Optional<String> problem = sandboxProblem("bwrap");
         if (problem.isEmpty()) {
+          if (!tried.isEmpty()) {
+            LOG.warn(
+                "no container engine works here ({}); steps run in the bubblewrap sandbox",
+                String.join("; ", tried));
+          }
           return new SandboxRunner("bwrap");
         }
         tried.add("bwrap: " + problem.get());

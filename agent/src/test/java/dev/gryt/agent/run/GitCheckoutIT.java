@@ -3,6 +3,7 @@ package dev.gryt.agent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gryt.agent.testing.AuthenticatedGitServer;
 import dev.gryt.agent.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,41 @@ class GitCheckoutIT {
                       tmp.resolve("ws2"),
                       () -> false))
           .hasMessageContaining("a".repeat(40));
+    }
+  }
+
+  @Test
+  void aPrivateRepositoryNeedsTheToken() throws Exception {
+    String token = "ghp_privateRepoToken77";
+    try (Git origin = TestRepos.create(tmp.resolve("origin"));
+        AuthenticatedGitServer server = new AuthenticatedGitServer(origin.getRepository(), token)) {
+      RevCommit head = origin.log().call().iterator().next();
+      String sha =
+          GitCheckout.checkout(
+              new RunAssignment.Repo(server.url(), "main", head.name(), token),
+              tmp.resolve("ws"),
+              () -> false);
+      assertThat(sha).isEqualTo(head.name());
+      assertThat(Files.readString(tmp.resolve("ws/version.txt"))).isEqualTo("one\n");
+      assertThat(server.users()).contains("x-access-token");
+
+      assertThatThrownBy(
+              () ->
+                  GitCheckout.checkout(
+                      new RunAssignment.Repo(server.url(), "main", null, "wrong-token"),
+                      tmp.resolve("ws2"),
+                      () -> false))
+          .isInstanceOf(GitCheckout.CheckoutException.class)
+          .message()
+          .contains(server.url())
+          .doesNotContain("wrong-token");
+      assertThatThrownBy(
+              () ->
+                  GitCheckout.checkout(
+                      new RunAssignment.Repo(server.url(), "main", null, null),
+                      tmp.resolve("ws3"),
+                      () -> false))
+          .isInstanceOf(GitCheckout.CheckoutException.class);
     }
   }
 

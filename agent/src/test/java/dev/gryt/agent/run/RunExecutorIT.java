@@ -101,7 +101,12 @@ class RunExecutorIT {
     assertThat(last.path("steps").get(0).has("started_at")).isTrue();
     assertThat(receiver.log("build")).isEqualTo("two\np build\n");
     assertThat(receiver.log("test")).isEqualTo("tested\n");
+    // Running reports first, exactly one final report, last
     assertThat(receiver.phases()).first().isEqualTo("Running");
+    assertThat(receiver.phases())
+        .filteredOn(p -> !p.equals("Running"))
+        .containsExactly("Succeeded");
+    assertThat(receiver.phases()).last().isEqualTo("Succeeded");
     assertThat(receiver.authorizations()).allMatch("Bearer report-token-1"::equals);
     assertThat(last.path("run_id").asText()).isEqualTo(run.runId());
     assertThat(last.path("attempt").asInt()).isEqualTo(1);
@@ -276,6 +281,23 @@ class RunExecutorIT {
     assertThat(receiver.reports())
         .filteredOn(r -> r.path("attempt").asInt() == 1)
         .allMatch(r -> r.path("phase").asText().equals("Running"));
+  }
+
+  @Test
+  void capacityFourRunsFourAtOnce() throws Exception {
+    executor(new ProcessRunner(), 4);
+    long started = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      assertThat(executor.submit(assignment(null, step("wait", "sleep 2"))))
+          .isEqualTo(RunExecutor.Admission.ACCEPTED);
+    }
+    assertThat(executor.running()).isEqualTo(4);
+    awaitNoRunsAndEmpty(workDir);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3900));
+    assertThat(receiver.reports())
+        .filteredOn(r -> !r.path("phase").asText().equals("Running"))
+        .hasSize(4)
+        .allMatch(r -> r.path("phase").asText().equals("Succeeded"));
   }
 
   @Test

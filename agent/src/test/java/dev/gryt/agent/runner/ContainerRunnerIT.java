@@ -72,11 +72,12 @@ class ContainerRunnerIT extends StepRunnerContract {
             "inspect",
             "--format",
             "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}"
-                + " {{.HostConfig.NetworkMode}}",
+                + " {{.HostConfig.NetworkMode}} {{.Config.Timeout}}",
             ContainerRunner.containerName(spec));
     runner.cancel(spec.runId());
     result.get(10, TimeUnit.SECONDS);
-    assertThat(inspected.strip()).isEqualTo("500000000 67108864 50 none");
+    // the timeout is also podman's own backstop, should the agent die
+    assertThat(inspected.strip()).isEqualTo("500000000 67108864 50 none 30");
   }
 
   @Test
