@@ -14,6 +14,8 @@ import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,19 @@ public final class ApiServer implements AutoCloseable {
   private static final String STARTED_AT = "gryt.startedAt";
 
   private final Javalin app;
+  private final AtomicReference<Supplier<Map<String, ?>>> healthDetails;
 
-  private ApiServer(Javalin app) {
+  private ApiServer(Javalin app, AtomicReference<Supplier<Map<String, ?>>> healthDetails) {
     this.app = app;
+    this.healthDetails = healthDetails;
+  }
+
+  /**
+   * Adds what {@code details} says to every {@code /healthz} answer (the in-process control loop's
+   * counters); replaces what an earlier call added.
+   */
+  public void healthDetails(Supplier<Map<String, ?>> details) {
+    healthDetails.set(details);
   }
 
   /**
@@ -64,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
       RunSettings runSettings) {
     Authenticator authenticator = security.authenticator();
     ApplyHandler apply = new ApplyHandler(store);
+    AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     Javalin app =
         Javalin.create(
             config -> {
@@ -75,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
-              routes.get("/healthz", ctx -> health(ctx, store));
+              routes.get("/healthz", ctx -> health(ctx, store, healthDetails.get()));
               routes.before(
                   "/api/*",
                   ctx -> {
@@ -157,7 +170,7 @@ public final class ApiServer implements AutoCloseable {
                   });
             });
     app.start();
-    return new ApiServer(app);
+    return new ApiServer(app, healthDetails);
   }
 
   /** The routes anyone may call: sign-up and the webhook trigger (its key is the credential). */
@@ -192,10 +205,11 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void health(Context ctx, ResourceStore store) {
+  private static void health(Context ctx, ResourceStore store, Supplier<Map<String, ?>> details) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
     data.put("resource_version", store.resourceVersion());
+    data.putAll(details.get());
     reply(ctx, 200, Envelope.success("ok", data));
   }
 }

@@ -4,11 +4,14 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
+import dev.gryt.crds.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +23,11 @@ import java.util.regex.Pattern;
  * generation) and once the last answer is older than the probe interval; in between the last answer
  * is reused, so the reconciles a status write or a resync cause do not probe again. Each outcome
  * asks to be looked at again when its answer goes stale.
+ *
+ * <p>With a pooled {@link ProbeExecutor} the probe runs off the reconciling thread: while it is in
+ * flight the repo keeps the status it has (nothing is written), and the listener given to {@link
+ * #whenAnswered} hears the repo's key once the answer is in, so the driver reconciles it again at
+ * once; the outcome also asks for a look after {@link #PENDING_RECHECK} should no listener be set.
  */
 public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHubRepoStatus> {
   static final Pattern GIT_URL =
@@ -28,22 +36,45 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
   /** How often a repo's reachability is checked again when nothing changes. */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMinutes(10);
 
-  private final RepoProbe probe;
+  /** When a repo whose probe is in flight is looked at again if no one says the answer is in. */
+  public static final Duration PENDING_RECHECK = Duration.ofSeconds(5);
+
+  private final ProbeExecutor probes;
   private final RepoTokens tokens;
   private final Duration probeInterval;
+  private volatile Consumer<ResourceKey> answered = key -> {};
+  private volatile Instant nextSweep;
 
   /** The last answer per repo; reconciles of different repos run concurrently. */
   private final Map<String, Probed> answers = new ConcurrentHashMap<>();
 
+  /** Probes in flight per repo, with the fingerprint of the spec they were asked for. */
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** Probes on the reconciling thread. */
   public GitHubRepoReconciler(RepoProbe probe, RepoTokens tokens) {
-    this(probe, tokens, DEFAULT_PROBE_INTERVAL);
+    this(ProbeExecutor.direct(probe), tokens, DEFAULT_PROBE_INTERVAL);
   }
 
   public GitHubRepoReconciler(RepoProbe probe, RepoTokens tokens, Duration probeInterval) {
-    this.probe = probe;
+    this(ProbeExecutor.direct(probe), tokens, probeInterval);
+  }
+
+  public GitHubRepoReconciler(ProbeExecutor probes, RepoTokens tokens, Duration probeInterval) {
+    this.probes = probes;
     this.tokens = tokens;
     this.probeInterval = probeInterval;
   }
+
+  /**
+   * Tells {@code listener} the key of each repo whose probe answered off the reconciling thread.
+   */
+  public GitHubRepoReconciler whenAnswered(Consumer<ResourceKey> listener) {
+    this.answered = listener;
+    return this;
+  }
+
+  private record Pending(String spec, Instant asked, CompletableFuture<Probed> answer) {}
 
   /** The Ready condition a probe's answer means, and when the answer was had. */
   private record Probed(String spec, Instant at, boolean ready, String reason, String message) {}
@@ -69,9 +100,13 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     String fingerprint = fingerprint(repo, branch(spec));
     Probed answer = answers.get(key);
     if (answer == null || !answer.spec().equals(fingerprint) || isStale(answer, now)) {
-      answer = probe(repo, fingerprint, now);
-      // Deleted repos are never reconciled again; their answers go once well past stale.
-      answers.values().removeIf(a -> now.isAfter(a.at().plus(probeInterval.multipliedBy(2))));
+      Optional<Probed> fresh = freshAnswer(repo, key, fingerprint, now);
+      if (fresh.isEmpty()) {
+        // In flight: the status stays as it is until the answer is in.
+        return new Outcome<>(repo.getStatus(), PENDING_RECHECK);
+      }
+      answer = fresh.get();
+      forgetDeletedRepos(now);
       answers.put(key, answer);
     }
     conditions.set(Condition.READY, answer.ready(), answer.reason(), answer.message());
@@ -80,20 +115,77 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     return new Outcome<>(status, untilStale.isNegative() ? probeInterval : untilStale);
   }
 
+  /**
+   * Deleted repos are never reconciled again: their answers go once well past stale. Swept once per
+   * probe interval, not per probe, which would cost a pass over every repo each time.
+   */
+  private void forgetDeletedRepos(Instant now) {
+    Instant due = nextSweep;
+    if (due != null && now.isBefore(due)) {
+      return;
+    }
+    nextSweep = now.plus(probeInterval);
+    answers.values().removeIf(a -> now.isAfter(a.at().plus(probeInterval.multipliedBy(2))));
+    pending
+        .values()
+        .removeIf(p -> p.answer().isDone() && now.isAfter(p.asked().plus(probeInterval)));
+  }
+
   private boolean isStale(Probed answer, Instant now) {
     return !now.isBefore(answer.at().plus(probeInterval)) || now.isBefore(answer.at());
   }
 
-  private Probed probe(GitHubRepo repo, String fingerprint, Instant now) {
+  /**
+   * The answer of a probe for this spec, asking one if none is in flight; empty while it is in
+   * flight.
+   */
+  private Optional<Probed> freshAnswer(
+      GitHubRepo repo, String key, String fingerprint, Instant now) {
+    Pending p = pending.get(key);
+    if (p == null || !p.spec().equals(fingerprint)) {
+      p = new Pending(fingerprint, now, probe(repo, fingerprint, now));
+      pending.put(key, p);
+      if (!p.answer().isDone()) {
+        ResourceKey resourceKey = ResourceKey.of(repo);
+        Pending asked = p;
+        p.answer()
+            .thenRun(
+                () -> {
+                  if (pending.get(key) == asked) {
+                    answered.accept(resourceKey);
+                  }
+                });
+      }
+    }
+    if (!p.answer().isDone()) {
+      return Optional.empty();
+    }
+    pending.remove(key, p);
+    return Optional.of(p.answer().join());
+  }
+
+  private CompletableFuture<Probed> probe(GitHubRepo repo, String fingerprint, Instant now) {
     GitHubRepoSpec spec = repo.getSpec();
     String branch = branch(spec);
     Optional<String> token;
     try {
       token = tokens.token(repo.getMetadata().getNamespace(), spec);
     } catch (TokenUnavailableException e) {
-      return new Probed(fingerprint, now, false, Reasons.TOKEN_UNAVAILABLE, e.getMessage());
+      return CompletableFuture.completedFuture(
+          new Probed(fingerprint, now, false, Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
     }
-    ProbeResult result = probe.probe(spec.gitUrl, branch, token);
+    return probes
+        .probe(spec.gitUrl, branch, token)
+        .thenApply(result -> probed(result, spec, branch, token, fingerprint, now));
+  }
+
+  private static Probed probed(
+      ProbeResult result,
+      GitHubRepoSpec spec,
+      String branch,
+      Optional<String> token,
+      String fingerprint,
+      Instant now) {
     return switch (result.kind()) {
       case REACHABLE ->
           new Probed(

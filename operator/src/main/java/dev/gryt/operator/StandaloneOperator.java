@@ -19,14 +19,33 @@ public final class StandaloneOperator {
     return create(store, clock, new JGitRepoProbe());
   }
 
-  /** The same loop probing GitHubRepos with {@code probe}. */
+  /**
+   * The same loop probing GitHubRepos with {@code probe}, on a pool of {@link
+   * ProbeExecutor#DEFAULT_THREADS} threads of their own: a repo whose probe answers is reconciled
+   * again at once, and the two reconcile workers never wait on a git server.
+   */
   public static ControlLoop create(ResourceStore store, Clock clock, RepoProbe probe) {
-    return new ControlLoop(store, clock, 2, Duration.ofMinutes(5))
-        .register(ResourceKind.PIPELINE, new PipelineReconciler())
-        .register(
-            ResourceKind.GITHUB_REPO, new GitHubRepoReconciler(probe, RepoTokens.standalone()))
-        .register(ResourceKind.JOB, new JobReconciler())
-        .register(ResourceKind.WEBHOOK, new WebhookReconciler())
-        .register(ResourceKind.JOB_RUN, new JobRunReconciler());
+    ProbeExecutor probes = ProbeExecutor.pooled(probe, ProbeExecutor.DEFAULT_THREADS);
+    GitHubRepoReconciler repos =
+        new GitHubRepoReconciler(
+            probes, RepoTokens.standalone(), GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL);
+    ControlLoop loop =
+        new ControlLoop(store, clock, 2, Duration.ofMinutes(5))
+            .register(ResourceKind.PIPELINE, new PipelineReconciler())
+            .register(ResourceKind.GITHUB_REPO, repos)
+            .register(ResourceKind.JOB, new JobReconciler())
+            .register(ResourceKind.WEBHOOK, new WebhookReconciler())
+            .register(ResourceKind.JOB_RUN, new JobRunReconciler());
+    repos.whenAnswered(loop::requeue);
+    return loop.with(
+        new ControlLoop.Companion() {
+          @Override
+          public void start() {}
+
+          @Override
+          public void close() {
+            probes.close();
+          }
+        });
   }
 }

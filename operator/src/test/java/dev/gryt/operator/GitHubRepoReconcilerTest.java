@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoStatus;
+import dev.gryt.crds.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,5 +138,65 @@ class GitHubRepoReconcilerTest {
     assertThat(standalone.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
     assertThat(standalone.message).contains("token_secret gh", "standalone server cannot read");
     assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void offTheReconcilingThreadTheStatusStaysUntilTheAnswerIsInThenTheRepoIsRequeued() {
+    List<Runnable> tasks = new ArrayList<>();
+    List<ResourceKey> requeued = new ArrayList<>();
+    GitHubRepoReconciler async =
+        new GitHubRepoReconciler(
+                ProbeExecutor.on(fake, tasks::add),
+                RepoTokens.standalone(),
+                GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL)
+            .whenAnswered(requeued::add);
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+
+    Outcome<GitHubRepoStatus> waiting = async.reconcile(repo, lookup, T0);
+    assertThat(waiting.status()).isNull();
+    assertThat(waiting.requeueAfter()).isEqualTo(GitHubRepoReconciler.PENDING_RECHECK);
+    async.reconcile(repo, lookup, T0.plusMillis(10));
+    assertThat(tasks).hasSize(1);
+    assertThat(requeued).isEmpty();
+
+    tasks.remove(0).run();
+    assertThat(requeued).containsExactly(ResourceKey.of(repo));
+    Condition ready =
+        ReconcilersTest.readyOf(async.reconcile(repo, lookup, T0.plusMillis(20)).status());
+    assertThat(ready.reason).isEqualTo(Reasons.REACHABLE);
+    assertThat(probes).hasSize(1);
+  }
+
+  @Test
+  void reposAskingTheSameQuestionShareOneProbeWhileItIsInFlight() {
+    List<Runnable> tasks = new ArrayList<>();
+    List<ResourceKey> requeued = new ArrayList<>();
+    GitHubRepoReconciler async =
+        new GitHubRepoReconciler(
+                ProbeExecutor.on(fake, tasks::add),
+                RepoTokens.standalone(),
+                GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL)
+            .whenAnswered(requeued::add);
+    GitHubRepo a = ReconcilersTest.repo("a", "https://github.com/a/b");
+    GitHubRepo b = ReconcilersTest.repo("b", "https://github.com/a/b");
+    GitHubRepo other = ReconcilersTest.repo("c", "https://github.com/a/other");
+    async.reconcile(a, lookup, T0);
+    async.reconcile(b, lookup, T0);
+    async.reconcile(other, lookup, T0);
+    assertThat(tasks).hasSize(2);
+
+    tasks.forEach(Runnable::run);
+    assertThat(probes)
+        .containsExactly("https://github.com/a/b@main", "https://github.com/a/other@main");
+    assertThat(requeued)
+        .containsExactlyInAnyOrder(ResourceKey.of(a), ResourceKey.of(b), ResourceKey.of(other));
+    for (GitHubRepo repo : List.of(a, b, other)) {
+      assertThat(ReconcilersTest.readyOf(async.reconcile(repo, lookup, T0).status()).status)
+          .isEqualTo("True");
+    }
+
+    // Answered: the next question is a new probe, not the old answer.
+    async.reconcile(ReconcilersTest.repo("d", "https://github.com/a/b"), lookup, T0);
+    assertThat(tasks).hasSize(3);
   }
 }

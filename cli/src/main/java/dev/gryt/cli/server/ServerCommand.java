@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
@@ -193,6 +194,9 @@ public final class ServerCommand implements Callable<Integer> {
         noController
             ? null
             : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
+    if (controller != null) {
+      server.healthDetails(() -> controllerCounters(controller));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -303,6 +307,18 @@ public final class ServerCommand implements Callable<Integer> {
             },
             Duration.ofSeconds(1))
         .start();
+  }
+
+  /**
+   * The in-process control loop's counters for {@code /healthz} (benchmarks compute reconciles per
+   * second from them); none while another server leads.
+   */
+  private static Map<String, ?> controllerCounters(LeaderElectedLoop controller) {
+    ControlLoop loop = controller.current();
+    if (loop == null) {
+      return Map.of();
+    }
+    return Map.of("reconciles", loop.reconciles(), "status_writes", loop.statusWrites());
   }
 
   /** The client certificate for https agents, or null when none is configured. */

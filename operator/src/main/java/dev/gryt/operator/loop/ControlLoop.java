@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,14 @@ public final class ControlLoop implements AutoCloseable {
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong statusWrites = new AtomicLong();
   private final AtomicLong deletes = new AtomicLong();
+
+  /**
+   * The resourceVersion of each resource's status as this loop last wrote it: the watch event of
+   * that write needs no reconcile of the resource itself, which decided on it a moment ago from the
+   * same inputs (a change to an input queues the resource anyway).
+   */
+  private final Map<ResourceKey, String> ownWrites = new ConcurrentHashMap<>();
+
   private ScheduledExecutorService timer;
   private volatile Watch watch;
   private volatile boolean running;
@@ -124,10 +133,25 @@ public final class ControlLoop implements AutoCloseable {
     } else {
       cache.put(r);
     }
-    if (reconcilers.containsKey(r.kind())) {
-      queue.add(ResourceKey.of(r));
+    ResourceKey key = ResourceKey.of(r);
+    boolean echo =
+        event.type() == WatchEvent.Type.MODIFIED
+            && r.getMetadata().getResourceVersion() != null
+            && ownWrites.remove(key, r.getMetadata().getResourceVersion());
+    if (reconcilers.containsKey(r.kind()) && !echo) {
+      queue.add(key);
     }
     cache.dependents(r).forEach(queue::add);
+  }
+
+  /**
+   * Queues {@code key} now: for what learns off the loop's threads that a resource needs another
+   * look (a repo probe that answered).
+   */
+  public void requeue(ResourceKey key) {
+    if (running) {
+      queue.add(key);
+    }
   }
 
   /**
@@ -203,7 +227,8 @@ public final class ControlLoop implements AutoCloseable {
       return;
     }
     resource.setStatus(status);
-    store.updateStatus(resource);
+    GrytResource<?, ?> written = store.updateStatus(resource);
+    ownWrites.put(ResourceKey.of(written), written.getMetadata().getResourceVersion());
     statusWrites.incrementAndGet();
   }
 
