@@ -58,6 +58,7 @@ public final class ControlLoop implements AutoCloseable {
    */
   private final Map<ResourceKey, String> ownWrites = new ConcurrentHashMap<>();
 
+  private StatusWriter writer;
   private ScheduledExecutorService timer;
   private volatile Watch watch;
   private volatile boolean running;
@@ -96,6 +97,7 @@ public final class ControlLoop implements AutoCloseable {
   /** Lists everything, queues it, then follows the store's changes. */
   public synchronized void start() {
     running = true;
+    writer = new StatusWriter(store);
     listAndWatch();
     for (int i = 0; i < workers; i++) {
       Thread t = new Thread(this::work, "gryt-reconcile-" + i);
@@ -180,37 +182,94 @@ public final class ControlLoop implements AutoCloseable {
         return;
       }
       ResourceKey key = next.get();
+      boolean handedOver = false;
       try {
-        reconcile(key);
+        handedOver = reconcile(key);
       } finally {
-        queue.done(key);
+        if (!handedOver) {
+          queue.done(key);
+        }
       }
     }
   }
 
-  private void reconcile(ResourceKey key) {
+  /**
+   * Decides on {@code key}; true when its status write was handed to the {@link StatusWriter},
+   * which then finishes the key (the key stays in process until its status is stored, so that no
+   * second decision runs on the old status).
+   */
+  private boolean reconcile(ResourceKey key) {
     reconciles.incrementAndGet();
     try {
       Optional<? extends GrytResource<?, ?>> fresh =
           store.get(key.kind().type(), key.namespace(), key.name());
       if (fresh.isEmpty()) {
         queue.forget(key);
-        return;
+        return false;
       }
       Outcome<?> outcome = decide(fresh.get());
-      writeStatusIfChanged(fresh.get(), outcome.status());
-      outcome.deletes().forEach(this::delete);
-      queue.forget(key);
-      if (outcome.requeueAfter() != null) {
-        queue.addAfter(key, outcome.requeueAfter());
+      if (statusChanged(fresh.get(), outcome.status())) {
+        writer.write(fresh.get(), afterWrite(key, outcome));
+        return true;
       }
+      finish(key, outcome);
     } catch (ConflictException | NotFoundException e) {
       // Someone wrote in between: decide again from what is stored now.
       queue.add(key);
     } catch (RuntimeException e) {
-      Duration delay = queue.addRateLimited(key);
-      LOG.warn("reconcile of {} failed (retry in {} ms): {}", key, delay.toMillis(), e.toString());
+      retryLater(key, e);
     }
+    return false;
+  }
+
+  /** What is left of a reconcile once its status is written: deletes, the next look. */
+  private void finish(ResourceKey key, Outcome<?> outcome) {
+    outcome.deletes().forEach(this::delete);
+    queue.forget(key);
+    if (outcome.requeueAfter() != null) {
+      queue.addAfter(key, outcome.requeueAfter());
+    }
+  }
+
+  private void retryLater(ResourceKey key, RuntimeException e) {
+    Duration delay = queue.addRateLimited(key);
+    LOG.warn("reconcile of {} failed (retry in {} ms): {}", key, delay.toMillis(), e.toString());
+  }
+
+  private StatusWriter.Callback afterWrite(ResourceKey key, Outcome<?> outcome) {
+    return new StatusWriter.Callback() {
+      @Override
+      public void stored(GrytResource<?, ?> written) {
+        ownWrites.put(key, written.getMetadata().getResourceVersion());
+        statusWrites.incrementAndGet();
+      }
+
+      @Override
+      public void written(GrytResource<?, ?> written) {
+        try {
+          finish(key, outcome);
+        } catch (ConflictException | NotFoundException e) {
+          queue.add(key);
+        } catch (RuntimeException e) {
+          retryLater(key, e);
+        } finally {
+          queue.done(key);
+        }
+      }
+
+      @Override
+      public void stale(RuntimeException e) {
+        // Someone wrote in between: decide again from what is stored now.
+        queue.add(key);
+        queue.done(key);
+      }
+
+      @Override
+      public void failed(RuntimeException e) {
+        retryLater(key, e);
+        queue.done(key);
+      }
+    };
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -219,17 +278,16 @@ public final class ControlLoop implements AutoCloseable {
     return reconciler.reconcile(resource, cache, clock.instant());
   }
 
+  /** Whether {@code status} differs from the resource's; if so, sets it on the resource. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void writeStatusIfChanged(GrytResource resource, GrytStatus status) {
+  private static boolean statusChanged(GrytResource resource, GrytStatus status) {
     JsonNode before = ResourceCodec.toTree(resource.getStatus());
     JsonNode after = ResourceCodec.toTree(status);
     if (before.equals(after)) {
-      return;
+      return false;
     }
     resource.setStatus(status);
-    GrytResource<?, ?> written = store.updateStatus(resource);
-    ownWrites.put(ResourceKey.of(written), written.getMetadata().getResourceVersion());
-    statusWrites.incrementAndGet();
+    return true;
   }
 
   /**
@@ -275,6 +333,9 @@ public final class ControlLoop implements AutoCloseable {
     companions.forEach(Companion::close);
     running = false;
     queue.shutDown();
+    if (writer != null) {
+      writer.close();
+    }
     if (watch != null) {
       watch.close();
     }
