@@ -27,7 +27,17 @@ public final class StoreFactory {
           + " postgres://... or jdbc:postgresql://HOST[:PORT]/DB[?params]";
 
   private static final String EVENT_RETENTION = "eventRetention";
-  private static final int POOL_SIZE = 4;
+
+  /**
+   * Pooled connections to PostgreSQL. The API's request threads, the control loop's workers, its
+   * status writer and the watch all draw on the pool (the leader lock and LISTEN hold connections
+   * of their own); with 4, fifty concurrent API clients spent most of their time queued for a
+   * connection (JFR: threads parked in HikariPool.getConnection), not in the database.
+   */
+  static final int POSTGRES_POOL_SIZE = 16;
+
+  /** Pooled SQLite connections: reads run side by side under WAL; writes take turns anyway. */
+  static final int SQLITE_POOL_SIZE = 8;
 
   private StoreFactory() {}
 
@@ -86,7 +96,7 @@ public final class StoreFactory {
     HikariConfig config = new HikariConfig();
     config.setPoolName("gryt-sqlite");
     config.setJdbcUrl("jdbc:sqlite:" + file);
-    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMaximumPoolSize(SQLITE_POOL_SIZE);
     config.addDataSourceProperty("journal_mode", "WAL");
     // WAL with synchronous=NORMAL never corrupts; a power cut may lose the last commits only.
     config.addDataSourceProperty("synchronous", "NORMAL");
@@ -151,7 +161,7 @@ public final class StoreFactory {
   private static HikariConfig postgresConfig(Map<String, String> parameters) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("gryt-postgres");
-    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
     // One INSERT per batch instead of one per row: what keeps a 1,000-resource commit fast.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("connectTimeout", "5");

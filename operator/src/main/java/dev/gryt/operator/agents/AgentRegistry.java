@@ -4,12 +4,15 @@ import dev.gryt.operator.Placement;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,6 +31,7 @@ public final class AgentRegistry implements AutoCloseable {
   private final AgentClient client;
   private final Duration interval;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Set<String> soon = new HashSet<>();
   private ScheduledExecutorService poller;
 
   public AgentRegistry(List<URI> urls, AgentClient client, Duration interval) {
@@ -85,6 +89,32 @@ public final class AgentRegistry implements AutoCloseable {
     update(name, new Placement.Agent(name, false, 0, 0), why);
   }
 
+  /**
+   * Checks {@code name} again soon, off the caller's thread: a run placed on it just ended, so what
+   * its last poll said it runs is out of date, and placement would count the ended run against it
+   * until the next poll (up to {@code interval} later).
+   */
+  public void pollSoon(String name) {
+    ScheduledExecutorService p;
+    synchronized (this) {
+      p = poller;
+      if (p == null || !agents.containsKey(name) || !soon.add(name)) {
+        return;
+      }
+    }
+    try {
+      p.execute(
+          () -> {
+            synchronized (this) {
+              soon.remove(name);
+            }
+            poll(name);
+          });
+    } catch (RejectedExecutionException closed) {
+      // Closing: no more polls.
+    }
+  }
+
   /** Checks every agent now (also what the poller does each interval). */
   public void pollAll() {
     List<String> names;
@@ -92,16 +122,29 @@ public final class AgentRegistry implements AutoCloseable {
       names = new ArrayList<>(agents.keySet());
     }
     for (String name : names) {
-      try {
-        AgentClient.Health h = client.health(agents.get(name));
-        boolean healthy = "ok".equals(h.status()) && h.capacity() > 0;
-        update(name, new Placement.Agent(name, healthy, h.capacity(), h.running()), h.status());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!poll(name)) {
         return;
-      } catch (Exception e) {
-        update(name, new Placement.Agent(name, false, 0, 0), AgentClient.describe(e));
       }
+    }
+  }
+
+  /** Checks one agent; false when interrupted. */
+  private boolean poll(String name) {
+    URI url;
+    synchronized (this) {
+      url = agents.get(name);
+    }
+    try {
+      AgentClient.Health h = client.health(url);
+      boolean healthy = "ok".equals(h.status()) && h.capacity() > 0;
+      update(name, new Placement.Agent(name, healthy, h.capacity(), h.running()), h.status());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      update(name, new Placement.Agent(name, false, 0, 0), AgentClient.describe(e));
+      return true;
     }
   }
 

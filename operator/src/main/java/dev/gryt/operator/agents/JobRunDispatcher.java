@@ -182,6 +182,10 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
         Holder was = onAgents.remove(id);
         if (was != null && (Placement.endedByServer(run) || !RunReports.terminal(phase(run)))) {
           cancelOnAgent(id, was);
+        } else if (was != null) {
+          // Ended on the agent: its free slot counts once the agent says so (Placement counts the
+          // larger of the runs placed here and what the agent last said it runs).
+          agents.pollSoon(was.agent());
         }
       }
     }
@@ -309,6 +313,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
               LOG.info(
                   "could not cancel run {} on {}; its next report stops it", runId, holder.agent());
             }
+            agents.pollSoon(holder.agent());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
