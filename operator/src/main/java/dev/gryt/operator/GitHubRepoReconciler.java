@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>With a pooled {@link ProbeExecutor} the probe runs off the reconciling thread: while it is in
  * flight the repo keeps the status it has (nothing is written), and the listener given to {@link
  * #whenAnswered} hears the repo's key once the answer is in, so the driver reconciles it again at
- * once; the outcome also asks for a look after {@link #PENDING_RECHECK} should no listener be set.
+ * once; without a listener the outcome asks for a look after {@link #PENDING_RECHECK}.
  */
 public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHubRepoStatus> {
   static final Pattern GIT_URL =
@@ -43,6 +43,7 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
   private final RepoTokens tokens;
   private final Duration probeInterval;
   private volatile Consumer<ResourceKey> answered = key -> {};
+  private volatile boolean listening;
   private volatile Instant nextSweep;
 
   /** The last answer per repo; reconciles of different repos run concurrently. */
@@ -71,6 +72,7 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
    */
   public GitHubRepoReconciler whenAnswered(Consumer<ResourceKey> listener) {
     this.answered = listener;
+    this.listening = true;
     return this;
   }
 
@@ -102,8 +104,9 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     if (answer == null || !answer.spec().equals(fingerprint) || isStale(answer, now)) {
       Optional<Probed> fresh = freshAnswer(repo, key, fingerprint, now);
       if (fresh.isEmpty()) {
-        // In flight: the status stays as it is until the answer is in.
-        return new Outcome<>(repo.getStatus(), PENDING_RECHECK);
+        // In flight: the status stays as it is until the answer is in, when the listener (if any)
+        // has the repo looked at again; a timed look would find nothing to do.
+        return new Outcome<>(repo.getStatus(), listening ? null : PENDING_RECHECK);
       }
       answer = fresh.get();
       forgetDeletedRepos(now);

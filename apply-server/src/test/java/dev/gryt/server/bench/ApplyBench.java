@@ -211,19 +211,57 @@ public final class ApplyBench {
     return ResourceCodec.json().readTree(body).path("data").path(name).asLong(-1);
   }
 
-  /** CPU the server uses over 10 s with nothing to do, from /proc/PID/stat (utime + stime). */
+  /**
+   * CPU the server uses with nothing to do, from /proc/PID/stat (utime + stime): the first 10 s
+   * after its work ends (the JIT is still compiling what the load made hot), then the next 10 s.
+   */
   static void idleCpu(String base, long pid) throws Exception {
     quiesce(base);
+    idleWindow(pid, "first 10 s");
+    idleWindow(pid, "next 10 s ");
+  }
+
+  static void idleWindow(long pid, String which) throws Exception {
     long before = cpuTicks(pid);
+    Map<String, Long> threadsBefore = threadTicks(pid);
     long t0 = System.nanoTime();
     Thread.sleep(10_000);
     long ticks = cpuTicks(pid) - before;
+    Map<String, Long> threadsAfter = threadTicks(pid);
     double wall = (System.nanoTime() - t0) / 1e9;
     double percent = 100.0 * ticks / 100.0 / wall; // USER_HZ is 100 on Linux
+    StringBuilder busiest = new StringBuilder();
+    threadsAfter.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .limit(4)
+        .forEach(e -> busiest.append(e.getKey()).append(' ').append(e.getValue()).append(", "));
     System.out.printf(
         Locale.ROOT,
-        "idle server CPU over 10 s               : %.2f %% of one core (target < 1 %%)%n",
-        percent);
+        "idle server CPU, %s                : %.2f %% of one core (target < 1 %%); ticks by"
+            + " thread: %s%n",
+        which,
+        percent,
+        busiest.length() == 0 ? "none" : busiest.substring(0, busiest.length() - 2));
+  }
+
+  /** CPU ticks per thread ("name/tid"), from /proc/PID/task. */
+  static Map<String, Long> threadTicks(long pid) throws IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(name + "/" + task.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (IOException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
   }
 
   static long cpuTicks(long pid) throws IOException {
