@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agents the server places runs on, from its configuration, each with what its last {@code GET
- * /health} said. Polled every {@code interval}; an agent that does not answer is unhealthy until it
- * answers again. Listeners hear of every change (an agent up or down, its capacity or load).
+ * /health} said. Polled every {@code interval} while there is work (runs on agents or waiting for
+ * one, see {@link #busy}) or an agent is down, else every {@code idleInterval}: an idle server
+ * spends next to no CPU on it. An agent that does not answer is unhealthy until it answers again.
+ * Listeners hear of every change (an agent up or down, its capacity or load).
  */
 public final class AgentRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
@@ -30,11 +32,21 @@ public final class AgentRegistry implements AutoCloseable {
   private final Map<String, Placement.Agent> states = new LinkedHashMap<>();
   private final AgentClient client;
   private final Duration interval;
+  private final Duration idleInterval;
+  private volatile boolean busy;
+  private volatile long lastPollNanos;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Set<String> soon = new HashSet<>();
   private ScheduledExecutorService poller;
 
+  /** Polls every {@code interval} while busy, five times less often while idle. */
   public AgentRegistry(List<URI> urls, AgentClient client, Duration interval) {
+    this(urls, client, interval, interval.multipliedBy(5));
+  }
+
+  public AgentRegistry(
+      List<URI> urls, AgentClient client, Duration interval, Duration idleInterval) {
+    this.idleInterval = idleInterval;
     for (URI url : urls) {
       String name = nameOf(url);
       agents.put(name, URI.create(name + "/"));
@@ -70,7 +82,7 @@ public final class AgentRegistry implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      poller.scheduleWithFixedDelay(this::pollAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      poller.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -115,8 +127,27 @@ public final class AgentRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether runs are on agents or waiting for one: then every {@code interval} counts, else polls
+   * come every {@code idleInterval}.
+   */
+  public void busy(boolean busy) {
+    this.busy = busy;
+  }
+
+  private void tick() {
+    boolean anyDown;
+    synchronized (this) {
+      anyDown = states.values().stream().anyMatch(a -> !a.healthy());
+    }
+    if (busy || anyDown || System.nanoTime() - lastPollNanos >= idleInterval.toNanos()) {
+      pollAll();
+    }
+  }
+
   /** Checks every agent now (also what the poller does each interval). */
   public void pollAll() {
+    lastPollNanos = System.nanoTime();
     List<String> names;
     synchronized (this) {
       names = new ArrayList<>(agents.keySet());

@@ -194,6 +194,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
         cancelOnAgent(id, onAgents.remove(id));
       }
     }
+    agents.busy(!onAgents.isEmpty() || runs.stream().anyMatch(Placement::waiting));
     for (Placement.Assignment a : Placement.assign(runs, agents.snapshot())) {
       place(a, now);
     }
