@@ -33,6 +33,7 @@ final class Gryt {
 
   private final Path home;
   private final Path workingDirectory;
+  private final Map<String, String> env = new java.util.HashMap<>();
 
   Gryt(Path home, Path workingDirectory) {
     this.home = home;
@@ -41,6 +42,12 @@ final class Gryt {
 
   Path home() {
     return home;
+  }
+
+  /** Sets an environment variable for every process started after. */
+  Gryt env(String name, String value) {
+    env.put(name, value);
+    return this;
   }
 
   /** What a finished command printed. */
@@ -88,13 +95,26 @@ final class Gryt {
     return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
+  /** Starts another script of {@code bin/} the same way, e.g. {@code bin/quickstart}. */
+  Process startScript(Path out, Path err, String script, String... args) throws IOException {
+    return builder(ROOT.resolve("bin").resolve(script), args)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+  }
+
   private ProcessBuilder builder(String... args) {
+    return builder(LAUNCHER, args);
+  }
+
+  private ProcessBuilder builder(Path executable, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
+    command.add(executable.toString());
     command.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(command).directory(workingDirectory.toFile());
     b.environment().put("GRYT_HOME", home.toString());
     b.environment().remove("GRYT_URL");
+    b.environment().putAll(env);
     return b;
   }
 
