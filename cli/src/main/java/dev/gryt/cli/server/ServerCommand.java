@@ -341,17 +341,24 @@ public final class ServerCommand implements Callable<Integer> {
 
   private static void printNextSteps(URI url, PrintWriter out, String job, boolean agents) {
     String server = "http://127.0.0.1:8080".equals(url.toString()) ? "" : " --server " + url;
+    List<String[]> steps = new ArrayList<>();
+    if (job != null && agents) {
+      steps.add(new String[] {"bin/gryt cloud jobs run " + job + server, "prints the run's id"});
+      steps.add(
+          new String[] {"bin/gryt cloud runs logs RUN_ID -f" + server, "its steps' output, live"});
+    }
+    steps.add(new String[] {"bin/gryt cloud get jobs" + server, "READY once reconciled"});
+    steps.add(new String[] {"bin/gryt cloud diff -f examples/" + server, "what a change would do"});
+    steps.add(new String[] {"bin/gryt cloud apply -f FILE" + server, "your own manifests"});
+    int width = steps.stream().mapToInt(s -> s[0].length()).max().orElse(0);
     out.println();
     out.println("Next, in another terminal:");
-    if (job != null && agents) {
-      out.println("  bin/gryt cloud jobs run " + job + server + "      # prints the run's id");
-      out.println("  bin/gryt cloud runs logs RUN_ID -f" + server + "  # its steps' output, live");
+    for (String[] step : steps) {
+      out.println("  " + step[0] + " ".repeat(width - step[0].length()) + "  # " + step[1]);
     }
-    out.println("  bin/gryt cloud get jobs" + server + "          # READY once reconciled");
-    out.println("  bin/gryt cloud diff -f examples/" + server + "  # what a change would do");
-    out.println("  bin/gryt cloud apply -f FILE" + server + "     # your own manifests");
     out.flush();
   }
+
 
   private ResourceStore openStore() {
     String url = db.strip();
