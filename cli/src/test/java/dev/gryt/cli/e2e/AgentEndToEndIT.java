@@ -326,6 +326,7 @@ class AgentEndToEndIT {
       assertThat(status.path("phase").asText()).isEqualTo("Pending");
       assertThat(status.path("agent").isMissingNode()).isTrue();
       assertThat(conditionReason(status, "Ready")).isEqualTo("NoAgent");
+      assertThat(conditionMessage(status, "Ready")).startsWith("no agent is healthy");
       assertThat(Files.readString(log))
           .contains("agent " + agentUrl(0) + " is down: TLS handshake failed");
     } finally {
