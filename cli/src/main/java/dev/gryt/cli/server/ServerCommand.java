@@ -359,7 +359,6 @@ public final class ServerCommand implements Callable<Integer> {
     out.flush();
   }
 
-
   private ResourceStore openStore() {
     String url = db.strip();
     if (url.startsWith(SQLITE)) {

@@ -252,9 +252,18 @@ class AgentEndToEndIT {
       assertThat(run(id).path("status").path("phase").asText()).isEqualTo("Succeeded");
       // The first attempt's container ends by itself (podman --timeout), and is removed.
       await().atMost(PATIENCE).until(() -> containersOf(id).isEmpty());
-    } finally {
+      Path work = dir.resolve("work-" + victim);
+      assertThat(workspacesOf(work, id)).hasSize(1);
+
+      // Started again on the same work directory, it removes what the killed one left.
       agents[victim] = startAgent(victim);
       awaitAgentUp(victim);
+      assertThat(workspacesOf(work, id)).isEmpty();
+    } finally {
+      if (!agents[victim].isAlive()) {
+        agents[victim] = startAgent(victim);
+        awaitAgentUp(victim);
+      }
     }
   }
 
@@ -319,16 +328,28 @@ class AgentEndToEndIT {
           distrusting.run("cloud", "--server", "http://127.0.0.1:" + port, "jobs", "run", "greet");
       assertThat(started.exitCode()).as(started.err()).isZero();
       String id = runIdIn(started.out());
-      // Several health polls (every 2 s) later, still waiting for an agent it can trust.
-      Thread.sleep(5000);
-      HttpResponse<String> r = distrusting.api(port, "GET", "/api/v1/runs/" + id, "");
-      JsonNode status = ResourceCodec.json().readTree(r.body()).path("data").path("status");
-      assertThat(status.path("phase").asText()).isEqualTo("Pending");
-      assertThat(status.path("agent").isMissingNode()).isTrue();
-      assertThat(conditionReason(status, "Ready")).isEqualTo("NoAgent");
-      assertThat(conditionMessage(status, "Ready")).startsWith("no agent is healthy");
-      assertThat(Files.readString(log))
-          .contains("agent " + agentUrl(0) + " is down: TLS handshake failed");
+      // Its health check fails at the handshake, it says why, and the run waits for an agent.
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  Files.readString(log)
+                      .contains("agent " + agentUrl(0) + " is down: TLS handshake failed"));
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                JsonNode status =
+                    ResourceCodec.json()
+                        .readTree(distrusting.api(port, "GET", "/api/v1/runs/" + id, "").body())
+                        .path("data")
+                        .path("status");
+                assertThat(status.path("phase").asText()).isEqualTo("Pending");
+                assertThat(status.path("agent").isMissingNode()).isTrue();
+                assertThat(conditionReason(status, "Ready")).isEqualTo("NoAgent");
+                assertThat(conditionMessage(status, "Ready"))
+                    .isEqualTo("no agent is healthy (1 configured); waiting for one to answer");
+              });
     } finally {
       Gryt.stop(p);
     }
@@ -528,6 +549,16 @@ class AgentEndToEndIT {
       }
     }
     return "";
+  }
+
+  /** The workspaces (not their lock files) an agent's work directory holds for one run. */
+  private static List<String> workspacesOf(Path work, String runId) throws IOException {
+    try (var files = Files.list(work)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith(runId + "-") && !n.endsWith(".lock"))
+          .toList();
+    }
   }
 
   /** Every container podman knows (running or not) for one run. */
