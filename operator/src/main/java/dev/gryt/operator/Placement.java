@@ -30,7 +30,7 @@ import java.util.Set;
 public final class Placement {
   /** Reasons of a Pending run that may be placed. */
   public static final Set<String> WAITING_REASONS =
-      Set.of(Reasons.NO_AGENT, Reasons.AGENT_LOST, Reasons.AGENT_UNAVAILABLE);
+      Set.of(Reasons.NO_AGENT, Reasons.AGENTS_BUSY, Reasons.AGENT_LOST, Reasons.AGENT_UNAVAILABLE);
 
   /** An agent as its latest health check saw it. */
   public record Agent(String name, boolean healthy, int capacity, int running) {}
@@ -98,6 +98,41 @@ public final class Placement {
       out.add(new Assignment(run, best.get().name(), nextAttempt(run)));
     }
     return out;
+  }
+
+  /**
+   * What a waiting run that got no agent in this pass should say about it: {@code AgentsBusy} while
+   * some agent is healthy but none has a free slot, {@code NoAgent} while none is healthy. Empty
+   * when its status already says so, or says something more telling (its agent was lost, or refused
+   * it).
+   */
+  public static Optional<JobRunStatus> stillWaiting(JobRun run, List<Agent> agents, Instant now) {
+    JobRunStatus before = run.getStatus();
+    Optional<Condition> ready =
+        before == null ? Optional.empty() : before.condition(Condition.READY);
+    if (ready.isEmpty()
+        || !(Reasons.NO_AGENT.equals(ready.get().reason)
+            || Reasons.AGENTS_BUSY.equals(ready.get().reason))) {
+      return Optional.empty();
+    }
+    long healthy = agents.stream().filter(Agent::healthy).count();
+    String reason = healthy > 0 ? Reasons.AGENTS_BUSY : Reasons.NO_AGENT;
+    String message =
+        healthy > 0
+            ? "every slot of the "
+                + (healthy == 1 ? "healthy agent" : healthy + " healthy agents")
+                + " is taken; waiting for one to free up"
+            : "no agent is healthy (" + agents.size() + " configured); waiting for one to answer";
+    if (reason.equals(ready.get().reason) && message.equals(ready.get().message)) {
+      return Optional.empty();
+    }
+    JobRunStatus status = copy(before);
+    status.conditions =
+        Conditions.of(run, now)
+            .set(Condition.SUCCEEDED, "Unknown", reason, message)
+            .set(Condition.READY, false, reason, message)
+            .build();
+    return Optional.of(status);
   }
 
   public static int nextAttempt(JobRun run) {

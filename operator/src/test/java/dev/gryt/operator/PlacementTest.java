@@ -56,6 +56,37 @@ class PlacementTest {
   }
 
   @Test
+  void aRunWithoutAFreeSlotSaysWhetherAgentsAreBusyOrNoneIsHealthy() {
+    JobRun run = waiting("a", 1);
+    List<Placement.Agent> busy =
+        List.of(
+            new Placement.Agent("http://a1", true, 1, 1),
+            new Placement.Agent("http://down", false, 0, 0));
+
+    JobRunStatus s = Placement.stillWaiting(run, busy, T0).orElseThrow();
+    assertThat(s.phase).isEqualTo("Pending");
+    assertThat(s.condition(Condition.READY).orElseThrow().reason).isEqualTo("AgentsBusy");
+    assertThat(s.condition(Condition.SUCCEEDED).orElseThrow().reason).isEqualTo("AgentsBusy");
+    assertThat(s.condition(Condition.READY).orElseThrow().message)
+        .isEqualTo("every slot of the healthy agent is taken; waiting for one to free up");
+    run.setStatus(s);
+    // Said once: nothing to write while it stays so; a busy run still waits for placement.
+    assertThat(Placement.stillWaiting(run, busy, T0.plusSeconds(5))).isEmpty();
+    assertThat(Placement.waiting(run)).isTrue();
+
+    JobRunStatus none =
+        Placement.stillWaiting(run, List.of(new Placement.Agent("http://down", false, 0, 0)), T0)
+            .orElseThrow();
+    assertThat(none.condition(Condition.READY).orElseThrow().reason).isEqualTo("NoAgent");
+    assertThat(none.condition(Condition.READY).orElseThrow().message)
+        .isEqualTo("no agent is healthy (1 configured); waiting for one to answer");
+
+    JobRun lost = waiting("b", 2);
+    lost.getStatus().conditions.get(0).reason = Reasons.AGENT_LOST;
+    assertThat(Placement.stillWaiting(lost, busy, T0)).isEmpty();
+  }
+
+  @Test
   void onlyRunsLetGoByTheReconcilerWait() {
     JobRun limited = waiting("a", 1);
     limited.getStatus().conditions.get(0).reason = Reasons.CONCURRENCY_LIMIT;

@@ -98,6 +98,14 @@ public final class AgentCommand implements Callable<Integer> {
   Path serverCa;
 
   @Option(
+      names = "--heartbeat-seconds",
+      defaultValue = "5",
+      description =
+          "Report a running run at least this often, even with nothing new; it must stay below"
+              + " the server's --lease-seconds (default: ${DEFAULT-VALUE}).")
+  int heartbeatSeconds;
+
+  @Option(
       names = "--allow-network",
       description = "Let steps reach the network (default: container and sandbox steps have none).")
   boolean allowNetwork;
@@ -112,6 +120,9 @@ public final class AgentCommand implements Callable<Integer> {
     if (capacity < 1) {
       throw new CliException("--capacity must be at least 1");
     }
+    if (heartbeatSeconds < 1) {
+      throw new CliException("--heartbeat-seconds must be at least 1");
+    }
     StepRunner stepRunner = stepRunner();
     Path work = workDirectory();
     RunExecutor executor =
@@ -121,7 +132,9 @@ public final class AgentCommand implements Callable<Integer> {
             work,
             capacity,
             Clock.systemUTC(),
-            RunExecutor.Options.defaults().withNetworkAllowed(allowNetwork));
+            RunExecutor.Options.defaults()
+                .withNetworkAllowed(allowNetwork)
+                .withHeartbeat(Duration.ofSeconds(heartbeatSeconds)));
     AgentServer server;
     try {
       server = AgentServer.start(host, port, tls, executor, VersionProvider.version());

@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
 public final class ServerCommand implements Callable<Integer> {
   static final String DEFAULT_DB = "sqlite:.gryt/server.db";
   private static final String SQLITE = "sqlite:";
+  private static final String EXAMPLE_JOB = "hello-ci";
 
   private final CliEnvironment environment;
   @Spec CommandSpec spec;
@@ -211,8 +212,8 @@ public final class ServerCommand implements Callable<Integer> {
             + "; gryt commands on this machine use it");
     out.flush();
     if (applyPath != null) {
-      applyManifests(url, admin, out);
-      printNextSteps(url, out);
+      List<ApplyResult> applied = applyManifests(url, admin, out);
+      printNextSteps(url, out, jobToRun(applied), !agents.isEmpty());
     }
     stopped.await();
     return 0;
@@ -344,14 +345,33 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static void printNextSteps(URI url, PrintWriter out) {
+  /**
+   * The job the next steps suggest running: the offline example's ({@code examples/hello.yaml})
+   * when it was applied, else the first job applied; null when none was.
+   */
+  static String jobToRun(List<ApplyResult> applied) {
+    List<String> jobs =
+        applied.stream().filter(r -> "Job".equals(r.kind())).map(ApplyResult::name).toList();
+    return jobs.contains(EXAMPLE_JOB) ? EXAMPLE_JOB : jobs.stream().findFirst().orElse(null);
+  }
+
+  private static void printNextSteps(URI url, PrintWriter out, String job, boolean agents) {
     String server = "http://127.0.0.1:8080".equals(url.toString()) ? "" : " --server " + url;
+    List<String[]> steps = new ArrayList<>();
+    if (job != null && agents) {
+      steps.add(new String[] {"bin/gryt cloud jobs run " + job + server, "prints the run's id"});
+      steps.add(
+          new String[] {"bin/gryt cloud runs logs RUN_ID -f" + server, "its steps' output, live"});
+    }
+    steps.add(new String[] {"bin/gryt cloud get jobs" + server, "READY once reconciled"});
+    steps.add(new String[] {"bin/gryt cloud diff -f examples/" + server, "what a change would do"});
+    steps.add(new String[] {"bin/gryt cloud apply -f FILE" + server, "your own manifests"});
+    int width = steps.stream().mapToInt(s -> s[0].length()).max().orElse(0);
     out.println();
     out.println("Next, in another terminal:");
-    out.println("  bin/gryt cloud get jobs" + server + "          # READY once reconciled");
-    out.println("  bin/gryt cloud diff -f examples/" + server + "  # what a change would do");
-    out.println("  bin/gryt cloud apply -f FILE" + server + "     # your own manifests");
-    out.println("  bin/gryt cloud jobs run my-app-ci" + server + "   # start a run");
+    for (String[] step : steps) {
+      out.println("  " + step[0] + " ".repeat(width - step[0].length()) + "  # " + step[1]);
+    }
     out.flush();
   }
 
@@ -449,11 +469,13 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private void applyManifests(URI url, Credentials admin, PrintWriter out) {
+  private List<ApplyResult> applyManifests(URI url, Credentials admin, PrintWriter out) {
     String yaml = ManifestInput.read(List.of(applyPath), true, environment).validatedYaml();
     JsonNode data = new GrytApiClient(url, admin.decorator()).apply(yaml, false, null);
-    ApplyOutput.printResults(out, ApplyResult.listFrom(data), false);
+    List<ApplyResult> results = ApplyResult.listFrom(data);
+    ApplyOutput.printResults(out, results, false);
     out.flush();
+    return results;
   }
 
   /** Runs on Ctrl-C or SIGTERM: no new requests first, then the store they were writing to. */

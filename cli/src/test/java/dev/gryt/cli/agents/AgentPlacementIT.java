@@ -141,7 +141,7 @@ class AgentPlacementIT {
 
     // Every slot is taken: a fourth run waits for one.
     String fourth = startRun();
-    await().atMost(PATIENCE).until(() -> "NoAgent".equals(readyReason(run(fourth))));
+    await().atMost(PATIENCE).until(() -> "AgentsBusy".equals(readyReason(run(fourth))));
     assertThat(run(fourth).getStatus().phase).isEqualTo("Pending");
 
     String first = ids.get(0);

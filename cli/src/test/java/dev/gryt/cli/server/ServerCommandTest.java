@@ -3,13 +3,30 @@ package dev.gryt.cli.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gryt.cli.CliRun;
+import dev.gryt.cli.cloud.ApplyResult;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gryt server} failures that happen before anything listens. */
 class ServerCommandTest {
   @TempDir Path home;
+
+  @Test
+  void theNextStepsRunTheOfflineExampleJobWhenItWasApplied() {
+    ApplyResult other = job("my-app-ci");
+    assertThat(ServerCommand.jobToRun(List.of(other, job("hello-ci")))).isEqualTo("hello-ci");
+    assertThat(ServerCommand.jobToRun(List.of(other))).isEqualTo("my-app-ci");
+    assertThat(
+            ServerCommand.jobToRun(
+                List.of(new ApplyResult("Pipeline", "default", "p", "pipe-1", "created", null))))
+        .isNull();
+  }
+
+  private static ApplyResult job(String name) {
+    return new ApplyResult("Job", "default", name, "job-" + name, "created", null);
+  }
 
   @Test
   void unknownDatabaseUrlExitsOneWithOneLine() {

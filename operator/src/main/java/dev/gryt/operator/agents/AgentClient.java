@@ -108,6 +108,14 @@ public final class AgentClient {
   }
 
   static String describe(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "TLS handshake failed ("
+            + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
+            + "): does --agent-ca hold the CA of the agent's certificate, and the agent's --ca"
+            + " the CA of --agent-cert?";
+      }
+    }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -30,6 +30,9 @@ public final class AgentRegistry implements AutoCloseable {
 
   private final Map<String, URI> agents = new LinkedHashMap<>();
   private final Map<String, Placement.Agent> states = new LinkedHashMap<>();
+  // Agents whose state has been logged once: one down from the start (a wrong certificate, a
+  // wrong port) must say so, though its state never changes from the initial "down".
+  private final java.util.Set<String> logged = new java.util.HashSet<>();
   private final AgentClient client;
   private final Duration interval;
   private final Duration idleInterval;
@@ -181,11 +184,13 @@ public final class AgentRegistry implements AutoCloseable {
 
   private void update(String name, Placement.Agent now, String why) {
     Placement.Agent before;
+    boolean first;
     synchronized (this) {
       before = states.put(name, now);
+      first = logged.add(name);
     }
-    if (!Objects.equals(before, now)) {
-      if (before == null || before.healthy() != now.healthy()) {
+    if (first || !Objects.equals(before, now)) {
+      if (first || before == null || before.healthy() != now.healthy()) {
         LOG.info(
             "agent {} is {}{}",
             name,

@@ -195,8 +195,16 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
       }
     }
     agents.busy(!onAgents.isEmpty() || runs.stream().anyMatch(Placement::waiting));
-    for (Placement.Assignment a : Placement.assign(runs, agents.snapshot())) {
+    List<Placement.Agent> seen = agents.snapshot();
+    Set<String> assigned = new HashSet<>();
+    for (Placement.Assignment a : Placement.assign(runs, seen)) {
+      assigned.add(a.run().id());
       place(a, now);
+    }
+    for (JobRun run : runs) {
+      if (Placement.waiting(run) && !assigned.contains(run.id())) {
+        Placement.stillWaiting(run, seen, now).ifPresent(status -> write(run, status));
+      }
     }
     return next;
   }
