@@ -177,6 +177,6 @@ final class EvolutionHandler {
   }
 
   private ReleaseStore releases() {
-    return GenerationHandler.releasesOf(store);
+    return store.releases();
   }
 }

@@ -248,14 +248,6 @@ final class GenerationHandler {
   }
 
   private ReleaseStore releases() {
-    return releasesOf(store);
-  }
-
-  static ReleaseStore releasesOf(ResourceStore store) {
-    try {
-      return store.releases();
-    } catch (UnsupportedOperationException e) {
-      throw new ApiException(501, "this server's store keeps no generations or evolutions", null);
-    }
+    return store.releases();
   }
 }

@@ -238,6 +238,12 @@ final class TenantStore implements ResourceStore {
   }
 
   @Override
+  public dev.gryt.store.ReleaseStore releases() {
+    // Generations and evolutions are scoped by account id, not by namespace.
+    return store.releases();
+  }
+
+  @Override
   public long resourceVersion() {
     return store.resourceVersion();
   }

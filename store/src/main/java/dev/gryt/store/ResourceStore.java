@@ -122,14 +122,8 @@ public interface ResourceStore extends AutoCloseable {
   /** Accounts and API keys kept beside the resources. */
   AccountStore accounts();
 
-  /**
-   * The generations and evolutions kept next to the resources.
-   *
-   * @throws UnsupportedOperationException when this store keeps none (the Kubernetes store)
-   */
-  default ReleaseStore releases() {
-    throw new UnsupportedOperationException("this store keeps no generations or evolutions");
-  }
+  /** The generations and evolutions kept next to the resources. */
+  ReleaseStore releases();
 
   /** The highest resourceVersion written so far (0 for an empty store). */
   long resourceVersion();
