@@ -200,8 +200,9 @@ public final class ApiServer implements AutoCloseable {
   private static void serverTiming(Context ctx) {
     Long t0 = ctx.attribute(STARTED_AT);
     if (t0 != null) {
-      double ms = (System.nanoTime() - t0) / 1_000_000.0;
-      ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f", ms));
+      // Tenths of a millisecond by integer arithmetic: String.format cost more than a cached read.
+      long tenths = (System.nanoTime() - t0) / 100_000;
+      ctx.header("Server-Timing", "app;dur=" + tenths / 10 + "." + tenths % 10);
     }
   }
 

@@ -72,7 +72,10 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
           RunPolicy.decide(
               run,
               job.get(),
-              RunPolicy.runsOf(run.getSpec().jobName, lookup.list(JobRun.class, ns)));
+              // Under plain allow no sibling matters: a burst of runs must not read every run each.
+              RunPolicy.needsSiblings(job.get())
+                  ? RunPolicy.runsOf(run.getSpec().jobName, lookup.list(JobRun.class, ns))
+                  : List.of());
       switch (verdict) {
         case REPLACED ->
             finish(

@@ -90,6 +90,52 @@ public final class RunPolicy {
     return finished.subList(0, Math.max(0, finished.size() - keep));
   }
 
+  /**
+   * Whether a Job's runs decide anything from their siblings: {@code replace}, {@code forbid}, or a
+   * {@code max_concurrent_runs}. Under plain {@code allow} (the default) each run goes its own way.
+   */
+  public static boolean needsSiblings(Job job) {
+    JobSpec spec = job.getSpec();
+    return JobSpec.REPLACE.equals(spec.concurrencyPolicy)
+        || JobSpec.FORBID.equals(spec.concurrencyPolicy)
+        || spec.maxConcurrentRuns != null;
+  }
+
+  /**
+   * The sibling runs whose {@link #decide verdict} may differ after {@code changed} changed (or was
+   * deleted, {@code gone}): under {@code replace}, a new unfinished run ends every older unfinished
+   * one; under a limit, a run that finished or went away frees a slot for the oldest waiting runs —
+   * at most as many as the limit, since no more slots than that can have come free. Any other
+   * change moves no sibling's verdict (a later Pending run never holds a slot against an earlier
+   * one).
+   */
+  public static List<JobRun> affectedBy(
+      JobRun changed, boolean gone, Job job, List<JobRun> siblings) {
+    if (!needsSiblings(job)) {
+      return List.of();
+    }
+    boolean changedFinished = gone || JobRunReconciler.finished(changed);
+    if (JobSpec.REPLACE.equals(job.getSpec().concurrencyPolicy)) {
+      return changedFinished
+          ? List.of()
+          : siblings.stream()
+              .filter(s -> !sameRun(s, changed) && !JobRunReconciler.finished(s))
+              .filter(s -> before(s, changed))
+              .toList();
+    }
+    if (!changedFinished) {
+      return List.of();
+    }
+    boolean forbid = JobSpec.FORBID.equals(job.getSpec().concurrencyPolicy);
+    Integer max = job.getSpec().maxConcurrentRuns;
+    int limit = max != null ? max : forbid ? 1 : 0;
+    return siblings.stream()
+        .filter(s -> !sameRun(s, changed) && !JobRunReconciler.finished(s) && !placed(s))
+        .sorted(CREATION_ORDER)
+        .limit(Math.max(1, limit))
+        .toList();
+  }
+
   /** The runs in {@code all} (one namespace's) that belong to the Job named {@code jobName}. */
   public static List<JobRun> runsOf(String jobName, List<JobRun> all) {
     return all.stream().filter(r -> jobName.equals(r.getSpec().jobName)).toList();

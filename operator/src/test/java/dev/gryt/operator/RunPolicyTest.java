@@ -74,6 +74,61 @@ class RunPolicyTest {
     assertThat(RunPolicy.decide(deciding, job, siblings)).isEqualTo(want);
   }
 
+  /**
+   * Runs of one Job in creation order; the run marked {@code *} just changed ({@code *r=gone} was
+   * deleted); the siblings that must decide again.
+   */
+  @ParameterizedTest(name = "{0} max={1}: {2} -> {3}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "",
+      value = {
+        // plain allow: no sibling ever decides again
+        "        | | a=Pending *r=Succeeded b=Pending          |",
+        "allow   | | a=Pending *r=gone b=Pending               |",
+        // a limit: a finished or deleted run frees slots for the oldest waiting runs only
+        "allow   |1| *r=Succeeded c=Pending a=Pending b=-      | c",
+        "allow   |2| *r=Failed a=Running b=Pending c=- d=Pending | b c",
+        "allow   |1| *r=gone a=Pending b=Pending               | a",
+        "allow   |1| *r=Running a=Pending b=Pending            |",
+        "allow   |1| a=Pending b=Pending *r=Pending            |",
+        "forbid  | | *r=Cancelled a=Pending b=Pending          | a",
+        // replace: a new unfinished run ends the older unfinished ones
+        "replace | | a=Running b=Succeeded c=Pending *r=-      | a c",
+        "replace | | a=Running *r=Succeeded                    |",
+      })
+  void aChangedRunWakesOnlyTheSiblingsWhoseVerdictItMoves(
+      String policy, Integer max, String runs, String want) {
+    Job job = ReconcilersTest.job("j", "p", null);
+    job.getSpec().concurrencyPolicy = policy;
+    job.getSpec().maxConcurrentRuns = max;
+    List<JobRun> siblings = new ArrayList<>();
+    JobRun changed = null;
+    boolean gone = false;
+    String[] entries = runs.trim().split("\\s+");
+    for (int i = 0; i < entries.length; i++) {
+      boolean me = entries[i].startsWith("*");
+      String[] nameAndPhase = entries[i].replace("*", "").split("=");
+      if (me && nameAndPhase[1].equals("gone")) {
+        gone = true;
+        changed = run(nameAndPhase[0], i, "Pending");
+        continue;
+      }
+      JobRun run = run(nameAndPhase[0], i, nameAndPhase[1]);
+      siblings.add(run);
+      if (me) {
+        changed = run;
+      }
+    }
+    List<String> names =
+        RunPolicy.affectedBy(changed, gone, job, siblings).stream()
+            .map(r -> r.getMetadata().getName())
+            .sorted()
+            .toList();
+    assertThat(names)
+        .containsExactlyElementsOf(want == null ? List.of() : List.of(want.trim().split("\\s+")));
+  }
+
   @Test
   void runsCreatedInTheSameSecondAreOrderedByName() {
     Job job = ReconcilersTest.job("j", "p", null);

@@ -10,31 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Load on a real {@code gryt server} process from 50 concurrent clients on loopback: HMAC-signed
  * reads, then signed GitHub push deliveries (verify, dedupe, durable JobRun). Prints throughput and
- * latency percentiles. Run by {@code bin/bench auth}; the clients share the machine's two cores
- * with the server, so the figures are a floor.
+ * latency percentiles, each twice: a closed loop (the most the server serves) and a fixed rate at
+ * the target (the latency clients see at that rate). Run by {@code bin/bench auth}; the clients
+ * share the machine's two cores with the server, so the figures are a floor.
  */
 public final class AuthBench {
   static final int CLIENTS = 50;
   static final Duration WARMUP = Duration.ofSeconds(3);
   static final Duration MEASURE = Duration.ofSeconds(10);
   static final String HOOK_SECRET = "bench-hook-secret";
+  static final double READ_TARGET = 2_000;
+  static final double INGEST_TARGET = 500;
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
@@ -64,43 +61,36 @@ public final class AuthBench {
       System.out.printf(Locale.ROOT, "%n== %s (server pid %d)%n", db, server.pid());
       ApplyBench.apply(base, manifest());
       String key = webhookKey(base, auth);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-      Result reads =
-          load(
-              () -> {
-                String path = "/api/v1/pipelines/build?" + BenchAuth.nonce();
-                return HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", auth.header("GET", path, new byte[0]))
-                    .build();
-              },
-              http,
-              200);
-      System.out.printf(
-          Locale.ROOT,
-          "HMAC-signed reads, %d clients     : %s (target >= 2,000 req/s, p99 < 20 ms)%n",
-          CLIENTS,
-          reads);
-
+      RawLoad.RequestFactory reads =
+          () -> {
+            String path = "/api/v1/pipelines/build?" + BenchAuth.nonce();
+            return RawLoad.request(
+                "GET",
+                path,
+                List.of("Authorization: " + auth.header("GET", path, new byte[0])),
+                new byte[0]);
+          };
       byte[] payload = pushPayload();
       String signature = githubSignature(payload);
-      Result ingest =
-          load(
-              () ->
-                  HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/run/" + key))
-                      .header("Content-Type", "application/json")
-                      .header("X-GitHub-Event", "push")
-                      .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                      .header("X-Hub-Signature-256", signature)
-                      .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                      .build(),
-              http,
-              202);
+      RawLoad.RequestFactory ingest =
+          () ->
+              RawLoad.request(
+                  "POST",
+                  "/api/v1/webhooks/run/" + key,
+                  List.of(
+                      "Content-Type: application/json",
+                      "X-GitHub-Event: push",
+                      "X-GitHub-Delivery: " + UUID.randomUUID(),
+                      "X-Hub-Signature-256: " + signature),
+                  payload);
+      report("HMAC-signed reads      ", port, 0, reads, 200);
+      report("HMAC-signed reads      ", port, READ_TARGET, reads, 200);
       System.out.printf(
-          Locale.ROOT,
-          "signed webhook ingest, %d clients : %s (target >= 500 req/s, p99 < 50 ms)%n",
-          CLIENTS,
-          ingest);
+          Locale.ROOT, "  target: >= %,d req/s with p99 < 20 ms%n", (int) READ_TARGET);
+      report("signed webhook ingest  ", port, 0, ingest, 202);
+      report("signed webhook ingest  ", port, INGEST_TARGET, ingest, 202);
+      System.out.printf(
+          Locale.ROOT, "  target: >= %,d req/s with p99 < 50 ms%n", (int) INGEST_TARGET);
     } finally {
       server.destroy();
       server.waitFor();
@@ -108,72 +98,11 @@ public final class AuthBench {
     }
   }
 
-  record Result(double perSecond, double p50, double p99, long errors) {
-    @Override
-    public String toString() {
-      return String.format(
-          Locale.ROOT,
-          "%,.0f req/s, p50 %.1f ms, p99 %.1f ms, %d unexpected replies",
-          perSecond,
-          p50,
-          p99,
-          errors);
-    }
-  }
-
-  interface RequestFactory {
-    HttpRequest next();
-  }
-
-  /** CLIENTS threads, each sending one request after another: warm-up, then the measured window. */
-  static Result load(RequestFactory requests, HttpClient http, int expected) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-    AtomicLong errors = new AtomicLong();
-    long warmEnd = System.nanoTime() + WARMUP.toNanos();
-    long end = warmEnd + MEASURE.toNanos();
-    List<Future<long[]>> futures = new ArrayList<>();
-    for (int c = 0; c < CLIENTS; c++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                long[] samples = new long[1 << 16];
-                int n = 0;
-                while (true) {
-                  long t0 = System.nanoTime();
-                  if (t0 >= end) {
-                    break;
-                  }
-                  HttpResponse<byte[]> r =
-                      http.send(requests.next(), HttpResponse.BodyHandlers.ofByteArray());
-                  long t1 = System.nanoTime();
-                  if (t0 >= warmEnd) {
-                    if (r.statusCode() != expected) {
-                      errors.incrementAndGet();
-                    }
-                    if (n == samples.length) {
-                      samples = Arrays.copyOf(samples, n * 2);
-                    }
-                    samples[n++] = t1 - t0;
-                  }
-                }
-                return Arrays.copyOf(samples, n);
-              }));
-    }
-    long[] all = new long[0];
-    for (Future<long[]> f : futures) {
-      long[] part = f.get();
-      long[] merged = Arrays.copyOf(all, all.length + part.length);
-      System.arraycopy(part, 0, merged, all.length, part.length);
-      all = merged;
-    }
-    pool.shutdown();
-    Arrays.sort(all);
-    double seconds = MEASURE.toNanos() / 1e9;
-    return new Result(
-        all.length / seconds,
-        all.length == 0 ? 0 : all[all.length / 2] / 1e6,
-        all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6,
-        errors.get());
+  private static void report(
+      String what, int port, double rate, RawLoad.RequestFactory requests, int expected)
+      throws Exception {
+    RawLoad.Result r = RawLoad.run(port, CLIENTS, rate, WARMUP, MEASURE, requests, expected);
+    System.out.printf(Locale.ROOT, "%s: %s%n", what, r);
   }
 
   static String manifest() {

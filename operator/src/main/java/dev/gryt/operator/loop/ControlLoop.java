@@ -143,7 +143,7 @@ public final class ControlLoop implements AutoCloseable {
     if (reconcilers.containsKey(r.kind()) && !echo) {
       queue.add(key);
     }
-    cache.dependents(r).forEach(queue::add);
+    cache.dependents(r, event.type() == WatchEvent.Type.DELETED).forEach(queue::add);
   }
 
   /**

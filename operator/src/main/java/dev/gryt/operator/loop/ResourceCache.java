@@ -10,6 +10,7 @@ import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.Webhook;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Lookup;
+import dev.gryt.operator.RunPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,16 @@ final class ResourceCache implements Lookup {
     return out;
   }
 
-  /** Keys of resources whose reconcile reads {@code changed}: they must look again. */
-  List<ResourceKey> dependents(GrytResource<?, ?> changed) {
+  /**
+   * Keys of resources whose reconcile reads {@code changed}: they must look again. {@code gone}
+   * says the change was a deletion.
+   *
+   * <p>A run's change reaches only the resources it can change the decision of: its Job when the
+   * run finished (the Job expires old finished runs), and the siblings {@link RunPolicy#affectedBy}
+   * names. Queuing every unfinished sibling on every run change made a burst of N webhook runs cost
+   * N² reconciles.
+   */
+  List<ResourceKey> dependents(GrytResource<?, ?> changed, boolean gone) {
     String ns = changed.getMetadata().getNamespace();
     String name = changed.getMetadata().getName();
     List<ResourceKey> out = new ArrayList<>();
@@ -97,12 +106,20 @@ final class ResourceCache implements Lookup {
           .filter(r -> name.equals(r.getSpec().jobName))
           .forEach(r -> out.add(ResourceKey.of(r)));
     } else if (changed instanceof JobRun run) {
-      // Its Job keeps the run history; its sibling runs share the Job's concurrency slots.
-      get(Job.class, ns, run.getSpec().jobName).ifPresent(j -> out.add(ResourceKey.of(j)));
-      list(JobRun.class, ns).stream()
-          .filter(r -> run.getSpec().jobName.equals(r.getSpec().jobName))
-          .filter(r -> !name.equals(r.getMetadata().getName()) && !JobRunReconciler.finished(r))
-          .forEach(r -> out.add(ResourceKey.of(r)));
+      Optional<Job> job = get(Job.class, ns, run.getSpec().jobName);
+      if (job.isPresent()) {
+        if (JobRunReconciler.finished(run)) {
+          out.add(ResourceKey.of(job.get()));
+        }
+        if (RunPolicy.needsSiblings(job.get())) {
+          RunPolicy.affectedBy(
+                  run,
+                  gone,
+                  job.get(),
+                  RunPolicy.runsOf(run.getSpec().jobName, list(JobRun.class, ns)))
+              .forEach(r -> out.add(ResourceKey.of(r)));
+        }
+      }
     }
     return out;
   }
