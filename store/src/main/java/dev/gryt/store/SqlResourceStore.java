@@ -375,11 +375,99 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   /**
-   * Runs {@code work} in one transaction that first takes the counter's lock, so that it is
-   * serialized with every other write; commits, or rolls back and rethrows.
+   * Runs {@code work} in a transaction that first takes the counter's lock, so that it is
+   * serialized with every other write; commits, or rolls back and rethrows. Concurrent writes of
+   * this process share transactions ({@link WriteCombiner}): a work may commit together with
+   * others, but only when every one of them succeeded — when one fails, the batch is rolled back
+   * and each runs again alone, so a failure never undoes or leaks into another's write.
    */
   private <T> T inWriteTransaction(String action, WriteWork<T> work) {
     ensureOpen();
+    PendingWrite<T> pending = new PendingWrite<>(action, work);
+    writes.submit(pending, this::runWrites);
+    return pending.outcome();
+  }
+
+  /** The most writes one transaction carries. */
+  static final int MAX_WRITES_PER_TRANSACTION = 64;
+
+  private final WriteCombiner<PendingWrite<?>> writes =
+      new WriteCombiner<>(MAX_WRITES_PER_TRANSACTION);
+
+  /** A queued write and, once run, its result or failure. */
+  private static final class PendingWrite<T> extends WriteCombiner.Entry {
+    final String action;
+    final WriteWork<T> work;
+    T result;
+    boolean ran;
+    RuntimeException failure;
+
+    PendingWrite(String action, WriteWork<T> work) {
+      this.action = action;
+      this.work = work;
+    }
+
+    T outcome() {
+      if (failure != null) {
+        // Thrown on the caller's thread, whichever thread ran it: the caller's stack is the useful
+        // one in a log; the original is kept as the cause when it was wrapped.
+        throw failure;
+      }
+      if (!ran) {
+        throw new StoreException("the store could not " + action + ": the write was not run");
+      }
+      return result;
+    }
+  }
+
+  private void runWrites(List<PendingWrite<?>> batch) {
+    if (batch.size() > 1 && runTogether(batch)) {
+      return;
+    }
+    for (PendingWrite<?> pending : batch) {
+      runAlone(pending);
+    }
+  }
+
+  /** Runs every write in one transaction; false (nothing written) when any of them failed. */
+  private boolean runTogether(List<PendingWrite<?>> batch) {
+    boolean serialize = dialect.serializesWritesInProcess();
+    if (serialize) {
+      inProcessWriteLock.lock();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      List<Object> results = new ArrayList<>(batch.size());
+      try {
+        for (PendingWrite<?> pending : batch) {
+          // Read again for each write: the one before it moved the counter.
+          results.add(pending.work.run(connection, lockCounter(connection)));
+        }
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(connection);
+        return false;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        complete(batch.get(i), results.get(i));
+      }
+      return true;
+    } catch (SQLException e) {
+      return false;
+    } finally {
+      if (serialize) {
+        inProcessWriteLock.unlock();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(PendingWrite<T> pending, Object result) {
+    pending.result = (T) result;
+    pending.ran = true;
+  }
+
+  private <T> void runAlone(PendingWrite<T> pending) {
     boolean serialize = dialect.serializesWritesInProcess();
     if (serialize) {
       inProcessWriteLock.lock();
@@ -387,15 +475,17 @@ public final class SqlResourceStore implements ResourceStore {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        T result = work.run(connection, lockCounter(connection));
+        pending.result = pending.work.run(connection, lockCounter(connection));
         connection.commit();
-        return result;
+        pending.ran = true;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
         throw e;
       }
     } catch (SQLException e) {
-      throw databaseFailure(action, e);
+      pending.failure = databaseFailure(pending.action, e);
+    } catch (RuntimeException e) {
+      pending.failure = e;
     } finally {
       if (serialize) {
         inProcessWriteLock.unlock();

@@ -568,6 +568,50 @@ public abstract class ResourceStoreContract {
 
   // ---------------------------------------------------------------- concurrency
 
+  /**
+   * Concurrent writes may share a transaction; one that fails (here: a name another writer took)
+   * must neither take the others down nor land partly.
+   */
+  @Test
+  void aFailingWriteAmongConcurrentOnesFailsAlone() throws Exception {
+    ResourceStore store = newStore();
+    int writers = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<Boolean>> claims = new ArrayList<>();
+    try {
+      for (int round = 0; round < 10; round++) {
+        int r = round;
+        for (int w = 0; w < writers; w++) {
+          int writer = w;
+          claims.add(
+              pool.submit(
+                  () -> {
+                    store.create(pipeline("default", "own-" + r + "-" + writer, "x"));
+                    try {
+                      store.create(pipeline("default", "contested-" + r, "w" + writer));
+                      return true;
+                    } catch (AlreadyExistsException e) {
+                      return false;
+                    }
+                  }));
+        }
+      }
+      int won = 0;
+      for (Future<Boolean> claim : claims) {
+        won += claim.get() ? 1 : 0;
+      }
+      assertThat(won).as("one writer per round takes the contested name").isEqualTo(10);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.list(Pipeline.class, "default", Map.of())).hasSize(10 * writers + 10);
+    long expected = 10L * writers + 10;
+    assertThat(store.resourceVersion()).isEqualTo(expected);
+    assertThat(versions(store.events(0, 10_000)))
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
+  }
+
   @Test
   void concurrentWritersNeverShareOrReorderVersions() throws Exception {
     ResourceStore store = newStore();
