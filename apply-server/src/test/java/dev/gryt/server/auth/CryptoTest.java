@@ -67,4 +67,49 @@ class CryptoTest {
                 .verifies("sec", "POST", "/api/v1/x?a=1", body))
         .isFalse();
   }
+
+  /** The hand-written reader of the usual timestamp form agrees with the JDK's, or defers to it. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "2026-11-27T08:15:23Z",
+        "2026-11-27T08:15:23.1Z",
+        "2026-11-27T08:15:23.123456789Z",
+        "2026-11-27t08:15:23.123z",
+        "2026-11-27T08:15:23+02:00",
+        "2026-11-27T08:15:23.5-05:30",
+        "2024-02-29T23:59:59Z",
+        "2026-02-29T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-11-27T24:00:00Z",
+        "2026-11-27T08:15:23",
+        "2026-11-27T08:15:23.Z",
+        "2026-11-27T08:15:23.1234567891Z",
+        "2026-11-27T08:15:23+2:00",
+        "2026-11-27T08:15:23+19:00",
+        "2026-11-27T08:15:23+01:60",
+        "2026-11-27 08:15:23Z",
+        "2026-11-27T08:15Z",
+        "x026-11-27T08:15:23Z",
+        "2026-11-27T08:15:23ZZ",
+        "+12026-11-27T08:15:23Z",
+      })
+  void timestampsReadByHandMatchTheJdk(String timestamp) {
+    Instant jdk;
+    try {
+      jdk = java.time.OffsetDateTime.parse(timestamp).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        jdk = Instant.parse(timestamp); // ISO_INSTANT also reads 24:00 and leap seconds
+      } catch (java.time.format.DateTimeParseException again) {
+        jdk = null;
+      }
+    }
+    Instant fast = RequestSignature.parseCommonForm(timestamp);
+    if (fast != null) {
+      assertThat(fast).isEqualTo(jdk);
+    }
+    assertThat(new RequestSignature("key_x", timestamp, "00").instant().orElse(null))
+        .isEqualTo(jdk);
+  }
 }
