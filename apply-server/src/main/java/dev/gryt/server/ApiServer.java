@@ -4,6 +4,8 @@ import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.server.auth.AccountHandler;
 import dev.gryt.server.auth.ServerSecurity;
+import dev.gryt.server.auth.TeamHandler;
+import dev.gryt.server.auth.Teams;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
@@ -94,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
                   ctx -> {
                     if (!isPublic(ctx)) {
                       authenticator.authenticate(ctx);
+                      actForTeam(ctx, security.teams());
                     }
                   });
               if (security.handler() != null) {
@@ -104,6 +107,13 @@ public final class ApiServer implements AutoCloseable {
                 routes.post("/api/v1/api-keys", accounts::createKey);
                 routes.get("/api/v1/api-keys", accounts::listKeys);
                 routes.delete("/api/v1/api-keys/{key_id}", accounts::revokeKey);
+                routes.get("/api/v1/whoami", accounts::me);
+                TeamHandler teams = new TeamHandler(security.teams());
+                routes.post(TeamHandler.PATH, teams::create);
+                routes.get(TeamHandler.PATH, teams::list);
+                routes.get(TeamHandler.PATH + "/{name}", teams::get);
+                routes.post(TeamHandler.PATH + "/{name}/members", teams::putMember);
+                routes.delete(TeamHandler.PATH + "/{name}/members/{username}", teams::removeMember);
               }
               routes.post("/api/v1/apply", apply::apply);
               RunHandler runs = new RunHandler(store);
@@ -171,6 +181,21 @@ public final class ApiServer implements AutoCloseable {
             });
     app.start();
     return new ApiServer(app, healthDetails);
+  }
+
+  /**
+   * Makes a request that names a team ({@value Teams#HEADER}) act for it; routes about the caller's
+   * own account, keys and teams never do.
+   */
+  private static void actForTeam(Context ctx, Teams teams) {
+    String team = ctx.header(Teams.HEADER);
+    if (team == null || team.isBlank() || TeamHandler.isAccountRoute(ctx.path())) {
+      return;
+    }
+    if (teams == null) {
+      throw ApiException.badRequest("this server has no accounts, so no teams");
+    }
+    teams.actAs(Principal.of(ctx), team.strip()).attachTo(ctx);
   }
 
   /** The routes anyone may call: sign-up and the webhook trigger (its key is the credential). */

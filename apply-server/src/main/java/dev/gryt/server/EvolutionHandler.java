@@ -87,6 +87,8 @@ final class EvolutionHandler {
       items.add(ReleaseJson.view(e));
     }
     Map<String, Object> data = new LinkedHashMap<>();
+    // data.evolutions is the documented wire shape; items is what every other list here uses.
+    data.put("evolutions", items);
     data.put("items", items);
     data.put("total", items.size());
     ApiServer.reply(ctx, 200, Envelope.success(items.size() + " evolutions", data));

@@ -72,6 +72,8 @@ final class GenerationHandler {
       items.add(ReleaseJson.view(g));
     }
     Map<String, Object> data = new LinkedHashMap<>();
+    // data.generations is the documented wire shape; items is what every other list here uses.
+    data.put("generations", items);
     data.put("items", items);
     data.put("total", items.size());
     ApiServer.reply(ctx, 200, Envelope.success(items.size() + " generations", data));

@@ -186,6 +186,9 @@ class ReleaseApiIT {
     assertThat(
             call("GET", "/api/v1/evolutions?generation_id=" + id, null).data().get("total").asInt())
         .isEqualTo(2);
+    assertThat(call("GET", "/api/v1/evolutions?generation_id=" + id, null).data().get("evolutions"))
+        .as("the documented list shape: data.evolutions")
+        .hasSize(2);
     call("PATCH", "/api/v1/evolutions/" + failing, "{\"status\":\"pass\"}");
 
     Reply promoted =

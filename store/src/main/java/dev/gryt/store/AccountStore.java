@@ -34,4 +34,32 @@ public interface AccountStore {
 
   /** Revokes the account's key; false when the account has no such key (or it was revoked). */
   boolean revokeApiKey(String accountId, String keyId, Instant at);
+
+  /**
+   * Creates a team with its creator as its first owner, both or neither.
+   *
+   * @throws AlreadyExistsException when the name (or id, or tenant prefix) is taken
+   */
+  Team createTeam(Team team);
+
+  Optional<Team> teamByName(String name);
+
+  /** The teams an account is in, by name. */
+  List<Team> teamsOf(String accountId);
+
+  /** A team's members, by username. */
+  List<Team.Member> members(String teamId);
+
+  /** An account's membership of a team, if any. */
+  Optional<Team.Member> membership(String teamId, String accountId);
+
+  /**
+   * Adds an account to a team, or changes its role there.
+   *
+   * @return the membership as stored
+   */
+  Team.Member putMember(String teamId, String accountId, Team.Role role, Instant at);
+
+  /** Removes an account from a team; false when it was not a member. */
+  boolean removeMember(String teamId, String accountId);
 }

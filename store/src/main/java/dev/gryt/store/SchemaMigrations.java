@@ -138,7 +138,25 @@ final class SchemaMigrations {
                 PRIMARY KEY (namespace, name, seq))"""),
           List.of(
               // describe reads one object's recent changes: by object, newest first.
-              "CREATE INDEX events_by_object ON events (kind, namespace, name, resource_version)"));
+              "CREATE INDEX events_by_object ON events (kind, namespace, name, resource_version)"),
+          List.of(
+              // Teams own resources, generations and runs as accounts do, under a tenant prefix of
+              // their own; members act for the team.
+              """
+              CREATE TABLE teams (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                tenant_prefix TEXT NOT NULL UNIQUE,
+                created_by TEXT NOT NULL REFERENCES accounts (id),
+                created_at TEXT NOT NULL)""",
+              """
+              CREATE TABLE team_members (
+                team_id TEXT NOT NULL REFERENCES teams (id),
+                account_id TEXT NOT NULL REFERENCES accounts (id),
+                role TEXT NOT NULL,
+                added_at TEXT NOT NULL,
+                PRIMARY KEY (team_id, account_id))""",
+              "CREATE INDEX team_members_by_account ON team_members (account_id)"));
 
   private SchemaMigrations() {}
 

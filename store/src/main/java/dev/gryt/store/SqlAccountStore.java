@@ -133,6 +133,163 @@ final class SqlAccountStore implements AccountStore {
         == 1;
   }
 
+  // ---------------------------------------------------------------- teams
+
+  private static final String TEAM_COLUMNS = "id, name, tenant_prefix, created_by, created_at";
+  private static final String MEMBER_SELECT =
+      "SELECT m.team_id, m.account_id, a.username, m.role, m.added_at FROM team_members m"
+          + " JOIN accounts a ON a.id = m.account_id";
+
+  @Override
+  public Team createTeam(Team t) {
+    boolean serialize = dialect.serializesWritesInProcess();
+    if (serialize) {
+      writeLock.lock();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement team =
+              c.prepareStatement(
+                  "INSERT INTO teams (" + TEAM_COLUMNS + ") VALUES (?, ?, ?, ?, ?)");
+          PreparedStatement owner =
+              c.prepareStatement(
+                  "INSERT INTO team_members (team_id, account_id, role, added_at)"
+                      + " VALUES (?, ?, ?, ?)")) {
+        team.setString(1, t.id());
+        team.setString(2, t.name());
+        team.setString(3, t.tenantPrefix());
+        team.setString(4, t.createdBy());
+        team.setString(5, t.createdAt().toString());
+        team.executeUpdate();
+        owner.setString(1, t.id());
+        owner.setString(2, t.createdBy());
+        owner.setString(3, Team.Role.OWNER.wire());
+        owner.setString(4, t.createdAt().toString());
+        owner.executeUpdate();
+        c.commit();
+        return t;
+      } catch (SQLException e) {
+        c.rollback();
+        if (dialect.isUniqueViolation(e)) {
+          throw new AlreadyExistsException("team " + t.name() + " already exists");
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("create team " + t.name(), e);
+    } finally {
+      if (serialize) {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public Optional<Team> teamByName(String name) {
+    return readOne(
+        "SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = ?", name, SqlAccountStore::team);
+  }
+
+  @Override
+  public List<Team> teamsOf(String accountId) {
+    return readAll(
+        "SELECT t.id, t.name, t.tenant_prefix, t.created_by, t.created_at FROM teams t"
+            + " JOIN team_members m ON m.team_id = t.id WHERE m.account_id = ? ORDER BY t.name",
+        List.of(accountId),
+        SqlAccountStore::team);
+  }
+
+  @Override
+  public List<Team.Member> members(String teamId) {
+    return readAll(
+        MEMBER_SELECT + " WHERE m.team_id = ? ORDER BY a.username",
+        List.of(teamId),
+        SqlAccountStore::member);
+  }
+
+  @Override
+  public Optional<Team.Member> membership(String teamId, String accountId) {
+    List<Team.Member> found =
+        readAll(
+            MEMBER_SELECT + " WHERE m.team_id = ? AND m.account_id = ?",
+            List.of(teamId, accountId),
+            SqlAccountStore::member);
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public Team.Member putMember(String teamId, String accountId, Team.Role role, Instant at) {
+    int changed =
+        write(
+            "change a team member",
+            "UPDATE team_members SET role = ? WHERE team_id = ? AND account_id = ?",
+            s -> {
+              s.setString(1, role.wire());
+              s.setString(2, teamId);
+              s.setString(3, accountId);
+            },
+            null);
+    if (changed == 0) {
+      write(
+          "add a team member",
+          "INSERT INTO team_members (team_id, account_id, role, added_at) VALUES (?, ?, ?, ?)",
+          s -> {
+            s.setString(1, teamId);
+            s.setString(2, accountId);
+            s.setString(3, role.wire());
+            s.setString(4, at.toString());
+          },
+          "that account is already a member");
+    }
+    return membership(teamId, accountId)
+        .orElseThrow(() -> new StoreException("team member vanished while being added"));
+  }
+
+  @Override
+  public boolean removeMember(String teamId, String accountId) {
+    return write(
+            "remove a team member",
+            "DELETE FROM team_members WHERE team_id = ? AND account_id = ?",
+            s -> {
+              s.setString(1, teamId);
+              s.setString(2, accountId);
+            },
+            null)
+        == 1;
+  }
+
+  private <T> List<T> readAll(String sql, List<String> parameters, RowReader<T> reader) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        s.setString(i + 1, parameters.get(i));
+      }
+      List<T> out = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          out.add(reader.read(rows));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("read teams", e);
+    }
+  }
+
+  private static Team team(ResultSet r) throws SQLException {
+    return new Team(
+        r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r.getString(5)));
+  }
+
+  private static Team.Member member(ResultSet r) throws SQLException {
+    return new Team.Member(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        Team.Role.valueOf(r.getString(4).toUpperCase(java.util.Locale.ROOT)),
+        instant(r.getString(5)));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private interface Binder {

@@ -10,13 +10,19 @@ import java.time.Clock;
  * caller — no accounts at all ({@link #TRUST_LOOPBACK}).
  *
  * @param accounts null when there are no accounts (and so no account routes)
+ * @param teams null when there are no accounts
  */
 public record ServerSecurity(
-    Authenticator authenticator, Accounts accounts, AccountHandler handler) {
+    Authenticator authenticator, Accounts accounts, AccountHandler handler, Teams teams) {
+
+  /** A custom authenticator without teams (tests that authenticate their own way). */
+  public ServerSecurity(Authenticator authenticator, Accounts accounts, AccountHandler handler) {
+    this(authenticator, accounts, handler, null);
+  }
 
   /** Every caller is the admin. Never for a server other machines can reach. */
   public static final ServerSecurity TRUST_LOOPBACK =
-      new ServerSecurity(Authenticator.LOOPBACK_ONLY, null, null);
+      new ServerSecurity(Authenticator.LOOPBACK_ONLY, null, null, null);
 
   /**
    * Accounts, HTTP Basic and HMAC API keys over the store, key secrets sealed by the master key.
@@ -30,6 +36,10 @@ public record ServerSecurity(
     Accounts accounts = new Accounts(store.accounts(), new SecretBox(masterKey), hasher, clock);
     accounts.ensureAdmin();
     AccountAuthenticator authenticator = new AccountAuthenticator(accounts, clock);
-    return new ServerSecurity(authenticator, accounts, new AccountHandler(accounts, authenticator));
+    return new ServerSecurity(
+        authenticator,
+        accounts,
+        new AccountHandler(accounts, authenticator),
+        new Teams(store.accounts(), clock));
   }
 }

@@ -373,6 +373,151 @@ class AuthIT {
     assertThat(bobKeys.at("/data/items")).hasSize(1);
   }
 
+  // ---------------------------------------------------------------- teams
+
+  @Test
+  void aTeamsMembersShareItsObjectsAndOthersSeeNothingOfThem() throws Exception {
+    signUp("alice", PASSWORD_A);
+    signUp("bob", PASSWORD_B);
+    signUp("carol", PASSWORD_B);
+    Key alice = createKey("alice", PASSWORD_A, "a", null);
+    Key bob = createKey("bob", PASSWORD_B, "b", null);
+    Key carol = createKey("carol", PASSWORD_B, "c", null);
+    HttpResponse<String> created =
+        send("POST", "/api/v1/teams", "{\"name\":\"acme\"}", alice.signer(clock));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json(created).at("/data/role").asText()).isEqualTo("owner");
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/teams/acme/members",
+                    "{\"username\":\"bob\"}",
+                    alice.signer(clock))
+                .statusCode())
+        .isEqualTo(200);
+
+    // Bob applies for the team; Alice sees it as the team, not as herself; Carol sees nothing.
+    HttpResponse<String> applied =
+        sendAs("POST", "/api/v1/apply", applyBody(MANIFEST), bob.signer(clock), "acme");
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    JsonNode teamPipeline =
+        json(sendAs("GET", "/api/v1/pipelines/build", "", alice.signer(clock), "acme")).get("data");
+    assertThat(teamPipeline.at("/metadata/namespace").asText()).isEqualTo("default");
+    String teamPipelineId = teamPipeline.get("id").asText();
+    assertThat(send("GET", "/api/v1/pipelines/build", "", alice.signer(clock)).statusCode())
+        .isEqualTo(404);
+    assertThat(send("GET", "/api/v1/pipelines/build", "", bob.signer(clock)).statusCode())
+        .isEqualTo(404);
+    for (String team : List.of("acme", "no-such-team")) {
+      HttpResponse<String> refused =
+          sendAs("GET", "/api/v1/pipelines", "", carol.signer(clock), team);
+      assertThat(refused.statusCode()).as(team).isEqualTo(404);
+      assertThat(refused.body()).contains("no team " + team + " (or you are not in it)");
+    }
+    assertThat(
+            send("GET", "/api/v1/pipelines/" + teamPipelineId, "", carol.signer(clock))
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(json(send("GET", "/api/v1/pipelines", "", carol.signer(clock))).at("/data/items"))
+        .isEmpty();
+
+    // Generations belong to the team too.
+    String generation =
+        ResourceCodec.toJson(Map.of("version", "v1.0.0", "description", "team release"));
+    assertThat(
+            sendAs("POST", "/api/v1/generations", generation, alice.signer(clock), "acme")
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(
+            json(sendAs("GET", "/api/v1/generations", "", bob.signer(clock), "acme"))
+                .at("/data/generations"))
+        .hasSize(1);
+    assertThat(
+            json(send("GET", "/api/v1/generations", "", bob.signer(clock))).at("/data/generations"))
+        .isEmpty();
+
+    // Lists of teams, and what a member (not an owner) may not do.
+    JsonNode bobsTeams = json(send("GET", "/api/v1/teams", "", bob.signer(clock)));
+    assertThat(bobsTeams.at("/data/items/0/name").asText()).isEqualTo("acme");
+    assertThat(json(send("GET", "/api/v1/teams", "", carol.signer(clock))).at("/data/items"))
+        .isEmpty();
+    assertThat(send("GET", "/api/v1/teams/acme", "", carol.signer(clock)).statusCode())
+        .isEqualTo(404);
+    JsonNode team = json(send("GET", "/api/v1/teams/acme", "", bob.signer(clock))).get("data");
+    assertThat(team.at("/members/0/username").asText()).isEqualTo("alice");
+    assertThat(team.at("/members/1/role").asText()).isEqualTo("member");
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/teams/acme/members",
+                    "{\"username\":\"carol\"}",
+                    bob.signer(clock))
+                .statusCode())
+        .isEqualTo(403);
+
+    // Removing Bob ends his access at once.
+    assertThat(
+            send("DELETE", "/api/v1/teams/acme/members/bob", "", alice.signer(clock)).statusCode())
+        .isEqualTo(200);
+    assertThat(sendAs("GET", "/api/v1/pipelines", "", bob.signer(clock), "acme").statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void teamsRefuseBadInput() throws Exception {
+    signUp("alice", PASSWORD_A);
+    Key alice = createKey("alice", PASSWORD_A, "a", null);
+    for (String body :
+        List.of(
+            "{\"name\":\"Bad Name\"}",
+            "{\"name\":\"x\"}",
+            "{\"name\":\"a'; DROP TABLE teams; --\"}",
+            "{\"name\":\"" + "a".repeat(1_000_000) + "\"}",
+            "{}")) {
+      assertThat(send("POST", "/api/v1/teams", body, alice.signer(clock)).statusCode())
+          .isIn(400, 422);
+    }
+    assertThat(send("POST", "/api/v1/teams", "{\"name\":", alice.signer(clock)).statusCode())
+        .isEqualTo(400);
+    assertThat(
+            send("POST", "/api/v1/teams", "{\"name\":\"acme\"}", alice.signer(clock)).statusCode())
+        .isEqualTo(201);
+    assertThat(
+            send("POST", "/api/v1/teams", "{\"name\":\"acme\"}", alice.signer(clock)).statusCode())
+        .isEqualTo(409);
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/teams/acme/members",
+                    "{\"username\":\"nobody\"}",
+                    alice.signer(clock))
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/teams/acme/members",
+                    "{\"username\":\"alice\",\"role\":\"boss\"}",
+                    alice.signer(clock))
+                .statusCode())
+        .isEqualTo(422);
+    // The last owner can neither leave nor step down.
+    assertThat(
+            send("DELETE", "/api/v1/teams/acme/members/alice", "", alice.signer(clock))
+                .statusCode())
+        .isEqualTo(409);
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/teams/acme/members",
+                    "{\"username\":\"alice\",\"role\":\"member\"}",
+                    alice.signer(clock))
+                .statusCode())
+        .isEqualTo(409);
+    // Without credentials a team header changes nothing.
+    assertThat(sendAs("GET", "/api/v1/pipelines", "", null, "acme").statusCode()).isEqualTo(401);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   record Key(String id, String secret) {
@@ -421,6 +566,12 @@ class AuthIT {
   }
 
   HttpResponse<String> send(String method, String path, String body, Object auth) throws Exception {
+    return sendAs(method, path, body, auth, null);
+  }
+
+  /** {@link #send}, acting for {@code team} when not null. */
+  HttpResponse<String> sendAs(String method, String path, String body, Object auth, String team)
+      throws Exception {
     // Signers sign each request anew, at the moment it is sent, as a client does.
     String header =
         auth instanceof Signer s
@@ -438,6 +589,9 @@ class AuthIT {
     }
     if (header != null) {
       b.header("Authorization", header);
+    }
+    if (team != null) {
+      b.header(Teams.HEADER, team);
     }
     HttpResponse<String> reply = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return keep(reply);
