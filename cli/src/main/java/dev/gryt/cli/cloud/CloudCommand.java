@@ -23,14 +23,19 @@ import picocli.CommandLine.ScopeType;
       AccountCommands.Logout.class,
       AccountCommands.WhoAmI.class,
       ApiKeysCommand.class,
+      TeamsCommand.class,
       KindCommands.Pipelines.class,
       KindCommands.Repos.class,
       KindCommands.Webhooks.class,
       ApiCommand.class
     })
 public final class CloudCommand {
+  /** The header that makes a request act for a team (the server's {@code Teams.HEADER}). */
+  static final String TEAM_HEADER = "X-Gryt-Team";
+
   private final CliEnvironment environment;
   private String server;
+  private String team;
 
   CloudCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -48,6 +53,16 @@ public final class CloudCommand {
     this.server = server;
   }
 
+  @Option(
+      names = "--team",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      description =
+          "Act for a team you are in: its resources, runs and generations. Default: $GRYT_TEAM.")
+  void setTeam(String team) {
+    this.team = team;
+  }
+
   CliEnvironment environment() {
     return environment;
   }
@@ -56,8 +71,16 @@ public final class CloudCommand {
   GrytApiClient client() {
     URI url = ServerUrl.resolve(server, environment);
     Credentials credentials = Credentials.find(url, environment);
+    RequestDecorator auth = credentials == null ? RequestDecorator.NONE : credentials.decorator();
+    String actingFor = team != null ? team : environment.variables().get("GRYT_TEAM");
+    if (actingFor == null || actingFor.isBlank()) {
+      return new GrytApiClient(url, auth);
+    }
     return new GrytApiClient(
-        url, credentials == null ? RequestDecorator.NONE : credentials.decorator());
+        url,
+        (builder, method, pathAndQuery, body) ->
+            auth.decorate(builder, method, pathAndQuery, body)
+                .header(TEAM_HEADER, actingFor.strip()));
   }
 
   /** The server this invocation names. */

@@ -102,6 +102,50 @@ class AccountCommandsIT {
   }
 
   @Test
+  void teamMembersWorkOnTheTeamsObjectsWithTeam(@TempDir Path bobHome) throws Exception {
+    CliRun alice = gryt();
+    CliRun bob = new CliRun(bobHome).env("GRYT_URL", url);
+    assertThat(
+            alice
+                .stdin(PASSWORD + "\n")
+                .run("cloud", "signup", "-u", "alice", "--password-stdin")
+                .exitCode())
+        .isZero();
+    assertThat(
+            new CliRun(bobHome)
+                .env("GRYT_URL", url)
+                .stdin(PASSWORD + "\n")
+                .run("cloud", "signup", "-u", "bob", "--password-stdin")
+                .exitCode())
+        .isZero();
+    CliRun.Result created = gryt().run("cloud", "teams", "create", "acme");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).startsWith("team acme created (team-");
+    CliRun.Result added = gryt().run("cloud", "teams", "add-member", "acme", "bob");
+    assertThat(added.exitCode()).as(added.err()).isZero();
+
+    Files.writeString(bobHome.resolve("p.yaml"), PIPELINE);
+    CliRun.Result applied =
+        bob.run("cloud", "--team", "acme", "apply", "-f", bobHome.resolve("p.yaml").toString());
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+    CliRun.Result teamList = gryt().env("GRYT_TEAM", "acme").run("cloud", "get", "pipelines");
+    assertThat(teamList.out()).contains("build");
+    assertThat(gryt().run("cloud", "get", "pipelines").out()).doesNotContain("build");
+    CliRun.Result show = gryt().run("cloud", "teams", "show", "acme");
+    assertThat(show.out()).contains("alice", "owner", "bob", "member");
+    assertThat(new CliRun(bobHome).env("GRYT_URL", url).run("cloud", "teams", "list").out())
+        .contains("acme");
+
+    CliRun.Result unknown = gryt().run("cloud", "--team", "nope", "get", "pipelines");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.errLines()).singleElement().asString().contains("no team nope");
+    CliRun.Result notOwner =
+        new CliRun(bobHome).env("GRYT_URL", url).run("cloud", "teams", "add-member", "acme", "x");
+    assertThat(notOwner.exitCode()).isEqualTo(1);
+    assertThat(notOwner.errLines()).singleElement().asString().contains("only the team's owners");
+  }
+
+  @Test
   void wrongPasswordsAndBadInputExitOneWithOneLine() {
     gryt().stdin(PASSWORD + "\n").run("cloud", "signup", "-u", "alice", "--password-stdin");
     CliRun.Result wrong =
