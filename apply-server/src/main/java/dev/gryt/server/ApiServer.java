@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.jetty.host = host;
               config.jetty.port = port;
+              config.jetty.threadPool = threadPool();
               var routes = config.routes;
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
@@ -182,6 +184,20 @@ public final class ApiServer implements AutoCloseable {
     app.start();
     return new ApiServer(app, healthDetails);
   }
+
+  /**
+   * Jetty's request threads: at most {@code gryt.http.maxThreads} (default {@value
+   * #DEFAULT_MAX_THREADS}). Long polls (watch, log follow) hold a thread each while they wait, so
+   * the bound must stay well above the number of followers expected.
+   */
+  private static QueuedThreadPool threadPool() {
+    int max = Integer.getInteger("gryt.http.maxThreads", DEFAULT_MAX_THREADS);
+    QueuedThreadPool pool = new QueuedThreadPool(Math.max(8, max), 8, 60_000);
+    pool.setName("gryt-http");
+    return pool;
+  }
+
+  static final int DEFAULT_MAX_THREADS = 200;
 
   /**
    * Makes a request that names a team ({@value Teams#HEADER}) act for it; routes about the caller's
