@@ -366,7 +366,7 @@ public final class SqlResourceStore implements ResourceStore {
     Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
     Plan plan = plan(changes, stored, counter.value());
     write(connection, plan, stored, counter);
-    notifyOtherProcesses(connection, plan.lastResourceVersion());
+    counter.advanceTo(plan.lastResourceVersion());
     return plan;
   }
 
@@ -439,10 +439,11 @@ public final class SqlResourceStore implements ResourceStore {
       connection.setAutoCommit(false);
       List<Object> results = new ArrayList<>(batch.size());
       try {
+        Counter counter = lockCounter(connection);
         for (PendingWrite<?> pending : batch) {
-          // Read again for each write: the one before it moved the counter.
-          results.add(pending.work.run(connection, lockCounter(connection)));
+          results.add(pending.work.run(connection, counter));
         }
+        storeCounter(connection, counter);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
@@ -475,7 +476,9 @@ public final class SqlResourceStore implements ResourceStore {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        pending.result = pending.work.run(connection, lockCounter(connection));
+        Counter counter = lockCounter(connection);
+        pending.result = pending.work.run(connection, counter);
+        storeCounter(connection, counter);
         connection.commit();
         pending.ran = true;
       } catch (SQLException | RuntimeException e) {
@@ -1057,7 +1060,66 @@ public final class SqlResourceStore implements ResourceStore {
         body);
   }
 
-  private record Counter(long value, long compactedThrough) {}
+  /**
+   * The counter row as one transaction sees it: read (and locked) once, advanced in memory by each
+   * write, stored once before the commit ({@link #storeCounter}), so that writes sharing a
+   * transaction do not each update the row and notify.
+   */
+  private static final class Counter {
+    private final long read;
+    private long value;
+    private final long compactedThrough;
+
+    Counter(long value, long compactedThrough) {
+      this.read = value;
+      this.value = value;
+      this.compactedThrough = compactedThrough;
+    }
+
+    long value() {
+      return value;
+    }
+
+    long compactedThrough() {
+      return compactedThrough;
+    }
+
+    void advanceTo(long last) {
+      value = Math.max(value, last);
+    }
+
+    boolean moved() {
+      return value != read;
+    }
+  }
+
+  /**
+   * Stores the counter a transaction advanced, drops events beyond the retention, and tells other
+   * processes: once per transaction, just before its commit.
+   */
+  private void storeCounter(Connection connection, Counter counter) throws SQLException {
+    if (!counter.moved()) {
+      return;
+    }
+    long compactedThrough = counter.compactedThrough();
+    long oldestToDrop = counter.value() - eventRetention;
+    if (oldestToDrop > compactedThrough) {
+      try (PreparedStatement statement =
+          connection.prepareStatement("DELETE FROM events WHERE resource_version <= ?")) {
+        statement.setLong(1, oldestToDrop);
+        statement.executeUpdate();
+      }
+      compactedThrough = oldestToDrop;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE resource_version_counter SET value = ?, compacted_through = ? WHERE id = 1")) {
+      statement.setLong(1, counter.value());
+      statement.setLong(2, compactedThrough);
+      statement.executeUpdate();
+    }
+    notifyOtherProcesses(connection, counter.value());
+  }
 
   private Counter lockCounter(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
@@ -1112,24 +1174,6 @@ public final class SqlResourceStore implements ResourceStore {
       if (event.type() == WatchEvent.Type.DELETED && event.key().kind() == ResourceKind.JOB_RUN) {
         forgetRunLogs(connection, event.key());
       }
-    }
-
-    long compactedThrough = counter.compactedThrough();
-    long oldestToDrop = plan.lastResourceVersion() - eventRetention;
-    if (oldestToDrop > compactedThrough) {
-      try (PreparedStatement statement =
-          connection.prepareStatement("DELETE FROM events WHERE resource_version <= ?")) {
-        statement.setLong(1, oldestToDrop);
-        statement.executeUpdate();
-      }
-      compactedThrough = oldestToDrop;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE resource_version_counter SET value = ?, compacted_through = ? WHERE id = 1")) {
-      statement.setLong(1, plan.lastResourceVersion());
-      statement.setLong(2, compactedThrough);
-      statement.executeUpdate();
     }
   }
 
