@@ -14,12 +14,32 @@ import java.util.function.Function;
  * Row statements for PostgreSQL: each is one statement over {@code unnest()} of array parameters. A
  * JDBC batch would still make the server plan and run one statement per row, which is most of a
  * 1,000-row commit's time.
+ *
+ * <p>A write of a row or two (a webhook's run, a status, a report: most writes) takes the plain
+ * statements instead: encoding arrays cost more there than planning a statement per row.
  */
 final class PostgresRowStatements implements RowStatements {
+  /** Up to this many rows, plain per-row statements. */
+  static final int FEW_ROWS = 4;
+
+  /** Its statements other than {@code read} are plain SQL that PostgreSQL runs as well. */
+  private final SqliteRowStatements plain = new SqliteRowStatements();
+
   @Override
   public Map<ResourceKey, StoredRow> read(Connection connection, Collection<ResourceKey> keys)
       throws SQLException {
     Map<ResourceKey, StoredRow> rows = new HashMap<>();
+    if (keys.size() == 1) {
+      ResourceKey key = keys.iterator().next();
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              SqliteRowStatements.SELECT_COLUMNS
+                  + " FROM resources r WHERE r.kind = ? AND r.namespace = ? AND r.name = ?")) {
+        SqliteRowStatements.bindKey(statement, key, 1);
+        SqliteRowStatements.readInto(statement, rows);
+      }
+      return rows;
+    }
     List<ResourceKey> all = List.copyOf(keys);
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -35,6 +55,10 @@ final class PostgresRowStatements implements RowStatements {
 
   @Override
   public void delete(Connection connection, List<StoredRow> rows) throws SQLException {
+    if (rows.size() <= FEW_ROWS) {
+      plain.delete(connection, rows);
+      return;
+    }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "DELETE FROM resources r"
@@ -50,6 +74,10 @@ final class PostgresRowStatements implements RowStatements {
 
   @Override
   public void update(Connection connection, List<RowChange> changes) throws SQLException {
+    if (changes.size() <= FEW_ROWS) {
+      plain.update(connection, changes);
+      return;
+    }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "UPDATE resources r SET id = v.id, uid = v.uid, resource_version = v.new_version,"
@@ -72,6 +100,10 @@ final class PostgresRowStatements implements RowStatements {
 
   @Override
   public void insert(Connection connection, List<StoredRow> rows) throws SQLException {
+    if (rows.size() <= FEW_ROWS) {
+      plain.insert(connection, rows);
+      return;
+    }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO resources"
@@ -90,6 +122,10 @@ final class PostgresRowStatements implements RowStatements {
 
   @Override
   public void insertEvents(Connection connection, List<EventRow> events) throws SQLException {
+    if (events.size() <= FEW_ROWS) {
+      plain.insertEvents(connection, events);
+      return;
+    }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO events (resource_version, kind, namespace, name, type, body)"
