@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,9 @@ public final class ControlLoop implements AutoCloseable {
    * same inputs (a change to an input queues the resource anyway).
    */
   private final Map<ResourceKey, String> ownWrites = new ConcurrentHashMap<>();
+
+  /** Keys whose next reconcile reads the store, not the cache (a conflict showed it behind). */
+  private final Set<ResourceKey> readFromStore = ConcurrentHashMap.newKeySet();
 
   private StatusWriter writer;
   private ScheduledExecutorService timer;
@@ -201,8 +205,7 @@ public final class ControlLoop implements AutoCloseable {
   private boolean reconcile(ResourceKey key) {
     reconciles.incrementAndGet();
     try {
-      Optional<? extends GrytResource<?, ?>> fresh =
-          store.get(key.kind().type(), key.namespace(), key.name());
+      Optional<? extends GrytResource<?, ?>> fresh = current(key);
       if (fresh.isEmpty()) {
         queue.forget(key);
         return false;
@@ -215,11 +218,25 @@ public final class ControlLoop implements AutoCloseable {
       finish(key, outcome);
     } catch (ConflictException | NotFoundException e) {
       // Someone wrote in between: decide again from what is stored now.
+      readFromStore.add(key);
       queue.add(key);
     } catch (RuntimeException e) {
       retryLater(key, e);
     }
     return false;
+  }
+
+  /**
+   * What a reconcile decides from: a copy of the cached object, which the watch keeps current and
+   * the loop's own writes refresh; after a conflict showed the cache behind the store, the stored
+   * object. A stale copy can only cost a decision: every status write and delete is fenced by the
+   * resourceVersion it was decided on.
+   */
+  private Optional<? extends GrytResource<?, ?>> current(ResourceKey key) {
+    if (readFromStore.remove(key)) {
+      return store.get(key.kind().type(), key.namespace(), key.name());
+    }
+    return cache.get(key.kind().type(), key.namespace(), key.name()).map(ResourceCodec::copy);
   }
 
   /** What is left of a reconcile once its status is written: deletes, the next look. */
@@ -241,6 +258,7 @@ public final class ControlLoop implements AutoCloseable {
       @Override
       public void stored(GrytResource<?, ?> written) {
         ownWrites.put(key, written.getMetadata().getResourceVersion());
+        cache.put(ResourceCodec.copy(written));
         statusWrites.incrementAndGet();
       }
 
@@ -249,6 +267,7 @@ public final class ControlLoop implements AutoCloseable {
         try {
           finish(key, outcome);
         } catch (ConflictException | NotFoundException e) {
+          readFromStore.add(key);
           queue.add(key);
         } catch (RuntimeException e) {
           retryLater(key, e);
@@ -260,6 +279,7 @@ public final class ControlLoop implements AutoCloseable {
       @Override
       public void stale(RuntimeException e) {
         // Someone wrote in between: decide again from what is stored now.
+        readFromStore.add(key);
         queue.add(key);
         queue.done(key);
       }

@@ -29,12 +29,26 @@ final class ResourceCache implements Lookup {
   private final Map<ResourceKind, Map<String, Map<String, GrytResource<?, ?>>>> objects =
       new ConcurrentHashMap<>();
 
+  /**
+   * Keeps {@code r} unless a newer version of it is cached already: the loop also puts what its own
+   * status writes stored, which the watch may deliver after older events of the same object.
+   */
   void put(GrytResource<?, ?> r) {
     ResourceKey key = ResourceKey.of(r);
     objects
         .computeIfAbsent(key.kind(), k -> new ConcurrentHashMap<>())
         .computeIfAbsent(key.namespace(), n -> new ConcurrentHashMap<>())
-        .put(key.name(), r);
+        .merge(key.name(), r, (cached, given) -> notOlder(given, cached) ? given : cached);
+  }
+
+  /** Compares store resourceVersions as numbers; where either is not one, the newest put wins. */
+  private static boolean notOlder(GrytResource<?, ?> given, GrytResource<?, ?> cached) {
+    try {
+      return Long.parseLong(given.getMetadata().getResourceVersion())
+          >= Long.parseLong(cached.getMetadata().getResourceVersion());
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   void remove(GrytResource<?, ?> r) {
