@@ -31,8 +31,13 @@ public final class LocalRun {
   /** How one step ended, as recorded. */
   public record StepOutcome(String name, String status, int exitCode, long durationMs) {}
 
-  /** How the run ended. */
-  public record Outcome(String runId, String status, List<StepOutcome> steps) {
+  /**
+   * How the run ended.
+   *
+   * @param reason why a run failed that no step explains (a cloud run that could not start, was
+   *     cancelled or timed out), else null
+   */
+  public record Outcome(String runId, String status, List<StepOutcome> steps, String reason) {
     public boolean passed() {
       return "pass".equals(status);
     }
@@ -158,7 +163,7 @@ public final class LocalRun {
       }
     }
     println("run " + runId + " " + (passed ? "passed" : "failed"));
-    return new Outcome(runId, status, outcomes);
+    return new Outcome(runId, status, outcomes, null);
   }
 
   private StepOutcome runStep(
