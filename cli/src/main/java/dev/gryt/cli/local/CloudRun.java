@@ -1,6 +1,7 @@
 package dev.gryt.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyResult;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.crds.Job;
@@ -11,6 +12,7 @@ import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,13 +20,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a project's pipeline on the server's agents: {@code gryt run} and {@code gryt evolution
- * prove} in cloud mode. It applies the Pipeline manifest as declared, and a Job of it that names no
- * repository ({@code NAME-local}: the agent starts its steps in an empty workspace), starts a
- * JobRun, prints the output as the agent streams it, and records the run and each step in {@code
- * gryt.db} as a local run is recorded, so history and exit codes read the same in both modes.
+ * prove} in cloud mode. It applies the Pipeline manifest as declared and a Job of it ({@code
+ * NAME-local}), starts a JobRun, prints the output as the agent streams it, and records the run and
+ * each step in {@code gryt.db} as a local run is recorded, so history and exit codes read the same
+ * in both modes.
+ *
+ * <p>What the steps see: when the project is a git repository whose {@code origin} the server knows
+ * (a GitHubRepo with that {@code git_url}, holding its token if private), the Job names that
+ * GitHubRepo and the run checks out the project's HEAD, which must be pushed. Otherwise the Job
+ * names no repository and the steps start in an empty workspace. The CLI never creates a
+ * GitHubRepo: whether and how the server may read a repository is the server's owner's call.
  */
 public final class CloudRun {
   /** Appended to the pipeline's name to name the Job that runs it from {@code gryt run}. */
@@ -34,20 +43,37 @@ public final class CloudRun {
 
   private final LocalDatabase db;
   private final GrytApiClient api;
+  private final Path projectRoot;
   private final PrintWriter out;
   private final Clock clock;
 
-  public CloudRun(LocalDatabase db, GrytApiClient api, PrintWriter out, Clock clock) {
+  public CloudRun(
+      LocalDatabase db, GrytApiClient api, Path projectRoot, PrintWriter out, Clock clock) {
     this.db = db;
     this.api = api;
+    this.projectRoot = projectRoot;
     this.out = out;
     this.clock = clock;
   }
 
   /** A cloud run of {@code session}'s project, on its server. */
   public static CloudRun in(LocalSession session) {
-    return new CloudRun(session.db(), session.api(), session.out(), session.environment().clock());
+    return new CloudRun(
+        session.db(),
+        session.api(),
+        session.project().root(),
+        session.out(),
+        session.environment().clock());
   }
+
+  /**
+   * What a run checks out.
+   *
+   * @param repo the GitHubRepo the Job names, null for an empty workspace
+   * @param commit the project's HEAD, with {@code repo}
+   * @param description for the run's first line
+   */
+  record Source(String repo, ProjectCommit commit, String description) {}
 
   /** The Job's name: the pipeline's, cut so that the suffix fits a resource name (63). */
   static String jobName(String pipeline) {
@@ -59,7 +85,7 @@ public final class CloudRun {
   }
 
   /** The documents applied before each run: the Pipeline as the file declares it, and its Job. */
-  static String manifests(Pipeline pipeline) {
+  static String manifests(Pipeline pipeline, String repo) {
     Job job = new Job();
     job.setMetadata(
         new ObjectMetaBuilder()
@@ -68,7 +94,8 @@ public final class CloudRun {
             .build());
     JobSpec spec = new JobSpec();
     spec.pipelineName = pipeline.getMetadata().getName();
-    spec.description = "gryt run of a local project's pipeline (no repository: empty workspace)";
+    spec.githubRepoName = repo;
+    spec.description = "runs of a local project's pipeline, started by gryt run";
     job.setSpec(spec);
     Pipeline declared = new Pipeline();
     declared.setMetadata(pipeline.getMetadata());
@@ -80,14 +107,25 @@ public final class CloudRun {
     PipelineSpec spec = found.pipeline().getSpec();
     List<PipelineSpec.Step> steps = spec.steps == null ? List.of() : spec.steps;
     String jobName = jobName(found.name());
-    JsonNode applied = api.apply(manifests(found.pipeline()), false, null);
+    Source source = source(found);
+    JsonNode applied = api.apply(manifests(found.pipeline(), source.repo()), false, null);
     String job =
         ApplyResult.listFrom(applied).stream()
             .filter(r -> "Job".equals(r.kind()) && r.id() != null)
             .map(ApplyResult::id)
             .findFirst()
             .orElse(jobName);
-    String runId = api.act(ResourceKind.JOB, job, "run").path("run_id").asText();
+    Map<String, String> at = new java.util.LinkedHashMap<>();
+    if (source.commit() != null) {
+      at.put("sha", source.commit().sha());
+      if (source.commit().branch() != null) {
+        at.put("ref", source.commit().branch());
+      }
+    }
+    String runId =
+        api.post(ResourceKind.JOB.apiPath() + "/" + GrytApiClient.segment(job) + "/run", at)
+            .path("run_id")
+            .asText();
     Instant started = clock.instant();
     db.update(
         "INSERT INTO runs (id, pipeline, source, runner, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)",
@@ -107,7 +145,9 @@ public final class CloudRun {
             + api.server()
             + " (job "
             + jobName
-            + "; steps start in an empty workspace)");
+            + "; "
+            + source.description()
+            + ")");
     Thread cancelOnExit = new Thread(() -> cancel(runId), "cancel " + runId);
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     Map<String, StringBuilder> output;
@@ -120,7 +160,52 @@ public final class CloudRun {
         // already shutting down: the hook cancels the run
       }
     }
-    return finish(runId, steps, output, started);
+    return finish(runId, steps, output, started, show);
+  }
+
+  /** The project's HEAD when the server knows its origin, else an empty workspace. */
+  private Source source(LocalPipelines.Found found) {
+    Optional<ProjectCommit> head = ProjectCommit.of(projectRoot);
+    if (head.isEmpty()) {
+      return new Source(null, null, "steps start in an empty workspace: no git origin here");
+    }
+    ProjectCommit commit = head.get();
+    String namespace =
+        Optional.ofNullable(found.pipeline().getMetadata().getNamespace()).orElse("default");
+    Optional<String> repo = Optional.empty();
+    for (JsonNode r : api.list(ResourceKind.GITHUB_REPO, Map.of()).path("items")) {
+      if (namespace.equals(r.path("metadata").path("namespace").asText("default"))
+          && ProjectCommit.sameRepository(
+              r.path("spec").path("git_url").asText(), commit.gitUrl())) {
+        repo = Optional.of(r.path("metadata").path("name").asText());
+        break;
+      }
+    }
+    if (repo.isEmpty()) {
+      return new Source(
+          null,
+          null,
+          "steps start in an empty workspace: no GitHubRepo on the server has git_url "
+              + commit.gitUrl());
+    }
+    if (!commit.pushed()) {
+      throw new CliException(
+          "HEAD "
+              + commit.shortSha()
+              + " is not on origin ("
+              + commit.gitUrl()
+              + "), and the server's agents check out HEAD: push it (git push), or run here with"
+              + " --local");
+    }
+    return new Source(
+        repo.get(),
+        commit,
+        "checks out "
+            + commit.shortSha()
+            + (commit.branch() == null ? "" : " (" + commit.branch() + ")")
+            + " of github repo "
+            + repo.get()
+            + (commit.clean() ? "" : "; uncommitted changes are not in it"));
   }
 
   /** Prints the run's output until it ends; returns each step's output (its latest attempt). */
@@ -179,7 +264,8 @@ public final class CloudRun {
       String runId,
       List<PipelineSpec.Step> steps,
       Map<String, StringBuilder> output,
-      Instant started) {
+      Instant started,
+      boolean show) {
     JsonNode run = api.get(ResourceKind.JOB_RUN, runId);
     JsonNode status = run.path("status");
     String phase = status.path("phase").asText();
@@ -227,6 +313,9 @@ public final class CloudRun {
         finished.toString(),
         Duration.between(started, finished).toMillis(),
         runId);
+    if (show) {
+      LocalRun.printTable(outcomes, this::println);
+    }
     println("run " + runId + " " + (passed ? "passed" : "failed"));
     String reason = passed ? null : "run " + runId + " " + phase + phaseMessage(status);
     return new LocalRun.Outcome(runId, passed ? "pass" : "fail", outcomes, reason);

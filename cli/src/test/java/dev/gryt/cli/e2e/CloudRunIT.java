@@ -12,6 +12,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.URIish;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,77 @@ class CloudRunIT {
     assertThat(ok("evolution", "list", "v1.0.0").out())
         .containsPattern(good + "\\s+CLOUD-1\\s+pass\\s+cloudy\\s+synced")
         .containsPattern(bad + "\\s+CLOUD-2\\s+fail\\s+broken\\s+synced");
+  }
+
+  @Test
+  void aProjectWhoseOriginTheServerKnowsRunsItsPushedHead() throws Exception {
+    Path bare = dir.resolve("origin.git");
+    Path clone = dir.resolve("clone");
+    Files.createDirectories(clone);
+    Gryt dev = new Gryt(gryt.home(), clone).env("GRYT_URL", "http://127.0.0.1:" + port);
+    assertThat(dev.run("init").exitCode()).isZero();
+    assertThat(dev.run("config", "execution_mode", "cloud").exitCode()).isZero();
+    String head;
+    try (Git origin = Git.init().setBare(true).setDirectory(bare.toFile()).call();
+        Git git = Git.init().setDirectory(clone.toFile()).setInitialBranch("main").call()) {
+      git.remoteAdd().setName("origin").setUri(new URIish(bare.toString())).call();
+      git.add().addFilepattern(".gryt/pipelines").call();
+      head = commit(git, "pipelines").name();
+      git.push().setRemote("origin").add("main").call();
+    }
+    // Without a GitHubRepo of its origin, the server cannot read the project: an empty workspace,
+    // where the example's test -d .gryt fails.
+    Gryt.Result empty = dev.run("run", "ci");
+    assertThat(empty.exitCode()).isEqualTo(1);
+    assertThat(empty.out()).contains("no GitHubRepo on the server has git_url file://" + bare);
+
+    Path repo = dir.resolve("repo.yaml");
+    Files.writeString(
+        repo,
+        "apiVersion: gryt.io/v1\nkind: GitHubRepo\nmetadata:\n  name: project\nspec:\n"
+            + "  git_url: file://"
+            + bare
+            + "\n");
+    Gryt.Result applied = dev.run("cloud", "apply", "-f", repo.toString());
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+
+    Gryt.Result ran = dev.run(Duration.ofSeconds(90), "run", "ci");
+    assertThat(ran.exitCode()).as(ran.out() + ran.err()).isZero();
+    assertThat(ran.out())
+        .contains("checks out " + head.substring(0, 7) + " (main) of github repo project")
+        .contains("  hello from gryt")
+        .contains("<== test: pass (exit 0");
+    JsonNode run = server("/api/v1/runs/" + runId(ran));
+    assertThat(run.path("spec").path("sha").asText()).isEqualTo(head);
+    assertThat(run.path("status").path("commit").asText()).isEqualTo(head);
+    assertThat(server("/api/v1/jobs/ci-local").path("spec").path("github_repo_name").asText())
+        .isEqualTo("project");
+
+    // A commit origin does not have cannot be checked out there: refused before anything runs.
+    String unpushed;
+    try (Git git = Git.open(clone.toFile())) {
+      unpushed = commit(git, "not pushed").name();
+    }
+    Gryt.Result refused = dev.run("run", "ci");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err().strip())
+        .isEqualTo(
+            "error: HEAD "
+                + unpushed.substring(0, 7)
+                + " is not on origin (file://"
+                + bare
+                + "), and the server's agents check out HEAD: push it (git push), or run here"
+                + " with --local");
+    assertThat(refused.out()).isEmpty();
+  }
+
+  private static RevCommit commit(Git git, String message) throws Exception {
+    return git.commit()
+        .setMessage(message)
+        .setAllowEmpty(true)
+        .setAuthor("Ann", "ann@example.com")
+        .setCommitter("Ann", "ann@example.com")
+        .call();
   }
 
   @Test
