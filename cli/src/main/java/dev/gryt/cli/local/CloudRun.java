@@ -109,12 +109,9 @@ public final class CloudRun {
     String jobName = jobName(found.name());
     Source source = source(found);
     JsonNode applied = api.apply(manifests(found.pipeline(), source.repo()), false, null);
-    String job =
-        ApplyResult.listFrom(applied).stream()
-            .filter(r -> "Job".equals(r.kind()) && r.id() != null)
-            .map(ApplyResult::id)
-            .findFirst()
-            .orElse(jobName);
+    String job = appliedId(applied, "Job", jobName);
+    String pipelineId = appliedId(applied, "Pipeline", found.name());
+    long generation = generation(pipelineId);
     Map<String, String> at = new java.util.LinkedHashMap<>();
     if (source.commit() != null) {
       at.put("sha", source.commit().sha());
@@ -152,7 +149,7 @@ public final class CloudRun {
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     Map<String, StringBuilder> output;
     try {
-      output = follow(runId, found.name(), steps, show, started);
+      output = follow(runId, steps, show, started);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(cancelOnExit);
@@ -160,7 +157,32 @@ public final class CloudRun {
         // already shutting down: the hook cancels the run
       }
     }
-    return finish(runId, steps, output, started, show);
+    LocalRun.Outcome outcome = finish(runId, steps, output, started, show);
+    long now = generation(pipelineId);
+    if (now != generation) {
+      // The agent is sent the Pipeline as it is when the run is placed.
+      println(
+          "warning: pipeline "
+              + found.name()
+              + " was changed on the server during this run (generation "
+              + generation
+              + " → "
+              + now
+              + "); the run may have used that version");
+    }
+    return outcome;
+  }
+
+  private static String appliedId(JsonNode applied, String kind, String fallback) {
+    return ApplyResult.listFrom(applied).stream()
+        .filter(r -> kind.equals(r.kind()) && r.id() != null)
+        .map(ApplyResult::id)
+        .findFirst()
+        .orElse(fallback);
+  }
+
+  private long generation(String pipeline) {
+    return api.get(ResourceKind.PIPELINE, pipeline).path("metadata").path("generation").asLong();
   }
 
   /** The project's HEAD when the server knows its origin, else an empty workspace. */
@@ -210,15 +232,18 @@ public final class CloudRun {
 
   /** Prints the run's output until it ends; returns each step's output (its latest attempt). */
   private Map<String, StringBuilder> follow(
-      String runId, String pipeline, List<PipelineSpec.Step> steps, boolean show, Instant started) {
+      String runId, List<PipelineSpec.Step> steps, boolean show, Instant started) {
     Map<String, StringBuilder> output = new HashMap<>();
     Map<String, Integer> attempts = new HashMap<>();
     String step = null;
     int attempt = 0;
     String waiting = null;
+    String phase = null;
     long after = 0;
     while (true) {
-      JsonNode data = api.runLogs(runId, after, true);
+      // Short waits while the run waits for an agent, so that a wait is said soon.
+      JsonNode data = api.runLogs(runId, after, pending(phase) ? 2 : 25);
+      phase = data.path("phase").asText(null);
       JsonNode chunks = data.path("chunks");
       for (JsonNode chunk : chunks) {
         String s = chunk.path("step").asText();
@@ -241,7 +266,7 @@ public final class CloudRun {
         return output;
       }
       if (chunks.isEmpty()
-          && after == 0
+          && pending(phase)
           && Duration.between(started, clock.instant()).compareTo(QUIET_WHILE_PLACED) > 0) {
         String why = readyMessage(api.get(ResourceKind.JOB_RUN, runId));
         if (why != null && !why.equals(waiting)) {
@@ -250,9 +275,7 @@ public final class CloudRun {
                   + runId
                   + " is waiting: "
                   + why
-                  + " (it starts when an agent takes it; Ctrl-C cancels it, or run here: gryt run "
-                  + pipeline
-                  + " --local)");
+                  + " (it starts when an agent takes it; Ctrl-C cancels it; --local runs here)");
           waiting = why;
         }
       }
@@ -317,7 +340,7 @@ public final class CloudRun {
       LocalRun.printTable(outcomes, this::println);
     }
     println("run " + runId + " " + (passed ? "passed" : "failed"));
-    String reason = passed ? null : "run " + runId + " " + phase + phaseMessage(status);
+    String reason = passed ? null : "the run ended " + phase + phaseMessage(status);
     return new LocalRun.Outcome(runId, passed ? "pass" : "fail", outcomes, reason);
   }
 
@@ -328,6 +351,10 @@ public final class CloudRun {
     } catch (RuntimeException e) {
       // exiting anyway; the run ends at its deadline
     }
+  }
+
+  private static boolean pending(String phase) {
+    return phase == null || "Pending".equals(phase);
   }
 
   private static String command(List<PipelineSpec.Step> steps, String name, boolean show) {

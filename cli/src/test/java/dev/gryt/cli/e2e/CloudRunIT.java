@@ -259,6 +259,49 @@ class CloudRunIT {
     assertThat(refused.out()).isEmpty();
   }
 
+  @Test
+  void aRunNoAgentTakesSaysItWaitsAndEndsNonZeroAtItsDeadline() throws Exception {
+    int lonelyPort = Gryt.freePort();
+    Path log = dir.resolve("lonely.log");
+    Process lonely =
+        gryt.start(
+            log,
+            "server",
+            "--port",
+            "" + lonelyPort,
+            "--db",
+            "sqlite:" + dir.resolve("lonely.db"),
+            "--agents",
+            "0");
+    try {
+      Gryt.awaitUp(
+          lonely, log, "http://127.0.0.1:" + lonelyPort + "/healthz", Duration.ofSeconds(60));
+      Files.writeString(
+          project.resolve(".gryt/pipelines/short.yaml"),
+          PASSING
+              .replace("name: cloudy", "name: short")
+              .replace("spec:", "spec:\n  timeout_seconds: 6"));
+      Gryt.Result r =
+          new Gryt(gryt.home(), project)
+              .env("GRYT_URL", "http://127.0.0.1:" + lonelyPort)
+              .run("run", "short");
+      String runId = runId(r);
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.out())
+          .contains("run " + runId + " is waiting: waiting for an agent")
+          .contains("run " + runId + " failed");
+      assertThat(r.err().strip())
+          .startsWith("error: the run ended TimedOut: run did not finish by its deadline")
+          .endsWith("(run " + runId + "; output above)")
+          .doesNotContain("\n");
+      assertThat(db("SELECT status FROM runs WHERE id = '" + runId + "'")).containsExactly("fail");
+      assertThat(db("SELECT status FROM run_steps WHERE run_id = '" + runId + "'"))
+          .containsExactly("skipped", "skipped");
+    } finally {
+      Gryt.stop(lonely);
+    }
+  }
+
   private static RevCommit commit(Git git, String message) throws Exception {
     return git.commit()
         .setMessage(message)
