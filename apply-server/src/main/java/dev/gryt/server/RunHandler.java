@@ -26,11 +26,24 @@ final class RunHandler {
     this.store = store;
   }
 
+  /**
+   * The body is optional: {@code {"ref": BRANCH, "sha": COMMIT}} picks what the run checks out
+   * (gryt run in cloud mode sends the project's HEAD), else the Job's branch.
+   */
   void start(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Job job = ResourceRefs.find(store, ctx, Job.class);
+    JsonBody body = JsonBody.of(ctx);
+    String ref = body.string("ref", false);
+    String sha = body.string("sha", false);
+    if (sha != null && !sha.matches("[0-9a-fA-F]{40}")) {
+      body.problem("sha", "must be a full 40-hex-digit commit id");
+    }
+    body.check("run");
     JobRun run =
         newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
+    run.getSpec().ref = ref == null || ref.isBlank() ? null : ref;
+    run.getSpec().sha = sha;
     JobRun stored = store.create(run);
     ApiServer.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
   }

@@ -200,6 +200,23 @@ class ApiServerIT {
     assertThat(runId).startsWith("run-");
     assertThat(post("/api/v1/jobs/no-such-job/run", "", "application/json").statusCode())
         .isEqualTo(404);
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    HttpResponse<String> atCommit =
+        post(
+            "/api/v1/jobs/my-app-ci/run",
+            "{\"ref\":\"feature\",\"sha\":\"" + sha + "\"}",
+            "application/json");
+    assertThat(atCommit.statusCode()).as(atCommit.body()).isEqualTo(201);
+    JsonNode atCommitSpec =
+        json(get("/api/v1/runs/" + json(atCommit).get("data").get("run_id").asText()))
+            .get("data")
+            .get("spec");
+    assertThat(atCommitSpec.get("ref").asText()).isEqualTo("feature");
+    assertThat(atCommitSpec.get("sha").asText()).isEqualTo(sha);
+    HttpResponse<String> badSha =
+        post("/api/v1/jobs/my-app-ci/run", "{\"sha\":\"abc\"}", "application/json");
+    assertThat(badSha.statusCode()).isEqualTo(422);
+    assertThat(badSha.body()).contains("40-hex-digit");
 
     HttpResponse<String> cancelled =
         post("/api/v1/runs/" + runId + "/cancel", "", "application/json");
@@ -214,7 +231,7 @@ class ApiServerIT {
             json(get("/api/v1/runs/" + retryId)).get("data").get("spec").get("retry_of").asText())
         .isEqualTo(runId);
 
-    assertThat(list("runs?job=my-app-ci")).hasSize(2);
+    assertThat(list("runs?job=my-app-ci")).hasSize(3);
     assertThat(list("runs?job=other")).isEmpty();
   }
 

@@ -15,12 +15,15 @@ import java.util.Optional;
 /**
  * What an agent is sent to run a run (the body of its {@code POST /runs}), built without I/O from
  * the run, its Job, the Job's Pipeline and GitHubRepo. The checkout is the webhook's commit when
- * there is one, on the run's ref, else the Job's {@code branch_override}, else the repo's branch.
+ * there is one, on the run's ref, else the Job's {@code branch_override}, else the repo's branch. A
+ * Job that names no GitHubRepo (the Job {@code gryt run} makes for a local project in cloud mode)
+ * is sent without {@code repo}: its steps start in an empty workspace, as on Kubernetes.
  */
 public final class RunAssignment {
   /** The resources a run needs, or why they cannot all be had. */
   public sealed interface Resolution {}
 
+  /** What a run needs; {@code repo} is null when the Job names none. */
   public record Resolved(Job job, Pipeline pipeline, GitHubRepo repo) implements Resolution {}
 
   public record Unresolvable(String reason, String message) implements Resolution {}
@@ -42,8 +45,7 @@ public final class RunAssignment {
     }
     String repoName = job.get().getSpec().githubRepoName;
     if (repoName == null) {
-      return new Unresolvable(
-          Reasons.REPO_NOT_FOUND, "job " + run.getSpec().jobName + " names no github_repo_name");
+      return new Resolved(job.get(), pipeline.get(), null);
     }
     Optional<GitHubRepo> repo = lookup.get(GitHubRepo.class, ns, repoName);
     if (repo.isEmpty()) {
@@ -81,13 +83,15 @@ public final class RunAssignment {
     body.put("attempt", attempt);
     body.put("report_url", reportUrl);
     body.put("report_token", reportToken);
-    ObjectNode repo = body.putObject("repo");
-    repo.put("git_url", resolved.repo().getSpec().gitUrl);
-    repo.put("ref", ref(run, resolved.job(), resolved.repo()));
-    if (present(run.getSpec().sha)) {
-      repo.put("sha", run.getSpec().sha);
+    if (resolved.repo() != null) {
+      ObjectNode repo = body.putObject("repo");
+      repo.put("git_url", resolved.repo().getSpec().gitUrl);
+      repo.put("ref", ref(run, resolved.job(), resolved.repo()));
+      if (present(run.getSpec().sha)) {
+        repo.put("sha", run.getSpec().sha);
+      }
+      token.ifPresent(t -> repo.put("token", t));
     }
-    token.ifPresent(t -> repo.put("token", t));
     PipelineSpec spec = resolved.pipeline().getSpec();
     ObjectNode pipeline = body.putObject("pipeline");
     if (present(spec.image)) {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the server sends to {@code POST /runs}: one run to execute, the repository to check out, the
- * pipeline's steps, and where to report. JSON in snake_case; unknown fields are ignored so the
- * server may add some.
+ * What the server sends to {@code POST /runs}: one run to execute, the repository to check out
+ * (none for a Job without one: its steps start in an empty workspace), the pipeline's steps, and
+ * where to report. JSON in snake_case; unknown fields are ignored so the server may add some.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -104,9 +104,8 @@ public record RunAssignment(
     if (isBlank(reportToken)) {
       problems.add("report_token: required");
     }
-    if (repo == null) {
-      problems.add("repo: required");
-    } else {
+    // No repo: the steps run in an empty workspace.
+    if (repo != null) {
       if (isBlank(repo.gitUrl())) {
         problems.add("repo.git_url: required");
       }

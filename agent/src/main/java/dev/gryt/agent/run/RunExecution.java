@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run on this agent, start to end: check the repository out into a fresh workspace, run each
- * step in order (with its timeout and retries) until one fails, report as it goes, and remove the
- * workspace whatever happened. Cancel and a refused report stop it from another thread.
+ * One run on this agent, start to end: check the repository out (if any) into a fresh workspace,
+ * run each step in order (with its timeout and retries) until one fails, report as it goes, and
+ * remove the workspace whatever happened. Cancel and a refused report stop it from another thread.
  */
 final class RunExecution implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecution.class);
@@ -162,11 +162,15 @@ final class RunExecution implements Runnable {
             : clock.instant().plusSeconds(assignment.pipeline().timeoutSeconds());
     try {
       held = Workspaces.hold(workspace);
-      String sha = GitCheckout.checkout(assignment.repo(), workspace, () -> cancelled || refused);
-      synchronized (lock) {
-        commit = sha;
+      // A run without a repository (a local project's pipeline sent by gryt run in cloud mode)
+      // starts in the empty workspace.
+      if (assignment.repo() != null) {
+        String sha = GitCheckout.checkout(assignment.repo(), workspace, () -> cancelled || refused);
+        synchronized (lock) {
+          commit = sha;
+        }
+        reporter.changed();
       }
-      reporter.changed();
     } catch (GitCheckout.CheckoutException | IOException e) {
       if (cancelled || refused) {
         finish(Phase.Cancelled, "cancelled");

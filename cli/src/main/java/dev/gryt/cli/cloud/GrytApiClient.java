@@ -143,7 +143,16 @@ public final class GrytApiClient {
    * follow}, waits up to 25 s for more while the run is unfinished.
    */
   public JsonNode runLogs(String run, long after, boolean follow) {
-    String query = "?after=" + after + (follow ? "&follow=true&timeout_seconds=25" : "");
+    return runLogs(run, after, follow ? 25 : 0);
+  }
+
+  /**
+   * {@code GET /api/v1/runs/{ref}/logs}: the run's log chunks after {@code after}; with {@code
+   * waitSeconds} above 0, waits up to that long for more while the run is unfinished.
+   */
+  public JsonNode runLogs(String run, long after, int waitSeconds) {
+    String query =
+        "?after=" + after + (waitSeconds > 0 ? "&follow=true&timeout_seconds=" + waitSeconds : "");
     return named(
         ResourceKind.JOB_RUN,
         run,

@@ -44,7 +44,8 @@ public final class EvolutionCommand {
   @Command(
       name = "prove",
       description =
-          "Run the pipeline for an evolution and mark it pass or fail from the real step results.")
+          "Run the pipeline for an evolution (on the server's agents when execution_mode is"
+              + " cloud) and mark it pass or fail from the real step results.")
   int prove(
       @Parameters(paramLabel = "EVOLUTION") String codeName,
       @Option(
@@ -53,7 +54,9 @@ public final class EvolutionCommand {
               description =
                   "Default: default_pipeline in config.json, else the only pipeline in .gryt/pipelines/.")
           String pipeline,
-      @Option(names = "--runner", paramLabel = "process|container|sandbox") String runner) {
+      @Option(names = "--runner", paramLabel = "process|container|sandbox") String runner,
+      @Option(names = "--local", description = "Run here even when execution_mode is cloud.")
+          boolean local) {
     try (LocalSession session = open()) {
       LocalReleases releases = new LocalReleases(session);
       LocalEvolution e = releases.requireEvolution(codeName);
@@ -73,7 +76,7 @@ public final class EvolutionCommand {
       LocalPipelines.Found found =
           LocalPipelines.resolve(
               session.project(), environment.workingDirectory(), pipelineName(session, pipeline));
-      LocalRun.Outcome outcome = LocalRun.in(session, runner).run(found, false, false);
+      LocalRun.Outcome outcome = RunCommand.execute(session, found, runner, false, false, local);
       LocalEvolution done = releases.complete(e, found.name(), outcome.runId(), outcome.passed());
       session
           .out()

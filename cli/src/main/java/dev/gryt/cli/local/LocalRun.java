@@ -31,8 +31,13 @@ public final class LocalRun {
   /** How one step ended, as recorded. */
   public record StepOutcome(String name, String status, int exitCode, long durationMs) {}
 
-  /** How the run ended. */
-  public record Outcome(String runId, String status, List<StepOutcome> steps) {
+  /**
+   * How the run ended.
+   *
+   * @param reason why a run failed that no step explains (a cloud run that could not start, was
+   *     cancelled or timed out), else null
+   */
+  public record Outcome(String runId, String status, List<StepOutcome> steps, String reason) {
     public boolean passed() {
       return "pass".equals(status);
     }
@@ -146,19 +151,24 @@ public final class LocalRun {
         Duration.between(started, finished).toMillis(),
         runId);
     if (show) {
-      println(String.format("%-24s %-8s %5s %10s", "STEP", "STATUS", "EXIT", "DURATION"));
-      for (StepOutcome o : outcomes) {
-        println(
-            String.format(
-                "%-24s %-8s %5s %9.1fs",
-                o.name(),
-                o.status(),
-                o.exitCode() < 0 ? "-" : o.exitCode(),
-                o.durationMs() / 1000.0));
-      }
+      printTable(outcomes, this::println);
     }
     println("run " + runId + " " + (passed ? "passed" : "failed"));
-    return new Outcome(runId, status, outcomes);
+    return new Outcome(runId, status, outcomes, null);
+  }
+
+  /** The step table of {@code --show}. */
+  static void printTable(List<StepOutcome> outcomes, java.util.function.Consumer<String> println) {
+    println.accept(String.format("%-24s %-8s %5s %10s", "STEP", "STATUS", "EXIT", "DURATION"));
+    for (StepOutcome o : outcomes) {
+      println.accept(
+          String.format(
+              "%-24s %-8s %5s %9.1fs",
+              o.name(),
+              o.status(),
+              o.exitCode() < 0 ? "-" : o.exitCode(),
+              o.durationMs() / 1000.0));
+    }
   }
 
   private StepOutcome runStep(

@@ -89,12 +89,16 @@ public final class LocalSession implements AutoCloseable {
   }
 
   public ReleaseClient client() {
+    return new ReleaseClient(api());
+  }
+
+  /** The Cloud API of {@link #serverUrl()}, for runs on the server's agents. */
+  public GrytApiClient api() {
     // The same credentials as gryt cloud: an API key or login for this server, if any.
     URI url = serverUrl();
     Credentials credentials = Credentials.find(url, environment);
-    return new ReleaseClient(
-        new GrytApiClient(
-            url, credentials == null ? RequestDecorator.NONE : credentials.decorator()));
+    return new GrytApiClient(
+        url, credentials == null ? RequestDecorator.NONE : credentials.decorator());
   }
 
   public CloudSync cloudSync() {

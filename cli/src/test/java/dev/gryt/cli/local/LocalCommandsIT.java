@@ -115,7 +115,16 @@ class LocalCommandsIT {
     assertThat(a.fails("run", "nope").err()).contains("no pipeline 'nope'").contains("known: ci");
     assertThat(a.run("run", "ci", "--runner", "vm").exitCode()).isEqualTo(1);
     a.ok("config", "execution_mode", "cloud");
-    assertThat(a.fails("run", "ci").err()).contains("not available yet").contains("--local");
+    // In cloud mode the run goes to the server (CloudRunIT); with none there, one line says so.
+    int nobody;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      nobody = s.getLocalPort();
+    }
+    a.ok("config", "server_url", "http://127.0.0.1:" + nobody);
+    assertThat(a.fails("run", "ci").err())
+        .contains("cannot reach gryt server at http://127.0.0.1:" + nobody)
+        .contains("start one with: gryt server");
+    assertThat(a.fails("run", "ci", "--parallel").err()).contains("--local");
     a.ok("run", "ci", "--local");
   }
 

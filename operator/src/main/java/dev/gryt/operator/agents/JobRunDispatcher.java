@@ -235,7 +235,10 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
     RunAssignment.Resolved resolved = (RunAssignment.Resolved) resolution;
     Optional<String> repoToken;
     try {
-      repoToken = tokens.token(run.getMetadata().getNamespace(), resolved.repo().getSpec());
+      repoToken =
+          resolved.repo() == null
+              ? Optional.empty()
+              : tokens.token(run.getMetadata().getNamespace(), resolved.repo().getSpec());
     } catch (TokenUnavailableException e) {
       write(run, Placement.unplaceable(run, Reasons.TOKEN_UNAVAILABLE, e.getMessage(), now));
       return;
