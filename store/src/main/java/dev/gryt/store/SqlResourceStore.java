@@ -727,12 +727,18 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   private static void insertDelivery(Connection connection, Delivery delivery) throws SQLException {
+    // The webhook's own next number, found through its index: the MAX over the whole table this
+    // was scanned every delivery ever recorded, on every delivery (ingest slowed as it grew).
     long seq;
-    try (Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM webhook_deliveries")) {
-      rows.next();
-      seq = rows.getLong(1) + 1;
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT COALESCE(MAX(seq), 0) FROM webhook_deliveries WHERE namespace = ? AND name = ?")) {
+      statement.setString(1, delivery.webhookNamespace());
+      statement.setString(2, delivery.webhookName());
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        seq = rows.getLong(1) + 1;
+      }
     }
     try (PreparedStatement statement =
         connection.prepareStatement(
