@@ -179,7 +179,12 @@ public final class KubernetesResourceStore implements ResourceStore {
                   case DELETED -> WatchEvent.Type.DELETED;
                   default -> null;
                 };
-            if (type != null) {
+            // A watch may open with the objects the list already showed; they are no changes.
+            boolean listed =
+                type != WatchEvent.Type.DELETED
+                    && numberOr(resource.getMetadata().getResourceVersion(), Long.MAX_VALUE)
+                        <= numberOr(version, 0);
+            if (type != null && !listed) {
               observed(type, resource);
             }
           }
@@ -337,7 +342,7 @@ public final class KubernetesResourceStore implements ResourceStore {
       next.getMetadata().setGeneration(generation == null ? 1 : generation + 1);
     }
     R updated = write(next, false);
-    log.record(WatchEvent.Type.MODIFIED, updated);
+    recordModified(stored, updated);
     return updated;
   }
 
@@ -347,8 +352,16 @@ public final class KubernetesResourceStore implements ResourceStore {
     R next = ResourceCodec.copy(stored);
     setStatus(next, ResourceCodec.copy(resource).getStatus());
     R updated = write(next, true);
-    log.record(WatchEvent.Type.MODIFIED, updated);
+    recordModified(stored, updated);
     return updated;
+  }
+
+  /** Logs an update, unless Kubernetes found nothing to change and so wrote nothing. */
+  private void recordModified(GrytResource<?, ?> before, GrytResource<?, ?> after) {
+    String was = before.getMetadata().getResourceVersion();
+    if (!was.equals(after.getMetadata().getResourceVersion())) {
+      log.record(WatchEvent.Type.MODIFIED, after);
+    }
   }
 
   /** The stored object, when {@code given} carries its resourceVersion. */
