@@ -118,3 +118,21 @@ The writable emptyDir every pod mounts on /tmp (the root filesystem is read-only
     {}
     {{- end }}
 {{- end }}
+
+{{/*
+Where the server keeps the gryt resources: postgresql or kubernetes (server.storage).
+*/}}
+{{- define "gryt.server.storage" -}}
+{{- $storage := default "postgresql" .Values.server.storage -}}
+{{- if not (has $storage (list "postgresql" "kubernetes")) -}}
+{{- fail (printf "server.storage must be postgresql or kubernetes, not %q" $storage) -}}
+{{- end -}}
+{{- $storage -}}
+{{- end }}
+
+{{/*
+Whether the server pods get an API token: a Kubernetes store needs one.
+*/}}
+{{- define "gryt.server.automountToken" -}}
+{{- or .Values.server.serviceAccount.automountToken (eq (include "gryt.server.storage" .) "kubernetes") -}}
+{{- end }}

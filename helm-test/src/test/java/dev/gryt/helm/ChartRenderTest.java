@@ -249,6 +249,8 @@ class ChartRenderTest {
               "RoleBinding/gryt-gryt-ci-operator-leader-election",
               "Deployment/gryt-gryt-ci-operator",
               "ServiceAccount/gryt-server-sa",
+              "Role/gryt-gryt-ci-server",
+              "RoleBinding/gryt-gryt-ci-server",
               "Secret/gryt-gryt-ci-database",
               "Deployment/gryt-gryt-ci-server",
               "Service/gryt-gryt-ci-server",
@@ -345,7 +347,7 @@ class ChartRenderTest {
           .containsExactly(
               "--host=0.0.0.0",
               "--port=9090",
-              "--db=$(DATABASE_URL)",
+              "--db=kubernetes:gryt-system?sql=$(DATABASE_URL)",
               "--no-controller",
               "--apply=/tmp/examples");
       assertThat(container.getPorts())
@@ -408,6 +410,89 @@ class ChartRenderTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> Chart.render(t -> t.set("operator.runs.mode", "agents")))
           .hasMessageContaining("operator.runs.mode must be jobs or none");
+    }
+  }
+
+  @Nested
+  class KubernetesStorage {
+    private final List<HasMetadata> objects =
+        Chart.render(t -> t.set("server.storage", "kubernetes"));
+
+    @Test
+    void serverKeepsTheResourcesAsCustomResourcesOfItsNamespaceAndTheRestInPostgres() {
+      Deployment server = one(objects, Deployment.class, "gryt-server");
+      Container container = server.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+      assertThat(container.getArgs())
+          .containsExactly(
+              "--host=0.0.0.0",
+              "--port=8080",
+              "--db=kubernetes:" + Chart.NAMESPACE + "?sql=$(DATABASE_URL)",
+              "--no-controller");
+      assertThat(env(container, "DATABASE_URL").getValueFrom().getSecretKeyRef().getName())
+          .isEqualTo("gryt-database");
+      assertThat(server.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+          .as("the store calls the Kubernetes API")
+          .isTrue();
+      assertThat(
+              one(objects, ServiceAccount.class, "gryt-server").getAutomountServiceAccountToken())
+          .isTrue();
+    }
+
+    @Test
+    void serverGetsTheLeastRightsItsStoreNeedsInItsNamespaceOnly() {
+      Role role = one(objects, Role.class, "gryt-server");
+      Set<String> expected = new TreeSet<>();
+      for (String kind : List.of("pipelines", "githubrepos", "jobs", "webhooks", "jobruns")) {
+        for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+          expected.add("gryt.io " + kind + " " + verb);
+        }
+        expected.add("gryt.io " + kind + "/status get");
+        expected.add("gryt.io " + kind + "/status update");
+      }
+
+      assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+      assertThat(grants(role.getRules())).containsExactlyElementsOf(expected);
+      assertThat(Chart.ofType(objects, ClusterRole.class))
+          .extracting(r -> r.getMetadata().getName())
+          .as("no cluster-wide rights for the server")
+          .containsExactly("gryt-operator");
+      RoleBinding binding = one(objects, RoleBinding.class, "gryt-server");
+      assertThat(binding.getRoleRef().getName()).isEqualTo("gryt-server");
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                assertThat(s.getName()).isEqualTo("gryt-server");
+                assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
+              });
+      for (HasMetadata object : List.of(role, binding)) {
+        assertLabelled(object, "server", APP_VERSION);
+      }
+    }
+
+    @Test
+    void withoutTheOperatorTheServersOwnLoopReconcilesTheCustomResources() {
+      List<HasMetadata> serverOnly =
+          Chart.render(t -> t.set("server.storage", "kubernetes").set("operator.enabled", false));
+
+      Container container =
+          one(serverOnly, Deployment.class, "gryt-server")
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0);
+      assertThat(container.getArgs()).doesNotContain("--no-controller");
+      assertThat(one(serverOnly, Role.class, "gryt-server")).isNotNull();
+    }
+
+    @Test
+    void anUnknownStorageFailsTheRenderingWithTheChoices() {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Chart.render(t -> t.set("server.storage", "etcd")))
+          .hasMessageContaining("server.storage must be postgresql or kubernetes, not \"etcd\"");
     }
   }
 
