@@ -28,9 +28,7 @@ class ApiServerKubernetesIT extends ApiServerIT {
     return "kubernetes:?sql=sqlite:" + dir.resolve("gryt.db");
   }
 
-  /**
   /** A dry run on Kubernetes writes no custom resource either. */
-   */
   @Test
   @Override
   void dryRunPlansButWritesNothing() throws Exception {
