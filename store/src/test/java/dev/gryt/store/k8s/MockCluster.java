@@ -1,11 +1,19 @@
 package dev.gryt.store.k8s;
 
+import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SqlResourceStore;
+import dev.gryt.store.StoreFactory;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,6 +40,35 @@ public final class MockCluster {
     System.setProperty(Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false");
     System.setProperty(Config.KUBERNETES_HTTP2_DISABLE, "true");
     System.setProperty(Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, "default");
+  }
+
+  /**
+   * A mock API server in CRUD mode with the CRDs, started, for a test that already has one (the
+   * JUnit extension's) and needs a cluster of its own; {@code destroy()} it after.
+   */
+  public static KubernetesMockServer startCrudServer() {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            true);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      installCrds(client);
+    }
+    return server;
+  }
+
+  /** A {@link KubernetesResourceStore} on {@code server}, the other tables in {@code sqlUrl}. */
+  public static ResourceStore openStore(KubernetesMockServer server, String sqlUrl) {
+    return KubernetesResourceStore.open(
+        server.createClient(),
+        null,
+        (SqlResourceStore) StoreFactory.open(sqlUrl),
+        SqlResourceStore.DEFAULT_EVENT_RETENTION,
+        true);
   }
 
   static List<Path> crdFiles() {
