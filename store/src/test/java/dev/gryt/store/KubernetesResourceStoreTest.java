@@ -12,6 +12,7 @@ import dev.gryt.crds.PipelineStatus;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.TestDatabases.TestDatabase;
 import dev.gryt.store.k8s.MockCluster;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -178,6 +179,35 @@ class KubernetesResourceStoreTest extends ResourceStoreContract {
         .isInstanceOf(RejectedException.class)
         .hasMessageContaining("metadata.name");
     assertThat(store.list(Pipeline.class, null, Map.of())).isEmpty();
+  }
+
+  @Test
+  void aResourceTheApiServerRefusesIsARejectionWithItsReason() {
+    ResourceStore store = newStore();
+    // What a real API server answers for a name its rules refuse (the mock checks no names).
+    server
+        .expect()
+        .post()
+        .withPath("/apis/gryt.io/v1/namespaces/default/pipelines")
+        .andReturn(
+            422,
+            new StatusBuilder()
+                .withCode(422)
+                .withReason("Invalid")
+                .withMessage(
+                    "Pipeline.gryt.io \"Bad_Name\" is invalid: metadata.name: Invalid value:"
+                        + " \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of ...")
+                .build())
+        .once();
+
+    assertThatThrownBy(() -> store.create(pipeline("default", "Bad_Name", "x")))
+        .isInstanceOf(RejectedException.class)
+        .hasMessageStartingWith("Kubernetes refused to create Pipeline default/Bad_Name: ")
+        .hasMessageContaining("metadata.name: Invalid value")
+        .message()
+        .doesNotContain("\n");
+    assertThat(store.list(Pipeline.class, null, Map.of())).isEmpty();
+    assertThat(store.events(store.resourceVersion(), 10)).isEmpty();
   }
 
   @Test
