@@ -14,14 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Opens a store from a URL a person types: {@code sqlite:PATH}, {@code
  * postgresql://USER@HOST:PORT/DB}, a {@code jdbc:sqlite:}/{@code jdbc:postgresql:} URL, or {@code
- * kubernetes:[NAMESPACE]?sql=SQL_URL} for resources kept as custom resources in a Kubernetes
- * cluster and the rest (accounts, keys, deliveries, logs, generations) in the SQL store at {@code
- * SQL_URL} (see {@link KubernetesResourceStore}).
+ * kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL} for resources kept as custom resources in a
+ * Kubernetes cluster and the rest (accounts, keys, deliveries, logs, generations) in the SQL store
+ * at {@code SQL_URL} (see {@link KubernetesResourceStore}).
  *
  * <p>Every form takes the query parameter {@code eventRetention=N}: how many of the newest events
  * the log keeps (default {@value SqlResourceStore#DEFAULT_EVENT_RETENTION}). Other parameters go to
@@ -30,14 +31,15 @@ import java.util.Map;
  * <p>In the {@code kubernetes:} form, {@code sql=} comes last and everything after it is the SQL
  * store's URL, parameters and all ({@code
  * kubernetes:gryt?eventRetention=10000&sql=postgresql://gryt@db/gryt?sslmode=require}). Without a
- * namespace the store serves every namespace. The cluster is found as kubectl finds it: the pod's
- * service account inside a cluster, else {@code $KUBECONFIG} or {@code ~/.kube/config}.
+ * namespace the store serves every namespace; with some, those only. The cluster is found as
+ * kubectl finds it: the pod's service account inside a cluster, else {@code $KUBECONFIG} or {@code
+ * ~/.kube/config}.
  */
 public final class StoreFactory {
   static final String ACCEPTED_FORMS =
       "expected sqlite:PATH, jdbc:sqlite:PATH, postgresql://USER[:PASS]@HOST[:PORT]/DB[?params],"
           + " postgres://..., jdbc:postgresql://HOST[:PORT]/DB[?params]"
-          + " or kubernetes:[NAMESPACE]?sql=SQL_URL";
+          + " or kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL";
 
   private static final String KUBERNETES = "kubernetes:";
 
@@ -105,11 +107,11 @@ public final class StoreFactory {
       throw new StoreException("cannot configure the Kubernetes client: " + rootMessage(e));
     }
     return KubernetesResourceStore.open(
-        client, parsed.namespace(), sqlStore, parsed.eventRetention(), true);
+        client, parsed.namespaces(), sqlStore, parsed.eventRetention(), true);
   }
 
-  /** The parts of {@code kubernetes:[NAMESPACE]?[eventRetention=N&]sql=SQL_URL}. */
-  record KubernetesUrl(String namespace, long eventRetention, String sqlUrl) {
+  /** The parts of {@code kubernetes:[NAMESPACE[,...]]?[eventRetention=N&]sql=SQL_URL}. */
+  record KubernetesUrl(List<String> namespaces, long eventRetention, String sqlUrl) {
     static KubernetesUrl parse(String url) {
       String rest = url.substring(KUBERNETES.length());
       int question = rest.indexOf('?');
@@ -143,11 +145,14 @@ public final class StoreFactory {
                 + "' needs a SQLite or PostgreSQL URL after sql=: "
                 + ACCEPTED_FORMS);
       }
-      if (!namespace.isEmpty() && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
-        throw new IllegalArgumentException(
-            "'" + namespace + "' in store URL '" + redacted(url) + "' is not a namespace name");
+      List<String> namespaces = namespace.isEmpty() ? List.of() : List.of(namespace.split(",", -1));
+      for (String ns : namespaces) {
+        if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+          throw new IllegalArgumentException(
+              "'" + ns + "' in store URL '" + redacted(url) + "' is not a namespace name");
+        }
       }
-      return new KubernetesUrl(namespace.isEmpty() ? null : namespace, eventRetention, sqlUrl);
+      return new KubernetesUrl(namespaces, eventRetention, sqlUrl);
     }
   }
 

@@ -158,15 +158,32 @@ class KubernetesResourceStoreTest extends ResourceStoreContract {
 
   @Test
   void aResourceInANamespaceTheStoreDoesNotServeIsRefused() {
-    ResourceStore store = StoreFactory.open("kubernetes:team-a?sql=" + sharedDatabase(), CLOCK);
+    ResourceStore store =
+        StoreFactory.open("kubernetes:team-a,team-b?sql=" + sharedDatabase(), CLOCK);
     stores.add(store);
+    long base = store.resourceVersion();
+    store.create(pipeline("team-b", "mine", "x"));
     store.create(pipeline("team-a", "mine", "x"));
+    client.resource(pipeline("elsewhere", "not-mine", "x")).create();
+    client.resource(pipeline("team-a", "by-kubectl", "x")).create();
 
     assertThatThrownBy(() -> store.create(pipeline(null, "elsewhere", "x")))
         .isInstanceOf(RejectedException.class)
         .hasMessageContaining("namespace default is not served here")
-        .hasMessageContaining("team-a");
-    assertThat(store.list(Pipeline.class, null, Map.of())).hasSize(1);
+        .hasMessageContaining("team-a, team-b");
+    assertThatThrownBy(() -> store.list(Pipeline.class, "elsewhere", Map.of()))
+        .isInstanceOf(RejectedException.class);
+    assertThat(store.list(Pipeline.class, null, Map.of()))
+        .extracting(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+        .containsExactly("team-a/by-kubectl", "team-a/mine", "team-b/mine");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(store.events(base, 10))
+                    .as("the watches cover the served namespaces only")
+                    .extracting(e -> e.resource().getMetadata().getName())
+                    .containsExactly("mine", "mine", "by-kubectl"));
   }
 
   @Test

@@ -74,7 +74,7 @@ class StoreFactoryTest {
     assertThatThrownBy(() -> StoreFactory.open("kubernetes:gryt"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs sql=SQL_URL")
-        .hasMessageContaining("kubernetes:[NAMESPACE]?sql=SQL_URL");
+        .hasMessageContaining("kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL");
     assertThatThrownBy(() -> StoreFactory.open("kubernetes:?sql="))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("after sql=");
@@ -100,11 +100,18 @@ class StoreFactoryTest {
     StoreFactory.KubernetesUrl parsed =
         StoreFactory.KubernetesUrl.parse(
             "kubernetes:gryt?eventRetention=7&sql=postgresql://db/gryt?sslmode=require&user=x");
-    assertThat(parsed.namespace()).isEqualTo("gryt");
+    assertThat(parsed.namespaces()).containsExactly("gryt");
     assertThat(parsed.eventRetention()).isEqualTo(7);
     assertThat(parsed.sqlUrl()).isEqualTo("postgresql://db/gryt?sslmode=require&user=x");
-    assertThat(StoreFactory.KubernetesUrl.parse("kubernetes:?sql=sqlite:/tmp/x.db").namespace())
+    assertThat(StoreFactory.KubernetesUrl.parse("kubernetes:?sql=sqlite:/tmp/x.db").namespaces())
         .as("no namespace: every namespace")
-        .isNull();
+        .isEmpty();
+    assertThat(
+            StoreFactory.KubernetesUrl.parse("kubernetes:default,team-a?sql=sqlite:/tmp/x.db")
+                .namespaces())
+        .containsExactly("default", "team-a");
+    assertThatThrownBy(() -> StoreFactory.KubernetesUrl.parse("kubernetes:a,,b?sql=sqlite:x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'' in store URL");
   }
 }

@@ -81,7 +81,7 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = DEFAULT_DB,
       description =
           "Store: sqlite:PATH, postgresql://USER@HOST:PORT/DB, a jdbc: URL, or"
-              + " kubernetes:[NAMESPACE]?sql=SQL_URL for resources as custom resources in the"
+              + " kubernetes:[NAMESPACE,...]?sql=SQL_URL for resources as custom resources in the"
               + " cluster of the pod or kubeconfig and the rest in SQL_URL (default:"
               + " ${DEFAULT-VALUE}, relative to the current directory).")
   String db;

@@ -61,7 +61,7 @@ class ServerCommandTest {
         .asString()
         .startsWith("error: invalid --db: ")
         .contains("needs sql=SQL_URL")
-        .contains("kubernetes:[NAMESPACE]?sql=SQL_URL");
+        .contains("kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL");
   }
 
   @Test

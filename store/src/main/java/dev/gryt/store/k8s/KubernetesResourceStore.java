@@ -92,8 +92,10 @@ import org.slf4j.LoggerFactory;
  *       dead holder's session, which a Kubernetes Lease could not promise.
  * </ul>
  *
- * <p>With a namespace given, the store watches that namespace only (what a namespaced Role allows)
- * and refuses resources in others; without one it watches every namespace.
+ * <p>With namespaces given, the store watches those only (what Roles in them allow) and refuses
+ * resources in others (a {@link RejectedException}, HTTP 422); without any it watches every
+ * namespace (a ClusterRole). A gryt namespace is the Kubernetes namespace of the same name, which
+ * must exist: resources applied without one go to {@code default}.
  */
 public final class KubernetesResourceStore implements ResourceStore {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesResourceStore.class);
@@ -104,7 +106,10 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   private final KubernetesClient client;
   private final boolean ownsClient;
-  private final String namespace;
+
+  /** The namespaces served; empty for all. */
+  private final List<String> namespaces;
+
   private final SqlResourceStore sql;
   private final SqlSideTables side;
   private final EventLog log;
@@ -115,25 +120,27 @@ public final class KubernetesResourceStore implements ResourceStore {
   private KubernetesResourceStore(
       KubernetesClient client,
       boolean ownsClient,
-      String namespace,
+      List<String> namespaces,
       SqlResourceStore sql,
       long eventRetention) {
     this.client = client;
     this.ownsClient = ownsClient;
-    this.namespace = namespace;
+    this.namespaces = List.copyOf(namespaces);
     this.sql = sql;
     this.side = sql.sideTables();
-    Map<ResourceKind, String> listedAt = new LinkedHashMap<>();
+    Map<Scope, String> listedAt = new LinkedHashMap<>();
     long start = 0;
     for (ResourceKind kind : ResourceKind.values()) {
-      String version;
-      try {
-        version = listVersion(kind);
-      } catch (KubernetesClientException e) {
-        throw failure("list " + kind.plural() + " (are the gryt CRDs installed?)", e);
+      for (Scope scope : scopes(kind)) {
+        String version;
+        try {
+          version = listVersion(scope);
+        } catch (KubernetesClientException e) {
+          throw failure("list " + scope + " (are the gryt CRDs installed?)", e);
+        }
+        listedAt.put(scope, version);
+        start = Math.max(start, numberOr(version, 0));
       }
-      listedAt.put(kind, version);
-      start = Math.max(start, numberOr(version, 0));
     }
     this.log = new EventLog(start, eventRetention);
     listedAt.forEach(this::watchFrom);
@@ -142,19 +149,19 @@ public final class KubernetesResourceStore implements ResourceStore {
   /**
    * Opens a store on {@code client}'s cluster.
    *
-   * @param namespace the one namespace to serve, or null for all
+   * @param namespaces the namespaces to serve; empty for all
    * @param sql where everything but the resources lives; closed with this store
    * @param ownsClient whether closing the store closes the client
    * @throws StoreException when the cluster cannot be listed (unreachable, no CRDs, no rights)
    */
   public static KubernetesResourceStore open(
       KubernetesClient client,
-      String namespace,
+      List<String> namespaces,
       SqlResourceStore sql,
       long eventRetention,
       boolean ownsClient) {
     try {
-      return new KubernetesResourceStore(client, ownsClient, namespace, sql, eventRetention);
+      return new KubernetesResourceStore(client, ownsClient, namespaces, sql, eventRetention);
     } catch (RuntimeException e) {
       sql.close();
       if (ownsClient) {
@@ -167,7 +174,8 @@ public final class KubernetesResourceStore implements ResourceStore {
   // ---------------------------------------------------------------- watches
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void watchFrom(ResourceKind kind, String version) {
+  private void watchFrom(Scope scope, String version) {
+    ResourceKind kind = scope.kind();
     Watcher watcher =
         new Watcher<GrytResource<?, ?>>() {
           @Override
@@ -195,16 +203,16 @@ public final class KubernetesResourceStore implements ResourceStore {
               return;
             }
             // Events between the broken watch and a new list are lost to the log: readers relist.
-            LOG.warn("watch of {} closed ({}); listing again", kind.plural(), cause.getMessage());
-            log.gap(kind.plural() + ": " + cause.getMessage());
+            LOG.warn("watch of {} closed ({}); listing again", scope, cause.getMessage());
+            log.gap(scope + ": " + cause.getMessage());
             try {
-              watchFrom(kind, listVersion(kind));
+              watchFrom(scope, listVersion(scope));
             } catch (KubernetesClientException e) {
-              LOG.error("cannot watch {} again: {}", kind.plural(), e.getMessage());
+              LOG.error("cannot watch {} again: {}", scope, e.getMessage());
             }
           }
         };
-    var operation = scoped(kind);
+    var operation = scope.operation();
     io.fabric8.kubernetes.client.Watch watch =
         version == null || version.isEmpty()
             ? operation.watch(watcher)
@@ -261,19 +269,20 @@ public final class KubernetesResourceStore implements ResourceStore {
   @Override
   public <R extends GrytResource<?, ?>> List<R> list(
       Class<R> type, String namespace, Map<String, String> labelSelector) {
-    if (namespace != null) {
-      namespaceOf(namespace);
-    }
     var all = client.resources(type);
+    List<String> in = namespace != null ? List.of(namespaceOf(namespace)) : namespaces;
     try {
-      KubernetesResourceList<R> listed;
-      String ns = namespace != null ? namespace : this.namespace;
-      var scope = ns == null ? all.inAnyNamespace() : all.inNamespace(ns);
-      listed =
-          labelSelector == null || labelSelector.isEmpty()
-              ? scope.list()
-              : scope.withLabels(labelSelector).list();
-      List<R> items = new ArrayList<>(listed.getItems());
+      List<R> items = new ArrayList<>();
+      for (var scope :
+          in.isEmpty()
+              ? List.of(all.inAnyNamespace())
+              : in.stream().map(all::inNamespace).toList()) {
+        KubernetesResourceList<R> listed =
+            labelSelector == null || labelSelector.isEmpty()
+                ? scope.list()
+                : scope.withLabels(labelSelector).list();
+        items.addAll(listed.getItems());
+      }
       items.sort(
           Comparator.comparing((R r) -> r.getMetadata().getNamespace())
               .thenComparing(r -> r.getMetadata().getName()));
@@ -793,29 +802,42 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The kind's resources in the namespace this store serves (all, when none). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private FilterWatchListDeletable<
-          GrytResource<?, ?>, KubernetesResourceList<GrytResource<?, ?>>, ?>
-      scoped(ResourceKind kind) {
-    MixedOperation all = client.resources((Class) kind.type());
-    return (FilterWatchListDeletable)
-        (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace));
+  /** One kind in one served namespace (or in all): what one list and one watch cover. */
+  private record Scope(
+      ResourceKind kind,
+      String namespace,
+      FilterWatchListDeletable<GrytResource<?, ?>, KubernetesResourceList<GrytResource<?, ?>>, ?>
+          operation) {
+    @Override
+    public String toString() {
+      return kind.plural() + (namespace == null ? "" : " in " + namespace);
+    }
   }
 
-  /** The cluster's resourceVersion as of a list of one kind: where its watch starts. */
-  private String listVersion(ResourceKind kind) {
-    return scoped(kind).list().getMetadata().getResourceVersion();
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private List<Scope> scopes(ResourceKind kind) {
+    MixedOperation all = client.resources((Class) kind.type());
+    if (namespaces.isEmpty()) {
+      return List.of(new Scope(kind, null, (FilterWatchListDeletable) all.inAnyNamespace()));
+    }
+    return namespaces.stream()
+        .map(ns -> new Scope(kind, ns, (FilterWatchListDeletable) all.inNamespace(ns)))
+        .toList();
+  }
+
+  /** The cluster's resourceVersion as of a list: where the scope's watch starts. */
+  private static String listVersion(Scope scope) {
+    return scope.operation().list().getMetadata().getResourceVersion();
   }
 
   private String namespaceOf(String given) {
     String ns = given == null || given.isBlank() ? DEFAULT_NAMESPACE : given;
-    if (namespace != null && !namespace.equals(ns)) {
+    if (!namespaces.isEmpty() && !namespaces.contains(ns)) {
       throw new RejectedException(
           "namespace "
               + ns
-              + " is not served here: this server keeps resources in namespace "
-              + namespace
+              + " is not served here: this server keeps resources in namespace(s) "
+              + String.join(", ", namespaces)
               + " only");
     }
     return ns;

@@ -65,7 +65,7 @@ public final class MockCluster {
   public static ResourceStore openStore(KubernetesMockServer server, String sqlUrl) {
     return KubernetesResourceStore.open(
         server.createClient(),
-        null,
+        List.of(),
         (SqlResourceStore) StoreFactory.open(sqlUrl),
         SqlResourceStore.DEFAULT_EVENT_RETENTION,
         true);
