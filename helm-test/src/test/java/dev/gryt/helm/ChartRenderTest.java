@@ -251,6 +251,8 @@ class ChartRenderTest {
               "ServiceAccount/gryt-server-sa",
               "Role/gryt-gryt-ci-server",
               "RoleBinding/gryt-gryt-ci-server",
+              "Role/gryt-gryt-ci-server",
+              "RoleBinding/gryt-gryt-ci-server",
               "Secret/gryt-gryt-ci-database",
               "Deployment/gryt-gryt-ci-server",
               "Service/gryt-gryt-ci-server",
@@ -347,7 +349,7 @@ class ChartRenderTest {
           .containsExactly(
               "--host=0.0.0.0",
               "--port=9090",
-              "--db=kubernetes:gryt-system?sql=$(DATABASE_URL)",
+              "--db=kubernetes:ci,builds?sql=$(DATABASE_URL)",
               "--no-controller",
               "--apply=/tmp/examples");
       assertThat(container.getPorts())
@@ -427,7 +429,7 @@ class ChartRenderTest {
           .containsExactly(
               "--host=0.0.0.0",
               "--port=8080",
-              "--db=kubernetes:" + Chart.NAMESPACE + "?sql=$(DATABASE_URL)",
+              "--db=kubernetes:default?sql=$(DATABASE_URL)",
               "--no-controller");
       assertThat(env(container, "DATABASE_URL").getValueFrom().getSecretKeyRef().getName())
           .isEqualTo("gryt-database");
@@ -440,19 +442,13 @@ class ChartRenderTest {
     }
 
     @Test
-    void serverGetsTheLeastRightsItsStoreNeedsInItsNamespaceOnly() {
+    void serverGetsTheLeastRightsItsStoreNeedsInTheServedNamespaceOnly() {
       Role role = one(objects, Role.class, "gryt-server");
-      Set<String> expected = new TreeSet<>();
-      for (String kind : List.of("pipelines", "githubrepos", "jobs", "webhooks", "jobruns")) {
-        for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
-          expected.add("gryt.io " + kind + " " + verb);
-        }
-        expected.add("gryt.io " + kind + "/status get");
-        expected.add("gryt.io " + kind + "/status update");
-      }
 
-      assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-      assertThat(grants(role.getRules())).containsExactlyElementsOf(expected);
+      assertThat(role.getMetadata().getNamespace())
+          .as("resources applied without a namespace land in default")
+          .isEqualTo("default");
+      assertThat(grants(role.getRules())).containsExactlyElementsOf(storageGrants());
       assertThat(Chart.ofType(objects, ClusterRole.class))
           .extracting(r -> r.getMetadata().getName())
           .as("no cluster-wide rights for the server")
@@ -467,9 +463,53 @@ class ChartRenderTest {
                 assertThat(s.getName()).isEqualTo("gryt-server");
                 assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
               });
+      assertThat(binding.getMetadata().getNamespace()).isEqualTo("default");
       for (HasMetadata object : List.of(role, binding)) {
         assertLabelled(object, "server", APP_VERSION);
       }
+    }
+
+    @Test
+    void eachServedNamespaceGetsItsRoleAndNoneServesAllWithAClusterRole() {
+      List<HasMetadata> two = Chart.renderWithValues("storage-two-namespaces.yaml");
+      assertThat(Chart.ofType(two, RoleBinding.class))
+          .filteredOn(b -> b.getMetadata().getName().equals("gryt-server"))
+          .extracting(b -> b.getMetadata().getNamespace())
+          .containsExactlyInAnyOrder("default", "team-a");
+      assertThat(serverArgs(two)).contains("--db=kubernetes:default,team-a?sql=$(DATABASE_URL)");
+
+      List<HasMetadata> all = Chart.renderWithValues("storage-all-namespaces.yaml");
+      assertThat(Chart.ofType(all, Role.class))
+          .extracting(r -> r.getMetadata().getName())
+          .doesNotContain("gryt-server");
+      assertThat(grants(one(all, ClusterRole.class, "gryt-server").getRules()))
+          .containsExactlyElementsOf(storageGrants());
+      assertThat(one(all, ClusterRoleBinding.class, "gryt-server").getSubjects())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getName()).isEqualTo("gryt-server"));
+      assertThat(serverArgs(all)).contains("--db=kubernetes:?sql=$(DATABASE_URL)");
+    }
+
+    private static List<String> serverArgs(List<HasMetadata> objects) {
+      return one(objects, Deployment.class, "gryt-server")
+          .getSpec()
+          .getTemplate()
+          .getSpec()
+          .getContainers()
+          .get(0)
+          .getArgs();
+    }
+
+    private static Set<String> storageGrants() {
+      Set<String> expected = new TreeSet<>();
+      for (String kind : List.of("pipelines", "githubrepos", "jobs", "webhooks", "jobruns")) {
+        for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+          expected.add("gryt.io " + kind + " " + verb);
+        }
+        expected.add("gryt.io " + kind + "/status get");
+        expected.add("gryt.io " + kind + "/status update");
+      }
+      return expected;
     }
 
     @Test
