@@ -66,10 +66,10 @@ import org.slf4j.LoggerFactory;
  *       cluster's other writes, Leases and Events, take versions too) and not the same in two API
  *       server replicas.
  *   <li><b>Event log.</b> It holds what this process saw since it opened: its own writes and,
- *       through one fabric8 watch per kind, everyone else's. A version from before the store
- *       opened, or older than {@code eventRetention} events, is {@link dev.gryt.store.GoneException
- *       gone} and the reader lists again, as the API's 410 already tells clients to; after a
- *       restart every resuming reader lists once.
+ *       through one fabric8 watch per kind (and served namespace), everyone else's. A version from
+ *       before the store opened, or older than {@code eventRetention} events, is {@link
+ *       dev.gryt.store.GoneException gone} and the reader lists again, as the API's 410 already
+ *       tells clients to; after a restart every resuming reader lists once.
  *   <li><b>Server-side fields.</b> uid, creationTimestamp and generation are the API server's: the
  *       clock given to {@link dev.gryt.store.StoreFactory} stamps nothing here. This store writes
  *       the typed id label and, on update, the generation Kubernetes would give (one more only when
