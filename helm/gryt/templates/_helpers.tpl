@@ -118,3 +118,39 @@ The writable emptyDir every pod mounts on /tmp (the root filesystem is read-only
     {}
     {{- end }}
 {{- end }}
+
+{{/*
+Where the server keeps the gryt resources: postgresql or kubernetes (server.storage).
+*/}}
+{{- define "gryt.server.storage" -}}
+{{- $storage := default "postgresql" .Values.server.storage -}}
+{{- if not (has $storage (list "postgresql" "kubernetes")) -}}
+{{- fail (printf "server.storage must be postgresql or kubernetes, not %q" $storage) -}}
+{{- end -}}
+{{- $storage -}}
+{{- end }}
+
+{{/*
+Whether the server pods get an API token: a Kubernetes store needs one.
+*/}}
+{{- define "gryt.server.automountToken" -}}
+{{- or .Values.server.serviceAccount.automountToken (eq (include "gryt.server.storage" .) "kubernetes") -}}
+{{- end }}
+
+{{/*
+What a server with storage=kubernetes may do with the gryt resources: read and watch them,
+write what apply plans, delete what it prunes, write a run's status.
+*/}}
+{{- define "gryt.server.storageRules" -}}
+- apiGroups: ["gryt.io"]
+  resources: ["pipelines", "githubrepos", "jobs", "webhooks", "jobruns"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: ["gryt.io"]
+  resources:
+    - pipelines/status
+    - githubrepos/status
+    - jobs/status
+    - webhooks/status
+    - jobruns/status
+  verbs: ["get", "update"]
+{{- end }}

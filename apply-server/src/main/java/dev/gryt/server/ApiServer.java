@@ -9,6 +9,7 @@ import dev.gryt.server.auth.Teams;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
+import dev.gryt.store.RejectedException;
 import dev.gryt.store.ResourceStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -171,6 +172,8 @@ public final class ApiServer implements AutoCloseable {
                   NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
               routes.exception(
                   GoneException.class, (e, ctx) -> error(ctx, 410, e.getMessage(), null));
+              routes.exception(
+                  RejectedException.class, (e, ctx) -> error(ctx, 422, e.getMessage(), null));
               routes.exception(
                   HttpResponseException.class,
                   (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), null));

@@ -249,6 +249,10 @@ class ChartRenderTest {
               "RoleBinding/gryt-gryt-ci-operator-leader-election",
               "Deployment/gryt-gryt-ci-operator",
               "ServiceAccount/gryt-server-sa",
+              "Role/gryt-gryt-ci-server",
+              "RoleBinding/gryt-gryt-ci-server",
+              "Role/gryt-gryt-ci-server",
+              "RoleBinding/gryt-gryt-ci-server",
               "Secret/gryt-gryt-ci-database",
               "Deployment/gryt-gryt-ci-server",
               "Service/gryt-gryt-ci-server",
@@ -345,7 +349,7 @@ class ChartRenderTest {
           .containsExactly(
               "--host=0.0.0.0",
               "--port=9090",
-              "--db=$(DATABASE_URL)",
+              "--db=kubernetes:ci,builds?sql=$(DATABASE_URL)",
               "--no-controller",
               "--apply=/tmp/examples");
       assertThat(container.getPorts())
@@ -408,6 +412,127 @@ class ChartRenderTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> Chart.render(t -> t.set("operator.runs.mode", "agents")))
           .hasMessageContaining("operator.runs.mode must be jobs or none");
+    }
+  }
+
+  @Nested
+  class KubernetesStorage {
+    private final List<HasMetadata> objects =
+        Chart.render(t -> t.set("server.storage", "kubernetes"));
+
+    @Test
+    void serverKeepsTheResourcesAsCustomResourcesOfItsNamespaceAndTheRestInPostgres() {
+      Deployment server = one(objects, Deployment.class, "gryt-server");
+      Container container = server.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+      assertThat(container.getArgs())
+          .containsExactly(
+              "--host=0.0.0.0",
+              "--port=8080",
+              "--db=kubernetes:default?sql=$(DATABASE_URL)",
+              "--no-controller");
+      assertThat(env(container, "DATABASE_URL").getValueFrom().getSecretKeyRef().getName())
+          .isEqualTo("gryt-database");
+      assertThat(server.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+          .as("the store calls the Kubernetes API")
+          .isTrue();
+      assertThat(
+              one(objects, ServiceAccount.class, "gryt-server").getAutomountServiceAccountToken())
+          .isTrue();
+    }
+
+    @Test
+    void serverGetsTheLeastRightsItsStoreNeedsInTheServedNamespaceOnly() {
+      Role role = one(objects, Role.class, "gryt-server");
+
+      assertThat(role.getMetadata().getNamespace())
+          .as("resources applied without a namespace land in default")
+          .isEqualTo("default");
+      assertThat(grants(role.getRules())).containsExactlyElementsOf(storageGrants());
+      assertThat(Chart.ofType(objects, ClusterRole.class))
+          .extracting(r -> r.getMetadata().getName())
+          .as("no cluster-wide rights for the server")
+          .containsExactly("gryt-operator");
+      RoleBinding binding = one(objects, RoleBinding.class, "gryt-server");
+      assertThat(binding.getRoleRef().getName()).isEqualTo("gryt-server");
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                assertThat(s.getName()).isEqualTo("gryt-server");
+                assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
+              });
+      assertThat(binding.getMetadata().getNamespace()).isEqualTo("default");
+      for (HasMetadata object : List.of(role, binding)) {
+        assertLabelled(object, "server", APP_VERSION);
+      }
+    }
+
+    @Test
+    void eachServedNamespaceGetsItsRoleAndNoneServesAllWithAClusterRole() {
+      List<HasMetadata> two = Chart.renderWithValues("storage-two-namespaces.yaml");
+      assertThat(Chart.ofType(two, RoleBinding.class))
+          .filteredOn(b -> b.getMetadata().getName().equals("gryt-server"))
+          .extracting(b -> b.getMetadata().getNamespace())
+          .containsExactlyInAnyOrder("default", "team-a");
+      assertThat(serverArgs(two)).contains("--db=kubernetes:default,team-a?sql=$(DATABASE_URL)");
+
+      List<HasMetadata> all = Chart.renderWithValues("storage-all-namespaces.yaml");
+      assertThat(Chart.ofType(all, Role.class))
+          .extracting(r -> r.getMetadata().getName())
+          .doesNotContain("gryt-server");
+      assertThat(grants(one(all, ClusterRole.class, "gryt-server").getRules()))
+          .containsExactlyElementsOf(storageGrants());
+      assertThat(one(all, ClusterRoleBinding.class, "gryt-server").getSubjects())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getName()).isEqualTo("gryt-server"));
+      assertThat(serverArgs(all)).contains("--db=kubernetes:?sql=$(DATABASE_URL)");
+    }
+
+    private static List<String> serverArgs(List<HasMetadata> objects) {
+      return one(objects, Deployment.class, "gryt-server")
+          .getSpec()
+          .getTemplate()
+          .getSpec()
+          .getContainers()
+          .get(0)
+          .getArgs();
+    }
+
+    private static Set<String> storageGrants() {
+      Set<String> expected = new TreeSet<>();
+      for (String kind : List.of("pipelines", "githubrepos", "jobs", "webhooks", "jobruns")) {
+        for (String verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+          expected.add("gryt.io " + kind + " " + verb);
+        }
+        expected.add("gryt.io " + kind + "/status get");
+        expected.add("gryt.io " + kind + "/status update");
+      }
+      return expected;
+    }
+
+    @Test
+    void withoutTheOperatorTheServersOwnLoopReconcilesTheCustomResources() {
+      List<HasMetadata> serverOnly =
+          Chart.render(t -> t.set("server.storage", "kubernetes").set("operator.enabled", false));
+
+      Container container =
+          one(serverOnly, Deployment.class, "gryt-server")
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0);
+      assertThat(container.getArgs()).doesNotContain("--no-controller");
+      assertThat(one(serverOnly, Role.class, "gryt-server")).isNotNull();
+    }
+
+    @Test
+    void anUnknownStorageFailsTheRenderingWithTheChoices() {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Chart.render(t -> t.set("server.storage", "etcd")))
+          .hasMessageContaining("server.storage must be postgresql or kubernetes, not \"etcd\"");
     }
   }
 

@@ -1317,6 +1317,128 @@ public final class SqlResourceStore implements ResourceStore {
     return created;
   }
 
+  // ---------------------------------------------------------------- for stores of other resources
+
+  /**
+   * This database's tables for what is kept beside the resources (webhook keys and deliveries, run
+   * logs), for a store that keeps the resources themselves elsewhere (Kubernetes).
+   */
+  public SqlSideTables sideTables() {
+    ensureOpen();
+    return new SqlSideTables(this);
+  }
+
+  WebhookKey sideWebhookKey(String namespace, String name, boolean rotate) {
+    return inWriteTransaction(
+        rotate ? "rotate a webhook key" : "make a webhook key",
+        (connection, counter) -> {
+          if (rotate) {
+            forgetKey(connection, namespace, name);
+          } else {
+            try (PreparedStatement statement =
+                connection.prepareStatement(
+                    "SELECT webhook_key FROM webhook_keys WHERE namespace = ? AND name = ?")) {
+              statement.setString(1, namespace);
+              statement.setString(2, name);
+              try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                  return new WebhookKey(namespace, name, rows.getString(1));
+                }
+              }
+            }
+          }
+          return insertKey(connection, namespace, name);
+        });
+  }
+
+  void sideForgetWebhook(String namespace, String name) {
+    inWriteTransaction(
+        "forget a webhook's key and deliveries",
+        (connection, counter) -> {
+          forgetWebhook(connection, new ResourceKey(ResourceKind.WEBHOOK, namespace, name));
+          return null;
+        });
+  }
+
+  Optional<Delivery> sideFindDelivery(String namespace, String name, String deliveryId) {
+    return inWriteTransaction(
+        "read a delivery",
+        (connection, counter) -> findDelivery(connection, namespace, name, deliveryId));
+  }
+
+  /** Inserts a delivery with a new id and this store's time; empty when its id was taken. */
+  Optional<Delivery> sideInsertDelivery(Delivery delivery) {
+    Delivery stored =
+        new Delivery(
+            "dlv-" + newIdSuffix(),
+            delivery.webhookNamespace(),
+            delivery.webhookName(),
+            delivery.event(),
+            delivery.deliveryId(),
+            Instant.now(clock),
+            delivery.status(),
+            delivery.reason(),
+            delivery.runId());
+    try {
+      return inWriteTransaction(
+          "record a delivery",
+          (connection, counter) -> {
+            insertDelivery(connection, stored);
+            return Optional.of(stored);
+          });
+    } catch (StoreException e) {
+      if (e.getCause() instanceof SQLException sql && isUniqueViolation(sql)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  void sideSetDeliveryRun(String deliveryRecordId, String runId) {
+    inWriteTransaction(
+        "record a delivery's run",
+        (connection, counter) -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  runId == null
+                      ? "DELETE FROM webhook_deliveries WHERE id = ?"
+                      : "UPDATE webhook_deliveries SET run_id = ? WHERE id = ?")) {
+            if (runId == null) {
+              statement.setString(1, deliveryRecordId);
+            } else {
+              statement.setString(1, runId);
+              statement.setString(2, deliveryRecordId);
+            }
+            statement.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  void sideAppendLogs(
+      String namespace, String name, int attempt, List<RunReport.LogText> logs, int maxChars) {
+    inWriteTransaction(
+        "append a run's logs",
+        (connection, counter) -> {
+          appendLogs(
+              connection,
+              new ResourceKey(ResourceKind.JOB_RUN, namespace, name),
+              attempt,
+              logs,
+              maxChars);
+          return null;
+        });
+  }
+
+  void sideForgetRunLogs(String namespace, String name) {
+    inWriteTransaction(
+        "forget a run's logs",
+        (connection, counter) -> {
+          forgetRunLogs(connection, new ResourceKey(ResourceKind.JOB_RUN, namespace, name));
+          return null;
+        });
+  }
+
   @Override
   public ReleaseStore releases() {
     ensureOpen();

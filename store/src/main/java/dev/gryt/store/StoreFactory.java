@@ -2,6 +2,9 @@ package dev.gryt.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gryt.store.k8s.KubernetesResourceStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,20 +14,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Opens a store from a URL a person types: {@code sqlite:PATH}, {@code
- * postgresql://USER@HOST:PORT/DB}, or a {@code jdbc:sqlite:}/{@code jdbc:postgresql:} URL.
+ * postgresql://USER@HOST:PORT/DB}, a {@code jdbc:sqlite:}/{@code jdbc:postgresql:} URL, or {@code
+ * kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL} for resources kept as custom resources in a
+ * Kubernetes cluster and the rest (accounts, keys, deliveries, logs, generations) in the SQL store
+ * at {@code SQL_URL} (see {@link KubernetesResourceStore}).
  *
  * <p>Every form takes the query parameter {@code eventRetention=N}: how many of the newest events
  * the log keeps (default {@value SqlResourceStore#DEFAULT_EVENT_RETENTION}). Other parameters go to
  * the JDBC driver.
+ *
+ * <p>In the {@code kubernetes:} form, {@code sql=} comes last and everything after it is the SQL
+ * store's URL, parameters and all ({@code
+ * kubernetes:gryt?eventRetention=10000&sql=postgresql://gryt@db/gryt?sslmode=require}). Without a
+ * namespace the store serves every namespace; with some, those only. The cluster is found as
+ * kubectl finds it: the pod's service account inside a cluster, else {@code $KUBECONFIG} or {@code
+ * ~/.kube/config}.
  */
 public final class StoreFactory {
   static final String ACCEPTED_FORMS =
       "expected sqlite:PATH, jdbc:sqlite:PATH, postgresql://USER[:PASS]@HOST[:PORT]/DB[?params],"
-          + " postgres://... or jdbc:postgresql://HOST[:PORT]/DB[?params]";
+          + " postgres://..., jdbc:postgresql://HOST[:PORT]/DB[?params]"
+          + " or kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL";
+
+  private static final String KUBERNETES = "kubernetes:";
 
   private static final String EVENT_RETENTION = "eventRetention";
 
@@ -65,9 +82,78 @@ public final class StoreFactory {
       return openPostgres(trimmed, clock);
     } else if (trimmed.startsWith("jdbc:postgresql:")) {
       return openPostgresJdbc(trimmed, clock);
+    } else if (trimmed.startsWith(KUBERNETES)) {
+      return openKubernetes(trimmed, clock);
     }
     throw new IllegalArgumentException(
         "unsupported store URL '" + redacted(trimmed) + "': " + ACCEPTED_FORMS);
+  }
+
+  private static ResourceStore openKubernetes(String url, Clock clock) {
+    KubernetesUrl parsed = KubernetesUrl.parse(url);
+    ResourceStore sql = open(parsed.sqlUrl(), clock);
+    if (!(sql instanceof SqlResourceStore sqlStore)) {
+      sql.close();
+      throw new IllegalArgumentException(
+          "the sql= of a kubernetes: store URL must be a SQLite or PostgreSQL URL, not '"
+              + redacted(parsed.sqlUrl())
+              + "'");
+    }
+    KubernetesClient client;
+    try {
+      client = new KubernetesClientBuilder().build();
+    } catch (RuntimeException e) {
+      sqlStore.close();
+      throw new StoreException("cannot configure the Kubernetes client: " + rootMessage(e));
+    }
+    return KubernetesResourceStore.open(
+        client, parsed.namespaces(), sqlStore, parsed.eventRetention(), true);
+  }
+
+  /** The parts of {@code kubernetes:[NAMESPACE[,...]]?[eventRetention=N&]sql=SQL_URL}. */
+  record KubernetesUrl(List<String> namespaces, long eventRetention, String sqlUrl) {
+    static KubernetesUrl parse(String url) {
+      String rest = url.substring(KUBERNETES.length());
+      int question = rest.indexOf('?');
+      String namespace =
+          (question < 0 ? rest : rest.substring(0, question)).replaceFirst("^//", "");
+      String query = question < 0 ? "" : rest.substring(question + 1);
+      int sql = query.startsWith("sql=") ? 0 : query.indexOf("&sql=") + 1;
+      if (sql <= 0 && !query.startsWith("sql=")) {
+        throw new IllegalArgumentException(
+            "store URL '"
+                + redacted(url)
+                + "' needs sql=SQL_URL (last) for accounts, keys and logs: "
+                + ACCEPTED_FORMS);
+      }
+      String sqlUrl = query.substring(sql + "sql=".length());
+      Map<String, String> parameters =
+          sql == 0 ? new LinkedHashMap<>() : parseQuery(query.substring(0, sql - 1));
+      long eventRetention = StoreFactory.eventRetention(parameters);
+      if (!parameters.isEmpty()) {
+        throw new IllegalArgumentException(
+            "unknown parameter(s) "
+                + parameters.keySet()
+                + " in store URL '"
+                + redacted(url)
+                + "': a kubernetes: URL takes eventRetention=N and sql=SQL_URL");
+      }
+      if (sqlUrl.isBlank() || sqlUrl.startsWith(KUBERNETES)) {
+        throw new IllegalArgumentException(
+            "store URL '"
+                + redacted(url)
+                + "' needs a SQLite or PostgreSQL URL after sql=: "
+                + ACCEPTED_FORMS);
+      }
+      List<String> namespaces = namespace.isEmpty() ? List.of() : List.of(namespace.split(",", -1));
+      for (String ns : namespaces) {
+        if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+          throw new IllegalArgumentException(
+              "'" + ns + "' in store URL '" + redacted(url) + "' is not a namespace name");
+        }
+      }
+      return new KubernetesUrl(namespaces, eventRetention, sqlUrl);
+    }
   }
 
   private static ResourceStore openSqlite(String pathAndQuery, Clock clock) {

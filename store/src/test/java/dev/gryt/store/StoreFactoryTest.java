@@ -68,4 +68,50 @@ class StoreFactoryTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("plain-file");
   }
+
+  @Test
+  void refusesKubernetesUrlsWithoutAUsableSqlStore() {
+    assertThatThrownBy(() -> StoreFactory.open("kubernetes:gryt"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs sql=SQL_URL")
+        .hasMessageContaining("kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL");
+    assertThatThrownBy(() -> StoreFactory.open("kubernetes:?sql="))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("after sql=");
+    assertThatThrownBy(() -> StoreFactory.open("kubernetes:?sql=kubernetes:?sql=sqlite:x.db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SQLite or PostgreSQL");
+    assertThatThrownBy(() -> StoreFactory.open("kubernetes:Not_A_Namespace?sql=sqlite:x.db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a namespace name");
+    assertThatThrownBy(() -> StoreFactory.open("kubernetes:?context=x&sql=sqlite:x.db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown parameter(s) [context]");
+    assertThatThrownBy(
+            () -> StoreFactory.open("kubernetes:?sql=postgresql://gryt:s3cret@127.0.0.1:1/gryt"))
+        .isInstanceOf(StoreException.class)
+        .message()
+        .doesNotContain("s3cret")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void kubernetesUrlsTakeTheSqlUrlVerbatimAfterSql() {
+    StoreFactory.KubernetesUrl parsed =
+        StoreFactory.KubernetesUrl.parse(
+            "kubernetes:gryt?eventRetention=7&sql=postgresql://db/gryt?sslmode=require&user=x");
+    assertThat(parsed.namespaces()).containsExactly("gryt");
+    assertThat(parsed.eventRetention()).isEqualTo(7);
+    assertThat(parsed.sqlUrl()).isEqualTo("postgresql://db/gryt?sslmode=require&user=x");
+    assertThat(StoreFactory.KubernetesUrl.parse("kubernetes:?sql=sqlite:/tmp/x.db").namespaces())
+        .as("no namespace: every namespace")
+        .isEmpty();
+    assertThat(
+            StoreFactory.KubernetesUrl.parse("kubernetes:default,team-a?sql=sqlite:/tmp/x.db")
+                .namespaces())
+        .containsExactly("default", "team-a");
+    assertThatThrownBy(() -> StoreFactory.KubernetesUrl.parse("kubernetes:a,,b?sql=sqlite:x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'' in store URL");
+  }
 }

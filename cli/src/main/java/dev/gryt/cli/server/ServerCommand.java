@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", description = "Run the gryt API server in the foreground.")
 public final class ServerCommand implements Callable<Integer> {
   static final String DEFAULT_DB = "sqlite:.gryt/server.db";
+  private static final String KUBERNETES_SQLITE = "sql=sqlite:";
   private static final String SQLITE = "sqlite:";
   private static final String EXAMPLE_JOB = "hello-ci";
 
@@ -79,7 +80,9 @@ public final class ServerCommand implements Callable<Integer> {
       paramLabel = "URL",
       defaultValue = DEFAULT_DB,
       description =
-          "Store: sqlite:PATH, postgresql://USER@HOST:PORT/DB or a jdbc: URL (default:"
+          "Store: sqlite:PATH, postgresql://USER@HOST:PORT/DB, a jdbc: URL, or"
+              + " kubernetes:[NAMESPACE,...]?sql=SQL_URL for resources as custom resources in the"
+              + " cluster of the pod or kubeconfig and the rest in SQL_URL (default:"
               + " ${DEFAULT-VALUE}, relative to the current directory).")
   String db;
 
@@ -379,6 +382,12 @@ public final class ServerCommand implements Callable<Integer> {
     String url = db.strip();
     if (url.startsWith(SQLITE)) {
       url = SQLITE + sqliteFile(url.substring(SQLITE.length()));
+    }
+    int sql = url.indexOf(KUBERNETES_SQLITE);
+    if (url.startsWith("kubernetes:") && sql > 0) {
+      // The SQLite file beside a Kubernetes store is relative to the working directory too.
+      int path = sql + KUBERNETES_SQLITE.length();
+      url = url.substring(0, path) + sqliteFile(url.substring(path));
     }
     try {
       return StoreFactory.open(url);

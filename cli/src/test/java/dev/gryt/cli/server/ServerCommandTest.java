@@ -52,6 +52,19 @@ class ServerCommandTest {
   }
 
   @Test
+  void aKubernetesStoreWithoutItsSqlStoreSaysWhatToWrite() {
+    CliRun.Result result = new CliRun(home).run("server", "--db", "kubernetes:gryt");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("error: invalid --db: ")
+        .contains("needs sql=SQL_URL")
+        .contains("kubernetes:[NAMESPACE[,NAMESPACE...]]?sql=SQL_URL");
+  }
+
+  @Test
   void portMustBeANumber() {
     CliRun.Result result = new CliRun(home).run("server", "--port", "http");
 

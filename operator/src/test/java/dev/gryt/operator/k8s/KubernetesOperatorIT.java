@@ -8,6 +8,7 @@ import dev.gryt.crds.PipelineStatus;
 import dev.gryt.operator.PipelineReconciler;
 import dev.gryt.store.StoreFactory;
 import dev.gryt.store.TestDatabases;
+import dev.gryt.store.k8s.MockCluster;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -38,21 +39,29 @@ class KubernetesOperatorIT {
 
   /**
    * The conformance suite: each scenario on the Kubernetes driver and on the standalone loop over
-   * SQLite and over PostgreSQL, ending with identical statuses on all three.
+   * SQLite, over PostgreSQL and over the Kubernetes store, ending with identical statuses on all
+   * four.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.gryt.operator.k8s.Scenarios#all")
   void reachesTheSameStatusesAsTheStandaloneDriverOnSqliteAndPostgres(Scenario scenario) {
+    // The standalone loop on the Kubernetes store gets a cluster of its own: on the JOSDK
+    // driver's, the two would reconcile the same objects.
+    KubernetesMockServer ownCluster = MockCluster.startCrudServer();
     try (TestDatabases.TestDatabase postgres = TestDatabases.postgres();
         ScenarioDriver kubernetes =
             new KubernetesScenarioDriver(client, KubernetesScenarioDriver.mockServerOptions());
         ScenarioDriver sqlite =
             new StandaloneScenarioDriver(StoreFactory.open("sqlite:" + dir.resolve("gryt.db")));
         ScenarioDriver onPostgres =
-            new StandaloneScenarioDriver(StoreFactory.open(postgres.url()))) {
+            new StandaloneScenarioDriver(StoreFactory.open(postgres.url()));
+        ScenarioDriver onKubernetesStore =
+            new StandaloneScenarioDriver(
+                MockCluster.openStore(ownCluster, "sqlite:" + dir.resolve("side.db")))) {
       scenario.runOn(kubernetes);
       scenario.runOn(sqlite);
       scenario.runOn(onPostgres);
+      scenario.runOn(onKubernetesStore);
       await("same statuses on every driver")
           .atMost(Scenario.CONVERGENCE)
           .untilAsserted(
@@ -61,7 +70,12 @@ class KubernetesOperatorIT {
                 assertThat(expected).isNotEmpty();
                 assertThat(Scenario.snapshot(sqlite)).as("SQLite").isEqualTo(expected);
                 assertThat(Scenario.snapshot(onPostgres)).as("PostgreSQL").isEqualTo(expected);
+                assertThat(Scenario.snapshot(onKubernetesStore))
+                    .as("standalone loop on the Kubernetes store")
+                    .isEqualTo(expected);
               });
+    } finally {
+      ownCluster.destroy();
     }
   }
 
