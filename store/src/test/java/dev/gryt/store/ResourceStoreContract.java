@@ -575,6 +575,7 @@ public abstract class ResourceStoreContract {
   @Test
   void aFailingWriteAmongConcurrentOnesFailsAlone() throws Exception {
     ResourceStore store = newStore();
+    long start = store.resourceVersion();
     int writers = 16;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Future<Boolean>> claims = new ArrayList<>();
@@ -605,11 +606,10 @@ public abstract class ResourceStoreContract {
       pool.shutdownNow();
     }
     assertThat(store.list(Pipeline.class, "default", Map.of())).hasSize(10 * writers + 10);
-    long expected = 10L * writers + 10;
-    assertThat(store.resourceVersion()).isEqualTo(expected);
-    assertThat(versions(store.events(0, 10_000)))
-        .containsExactlyElementsOf(
-            java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
+    // One event per write that landed, in increasing order; refused writes left none.
+    List<Long> logged = versions(store.events(start, 10_000));
+    assertThat(logged).hasSize(10 * writers + 10).isSorted().doesNotHaveDuplicates();
+    assertThat(store.resourceVersion()).isEqualTo(logged.get(logged.size() - 1));
   }
 
   @Test
