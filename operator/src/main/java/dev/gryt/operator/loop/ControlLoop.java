@@ -258,7 +258,8 @@ public final class ControlLoop implements AutoCloseable {
       @Override
       public void stored(GrytResource<?, ?> written) {
         ownWrites.put(key, written.getMetadata().getResourceVersion());
-        cache.put(ResourceCodec.copy(written));
+        // The store never shares what it returns, and nothing else here keeps it: no copy needed.
+        cache.put(written);
         statusWrites.incrementAndGet();
       }
 
