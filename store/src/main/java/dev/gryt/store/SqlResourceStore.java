@@ -361,13 +361,26 @@ public final class SqlResourceStore implements ResourceStore {
   /** Plans and writes {@code changes} inside a write transaction that holds the counter. */
   private Plan apply(Connection connection, Counter counter, List<Change> changes)
       throws SQLException {
+    Prepared prepared = prepare(connection, counter, changes);
+    writePrepared(connection, prepared, counter);
+    return prepared.plan();
+  }
+
+  /** A plan and the rows it was made from: worked out, nothing written yet. */
+  private record Prepared(Plan plan, Map<ResourceKey, StoredRow> stored) {}
+
+  private Prepared prepare(Connection connection, Counter counter, List<Change> changes)
+      throws SQLException {
     Set<ResourceKey> keys = new LinkedHashSet<>();
     changes.forEach(change -> keys.add(change.key()));
     Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
-    Plan plan = plan(changes, stored, counter.value());
-    write(connection, plan, stored, counter);
-    counter.advanceTo(plan.lastResourceVersion());
-    return plan;
+    return new Prepared(plan(changes, stored, counter.value()), stored);
+  }
+
+  private void writePrepared(Connection connection, Prepared prepared, Counter counter)
+      throws SQLException {
+    write(connection, prepared.plan(), prepared.stored(), counter);
+    counter.advanceTo(prepared.plan().lastResourceVersion());
   }
 
   private interface WriteWork<T> {
@@ -656,15 +669,13 @@ public final class SqlResourceStore implements ResourceStore {
             inWriteTransaction(
                 "record a delivery",
                 (connection, counter) -> {
-                  if (delivery.deliveryId() != null) {
-                    Optional<Delivery> first =
-                        findDelivery(connection, namespace, name, delivery.deliveryId());
-                    if (first.isPresent()) {
-                      return new DeliveryWrite(new Delivery.Recorded(first.get(), true), null);
-                    }
-                  }
                   requireWebhook(connection, namespace, name);
-                  Plan plan = changes.isEmpty() ? null : apply(connection, counter, changes);
+                  // The run is planned first (it names the run id the delivery records), written
+                  // only once the delivery's own insert showed its id new: the unique index
+                  // decides, with no lookup before (on a young table the planner scanned every
+                  // delivery of the webhook for that lookup).
+                  Prepared planned =
+                      changes.isEmpty() ? null : prepare(connection, counter, changes);
                   Delivery stored =
                       new Delivery(
                           "dlv-" + newIdSuffix(),
@@ -675,9 +686,20 @@ public final class SqlResourceStore implements ResourceStore {
                           Instant.now(clock),
                           delivery.status(),
                           delivery.reason(),
-                          plan == null ? null : plan.results().get(0).id());
-                  insertDelivery(connection, stored);
-                  return new DeliveryWrite(new Delivery.Recorded(stored, false), plan);
+                          planned == null ? null : planned.plan().results().get(0).id());
+                  if (!insertDelivery(connection, stored)) {
+                    Delivery first =
+                        findDelivery(connection, namespace, name, delivery.deliveryId())
+                            .orElseThrow(
+                                () -> new StoreException("a delivery vanished as it was read"));
+                    return new DeliveryWrite(new Delivery.Recorded(first, true), null);
+                  }
+                  if (planned != null) {
+                    writePrepared(connection, planned, counter);
+                  }
+                  return new DeliveryWrite(
+                      new Delivery.Recorded(stored, false),
+                      planned == null ? null : planned.plan());
                 });
       } catch (StoreException e) {
         // Another process recorded the same delivery id between our check and our insert (SQLite
@@ -726,25 +748,33 @@ public final class SqlResourceStore implements ResourceStore {
         rows.getString(9));
   }
 
-  private static void insertDelivery(Connection connection, Delivery delivery) throws SQLException {
-    // The webhook's own next number, found through its index: the MAX over the whole table this
-    // was scanned every delivery ever recorded, on every delivery (ingest slowed as it grew).
+  /**
+   * Inserts a delivery unless one with its delivery id was recorded for its webhook before.
+   *
+   * @return false when the id was taken (nothing written)
+   */
+  private static boolean insertDelivery(Connection connection, Delivery delivery)
+      throws SQLException {
+    // The webhook's own next number, the newest entry of its index: a MAX over the whole table
+    // scanned every delivery ever recorded, on every delivery (ingest slowed as the table grew),
+    // and MAX(seq) of one webhook was planned as a scan of all its entries on a young table.
     long seq;
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "SELECT COALESCE(MAX(seq), 0) FROM webhook_deliveries WHERE namespace = ? AND name = ?")) {
+            "SELECT seq FROM webhook_deliveries WHERE namespace = ? AND name = ?"
+                + " ORDER BY seq DESC LIMIT 1")) {
       statement.setString(1, delivery.webhookNamespace());
       statement.setString(2, delivery.webhookName());
       try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        seq = rows.getLong(1) + 1;
+        seq = rows.next() ? rows.getLong(1) + 1 : 1;
       }
     }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO webhook_deliveries ("
                 + DELIVERY_COLUMNS
-                + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING")) {
       statement.setString(1, delivery.id());
       statement.setString(2, delivery.webhookNamespace());
       statement.setString(3, delivery.webhookName());
@@ -755,7 +785,7 @@ public final class SqlResourceStore implements ResourceStore {
       statement.setString(8, delivery.reason());
       statement.setString(9, delivery.runId());
       statement.setLong(10, seq);
-      statement.executeUpdate();
+      return statement.executeUpdate() == 1;
     }
   }
 
@@ -1379,19 +1409,10 @@ public final class SqlResourceStore implements ResourceStore {
             delivery.status(),
             delivery.reason(),
             delivery.runId());
-    try {
-      return inWriteTransaction(
-          "record a delivery",
-          (connection, counter) -> {
-            insertDelivery(connection, stored);
-            return Optional.of(stored);
-          });
-    } catch (StoreException e) {
-      if (e.getCause() instanceof SQLException sql && isUniqueViolation(sql)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return inWriteTransaction(
+        "record a delivery",
+        (connection, counter) ->
+            insertDelivery(connection, stored) ? Optional.of(stored) : Optional.empty());
   }
 
   void sideSetDeliveryRun(String deliveryRecordId, String runId) {
