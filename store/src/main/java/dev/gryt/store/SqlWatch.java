@@ -16,6 +16,14 @@ final class SqlWatch implements Watch {
   private static final Logger log = LoggerFactory.getLogger(SqlWatch.class);
   private static final int PAGE_SIZE = 500;
 
+  /**
+   * The least time between two reads of the event log. A watch woke and read after every commit: at
+   * a thousand commits a second (webhook runs and their statuses), each watch read a thousand times
+   * a second, mostly one event at a time. Waiting this long gathers them, at the cost of as much
+   * delay to the first event after a quiet spell.
+   */
+  static final long MIN_READ_INTERVAL_NANOS = 5_000_000;
+
   private final SqlResourceStore store;
   private final CommitSignal commitSignal;
   private final Duration pollInterval;
@@ -45,8 +53,18 @@ final class SqlWatch implements Watch {
   }
 
   private void run() {
+    long lastRead = System.nanoTime() - MIN_READ_INTERVAL_NANOS;
     while (!closed) {
       List<WatchEvent> page;
+      long sinceLastRead = System.nanoTime() - lastRead;
+      if (sinceLastRead < MIN_READ_INTERVAL_NANOS) {
+        try {
+          Thread.sleep(Duration.ofNanos(MIN_READ_INTERVAL_NANOS - sinceLastRead).toMillis() + 1);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      lastRead = System.nanoTime();
       try {
         page = store.events(position, PAGE_SIZE);
       } catch (GoneException e) {
