@@ -46,9 +46,6 @@ final class StatusWriter implements AutoCloseable {
 
   private record Write(GrytResource<?, ?> resource, Callback callback) {}
 
-  /** How long a batch waits for more writes after its first (when it is not full already). */
-  static final long GATHER_MILLIS = 5;
-
   private final ResourceStore store;
   private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -76,12 +73,6 @@ final class StatusWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        if (batch.size() < MAX_BATCH) {
-          // A moment for the writes the same burst is still deciding: at 500 new runs a second
-          // batches held one or two writes, and each paid a whole transaction.
-          Thread.sleep(GATHER_MILLIS);
-          queue.drainTo(batch, MAX_BATCH - batch.size());
-        }
         commit(batch);
       } catch (InterruptedException e) {
         return;
