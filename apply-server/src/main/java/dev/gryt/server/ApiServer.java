@@ -188,19 +188,12 @@ public final class ApiServer implements AutoCloseable {
     return new ApiServer(app, healthDetails);
   }
 
-  /**
-   * Jetty's request threads: at most {@code gryt.http.maxThreads} (default {@value
-   * #DEFAULT_MAX_THREADS}). Long polls (watch, log follow) hold a thread each while they wait, so
-   * the bound must stay well above the number of followers expected.
-   */
+  /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
   private static QueuedThreadPool threadPool() {
-    int max = Integer.getInteger("gryt.http.maxThreads", DEFAULT_MAX_THREADS);
-    QueuedThreadPool pool = new QueuedThreadPool(Math.max(8, max), 8, 60_000);
+    QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
     pool.setName("gryt-http");
     return pool;
   }
-
-  static final int DEFAULT_MAX_THREADS = 200;
 
   /**
    * Makes a request that names a team ({@value Teams#HEADER}) act for it; routes about the caller's

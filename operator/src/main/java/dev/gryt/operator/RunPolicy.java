@@ -66,7 +66,7 @@ public final class RunPolicy {
       return Verdict.PROCEED;
     }
     boolean forbid = JobSpec.FORBID.equals(policy);
-    Integer limit = spec.maxConcurrentRuns != null ? spec.maxConcurrentRuns : forbid ? 1 : null;
+    Integer limit = limit(spec);
     if (limit == null) {
       return Verdict.PROCEED;
     }
@@ -95,10 +95,15 @@ public final class RunPolicy {
    * {@code max_concurrent_runs}. Under plain {@code allow} (the default) each run goes its own way.
    */
   public static boolean needsSiblings(Job job) {
-    JobSpec spec = job.getSpec();
-    return JobSpec.REPLACE.equals(spec.concurrencyPolicy)
-        || JobSpec.FORBID.equals(spec.concurrencyPolicy)
-        || spec.maxConcurrentRuns != null;
+    return JobSpec.REPLACE.equals(job.getSpec().concurrencyPolicy) || limit(job.getSpec()) != null;
+  }
+
+  /** How many runs may be active at once: {@code max_concurrent_runs}, else 1 under forbid. */
+  private static Integer limit(JobSpec spec) {
+    if (spec.maxConcurrentRuns != null) {
+      return spec.maxConcurrentRuns;
+    }
+    return JobSpec.FORBID.equals(spec.concurrencyPolicy) ? 1 : null;
   }
 
   /**
@@ -126,13 +131,10 @@ public final class RunPolicy {
     if (!changedFinished) {
       return List.of();
     }
-    boolean forbid = JobSpec.FORBID.equals(job.getSpec().concurrencyPolicy);
-    Integer max = job.getSpec().maxConcurrentRuns;
-    int limit = max != null ? max : forbid ? 1 : 0;
     return siblings.stream()
         .filter(s -> !sameRun(s, changed) && !JobRunReconciler.finished(s) && !placed(s))
         .sorted(CREATION_ORDER)
-        .limit(Math.max(1, limit))
+        .limit(Math.max(1, limit(job.getSpec())))
         .toList();
   }
 

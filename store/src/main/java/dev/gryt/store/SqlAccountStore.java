@@ -101,21 +101,11 @@ final class SqlAccountStore implements AccountStore {
 
   @Override
   public List<ApiKey> apiKeys(String accountId) {
-    String sql =
-        "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE account_id = ? ORDER BY created_at, key_id";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, accountId);
-      List<ApiKey> keys = new ArrayList<>();
-      try (ResultSet rows = s.executeQuery()) {
-        while (rows.next()) {
-          keys.add(key(rows));
-        }
-      }
-      return keys;
-    } catch (SQLException e) {
-      throw failure("list API keys", e);
-    }
+    return readAll(
+        "list API keys",
+        "SELECT " + KEY_COLUMNS + " FROM api_keys WHERE account_id = ? ORDER BY created_at, key_id",
+        List.of(accountId),
+        SqlAccountStore::key);
   }
 
   @Override
@@ -193,6 +183,7 @@ final class SqlAccountStore implements AccountStore {
   @Override
   public List<Team> teamsOf(String accountId) {
     return readAll(
+        "read teams",
         "SELECT t.id, t.name, t.tenant_prefix, t.created_by, t.created_at FROM teams t"
             + " JOIN team_members m ON m.team_id = t.id WHERE m.account_id = ? ORDER BY t.name",
         List.of(accountId),
@@ -202,6 +193,7 @@ final class SqlAccountStore implements AccountStore {
   @Override
   public List<Team.Member> members(String teamId) {
     return readAll(
+        "read team members",
         MEMBER_SELECT + " WHERE m.team_id = ? ORDER BY a.username",
         List.of(teamId),
         SqlAccountStore::member);
@@ -211,6 +203,7 @@ final class SqlAccountStore implements AccountStore {
   public Optional<Team.Member> membership(String teamId, String accountId) {
     List<Team.Member> found =
         readAll(
+            "read team members",
             MEMBER_SELECT + " WHERE m.team_id = ? AND m.account_id = ?",
             List.of(teamId, accountId),
             SqlAccountStore::member);
@@ -258,7 +251,8 @@ final class SqlAccountStore implements AccountStore {
         == 1;
   }
 
-  private <T> List<T> readAll(String sql, List<String> parameters, RowReader<T> reader) {
+  private <T> List<T> readAll(
+      String action, String sql, List<String> parameters, RowReader<T> reader) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.size(); i++) {
@@ -272,7 +266,7 @@ final class SqlAccountStore implements AccountStore {
       }
       return out;
     } catch (SQLException e) {
-      throw failure("read teams", e);
+      throw failure(action, e);
     }
   }
 

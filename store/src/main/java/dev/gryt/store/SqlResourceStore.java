@@ -434,40 +434,46 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   private void runWrites(List<PendingWrite<?>> batch) {
-    if (batch.size() > 1 && runTogether(batch)) {
+    if (batch.size() > 1 && transact(batch) == null) {
       return;
     }
     for (PendingWrite<?> pending : batch) {
-      runAlone(pending);
+      pending.failure = transact(List.of(pending));
     }
   }
 
-  /** Runs every write in one transaction; false (nothing written) when any of them failed. */
-  private boolean runTogether(List<PendingWrite<?>> batch) {
+  /**
+   * Runs {@code writes} in one transaction: either all commit (each given its result) and null is
+   * returned, or none does and the failure is returned (a database one named by the first write's
+   * action).
+   */
+  private RuntimeException transact(List<PendingWrite<?>> writes) {
     boolean serialize = dialect.serializesWritesInProcess();
     if (serialize) {
       inProcessWriteLock.lock();
     }
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      List<Object> results = new ArrayList<>(batch.size());
+      List<Object> results = new ArrayList<>(writes.size());
       try {
         Counter counter = lockCounter(connection);
-        for (PendingWrite<?> pending : batch) {
+        for (PendingWrite<?> pending : writes) {
           results.add(pending.work.run(connection, counter));
         }
         storeCounter(connection, counter);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
-        return false;
+        throw e;
       }
-      for (int i = 0; i < batch.size(); i++) {
-        complete(batch.get(i), results.get(i));
+      for (int i = 0; i < writes.size(); i++) {
+        complete(writes.get(i), results.get(i));
       }
-      return true;
+      return null;
     } catch (SQLException e) {
-      return false;
+      return databaseFailure(writes.get(0).action, e);
+    } catch (RuntimeException e) {
+      return e;
     } finally {
       if (serialize) {
         inProcessWriteLock.unlock();
@@ -479,34 +485,6 @@ public final class SqlResourceStore implements ResourceStore {
   private static <T> void complete(PendingWrite<T> pending, Object result) {
     pending.result = (T) result;
     pending.ran = true;
-  }
-
-  private <T> void runAlone(PendingWrite<T> pending) {
-    boolean serialize = dialect.serializesWritesInProcess();
-    if (serialize) {
-      inProcessWriteLock.lock();
-    }
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Counter counter = lockCounter(connection);
-        pending.result = pending.work.run(connection, counter);
-        storeCounter(connection, counter);
-        connection.commit();
-        pending.ran = true;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(connection);
-        throw e;
-      }
-    } catch (SQLException e) {
-      pending.failure = databaseFailure(pending.action, e);
-    } catch (RuntimeException e) {
-      pending.failure = e;
-    } finally {
-      if (serialize) {
-        inProcessWriteLock.unlock();
-      }
-    }
   }
 
   // ---------------------------------------------------------------- run reports and logs

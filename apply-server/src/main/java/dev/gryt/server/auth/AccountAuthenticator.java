@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,10 +42,8 @@ public final class AccountAuthenticator implements Authenticator {
   private final ReplayGuard replays;
   private final LoginThrottle throttle;
   private final byte[] cacheKey = new byte[32];
-  private final Map<String, Cached<Principal>> passwords = new ConcurrentHashMap<>();
-  private final Map<String, Cached<KeyEntry>> keys = new ConcurrentHashMap<>();
-
-  private record Cached<T>(T value, Instant until) {}
+  private final ShortCache<Principal> passwords;
+  private final ShortCache<KeyEntry> keys;
 
   private record KeyEntry(ApiKey key, String secret, Principal principal) {}
 
@@ -56,6 +52,8 @@ public final class AccountAuthenticator implements Authenticator {
     this.clock = clock;
     this.replays = new ReplayGuard(WINDOW, clock);
     this.throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW, clock);
+    this.passwords = new ShortCache<>(CACHE_TTL, clock);
+    this.keys = new ShortCache<>(CACHE_TTL, clock);
     new SecureRandom().nextBytes(cacheKey);
   }
 
@@ -109,10 +107,9 @@ public final class AccountAuthenticator implements Authenticator {
           null);
     }
     String cacheEntry = username + "\u0000" + keyed(password);
-    Cached<Principal> cached = passwords.get(cacheEntry);
-    Instant now = clock.instant();
-    if (cached != null && cached.until().isAfter(now)) {
-      return cached.value();
+    Principal cached = passwords.get(cacheEntry);
+    if (cached != null) {
+      return cached;
     }
     Optional<Account> account = accounts.byUsername(username);
     if (account.isEmpty() || !accounts.passwordMatches(account.get(), password)) {
@@ -122,16 +119,13 @@ public final class AccountAuthenticator implements Authenticator {
     }
     throttle.succeeded(byUser);
     Principal principal = Accounts.principalOf(account.get());
-    if (passwords.size() > 10_000) {
-      passwords.clear();
-    }
-    passwords.put(cacheEntry, new Cached<>(principal, now.plus(CACHE_TTL)));
+    passwords.put(cacheEntry, principal);
     return principal;
   }
 
   /** Forgets remembered passwords of an account whose password just changed. */
   public void passwordChanged(String username) {
-    passwords.keySet().removeIf(k -> k.startsWith(username + "\u0000"));
+    passwords.removeIf(k -> k.startsWith(username + "\u0000"));
   }
 
   // ---------------------------------------------------------------- HMAC
@@ -169,9 +163,9 @@ public final class AccountAuthenticator implements Authenticator {
   }
 
   private KeyEntry keyEntry(String keyId, Instant now) {
-    Cached<KeyEntry> cached = keys.get(keyId);
-    if (cached != null && cached.until().isAfter(now)) {
-      return cached.value();
+    KeyEntry cached = keys.get(keyId);
+    if (cached != null) {
+      return cached;
     }
     Optional<ApiKey> key = accounts.key(keyId);
     if (key.isEmpty()) {
@@ -189,10 +183,7 @@ public final class AccountAuthenticator implements Authenticator {
       return null;
     }
     KeyEntry entry = new KeyEntry(key.get(), secret, Accounts.principalOf(owner.get()));
-    if (keys.size() > 10_000) {
-      keys.clear();
-    }
-    keys.put(keyId, new Cached<>(entry, now.plus(CACHE_TTL)));
+    keys.put(keyId, entry);
     return entry;
   }
 

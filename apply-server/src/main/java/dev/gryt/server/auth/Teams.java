@@ -9,12 +9,10 @@ import dev.gryt.store.Team;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -36,13 +34,12 @@ public final class Teams {
   private final AccountStore store;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Cached> acting = new ConcurrentHashMap<>();
-
-  private record Cached(Optional<Principal> principal, Instant until) {}
+  private final ShortCache<Optional<Principal>> acting;
 
   public Teams(AccountStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    this.acting = new ShortCache<>(CACHE_TTL, clock);
   }
 
   /**
@@ -53,21 +50,16 @@ public final class Teams {
    */
   public Principal actAs(Principal caller, String teamName) {
     String cacheKey = caller.accountId() + "\u0000" + teamName;
-    Instant now = clock.instant();
-    Cached cached = acting.get(cacheKey);
-    if (cached == null || !cached.until().isAfter(now)) {
-      Optional<Principal> principal =
+    Optional<Principal> principal = acting.get(cacheKey);
+    if (principal == null) {
+      principal =
           store
               .teamByName(teamName)
               .filter(t -> store.membership(t.id(), caller.accountId()).isPresent())
               .map(t -> new Principal(t.id(), caller.username(), t.tenantPrefix()));
-      if (acting.size() > 10_000) {
-        acting.clear();
-      }
-      cached = new Cached(principal, now.plus(CACHE_TTL));
-      acting.put(cacheKey, cached);
+      acting.put(cacheKey, principal);
     }
-    return cached.principal().orElseThrow(() -> ApiException.notFound(notFound(teamName)));
+    return principal.orElseThrow(() -> ApiException.notFound(notFound(teamName)));
   }
 
   /**
@@ -185,15 +177,12 @@ public final class Teams {
 
   /** Refuses to take away the last owner: a team nobody can manage would be stuck. */
   private void requireAnotherOwner(Team team, String leavingAccountId) {
-    boolean otherOwner =
+    List<String> owners =
         store.members(team.id()).stream()
-            .anyMatch(m -> m.role() == Team.Role.OWNER && !m.accountId().equals(leavingAccountId));
-    boolean leavingIsOwner =
-        store
-            .membership(team.id(), leavingAccountId)
-            .map(m -> m.role() == Team.Role.OWNER)
-            .orElse(false);
-    if (leavingIsOwner && !otherOwner) {
+            .filter(m -> m.role() == Team.Role.OWNER)
+            .map(Team.Member::accountId)
+            .toList();
+    if (owners.equals(List.of(leavingAccountId))) {
       throw ApiException.conflict(
           "team " + team.name() + " would have no owner: make another member an owner first");
     }
