@@ -3,7 +3,6 @@ package dev.gryt.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.Webhook;
@@ -54,13 +53,9 @@ final class WebhookHandler {
   }
 
   void trigger(Context ctx) {
-    WebhookKey key =
-        store
-            .findWebhookKey(ctx.pathParam("key"))
-            .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
     Webhook webhook =
         store
-            .get(Webhook.class, key.namespace(), key.name())
+            .webhookByKey(ctx.pathParam("key"))
             .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
     long declared = ctx.contentLength();
     if (declared > MAX_BODY_BYTES) {
@@ -86,25 +81,22 @@ final class WebhookHandler {
     }
     WebhookEvent event = WebhookEvent.of(ctx.header("X-GitHub-Event"), parse(body));
     String deliveryId = blankToNull(ctx.header("X-GitHub-Delivery"));
-    String ns = key.namespace();
+    String ns = webhook.getMetadata().getNamespace();
+    String name = webhook.getMetadata().getName();
     Optional<String> skip = event.skipReason(webhook.getSpec());
     Delivery.Recorded recorded;
     if (skip.isPresent()) {
       recorded =
           store.recordDelivery(
-              Delivery.skipped(ns, key.name(), event.event(), deliveryId, skip.get()),
-              Optional.empty());
+              Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()), Optional.empty());
     } else {
-      String jobName = webhook.getSpec().jobName;
-      if (store.get(Job.class, ns, jobName).isEmpty()) {
-        throw ApiException.conflict("webhook's job " + ns + "/" + jobName + " does not exist");
-      }
-      JobRun run = RunHandler.newRun(ns, jobName, "webhook", null);
+      // The store checks, in the delivery's transaction, that the Job exists (409 when not).
+      JobRun run = RunHandler.newRun(ns, webhook.getSpec().jobName, "webhook", null);
       run.getSpec().ref = event.ref();
       run.getSpec().sha = event.sha();
       recorded =
           store.recordDelivery(
-              Delivery.triggered(ns, key.name(), event.event(), deliveryId),
+              Delivery.triggered(ns, name, event.event(), deliveryId),
               Optional.of(new Mutation.Create(run)));
     }
     Delivery delivery = recorded.delivery();

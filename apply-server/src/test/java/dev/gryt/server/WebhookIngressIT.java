@@ -242,6 +242,24 @@ class WebhookIngressIT {
   }
 
   @Test
+  void aWebhookWhoseJobIsGoneAnswersConflictAndRecordsNothing() throws Exception {
+    String key = key("open");
+    HttpResponse<String> deleted =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/jobs/build"))
+                .header("X-Test-Auth", "yes")
+                .DELETE());
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+
+    HttpResponse<String> r = trigger(key, "", Map.of("X-GitHub-Delivery", "guid-gone"));
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+    assertThat(json(r).get("message").asText()).contains("job default/build does not exist");
+    assertThat(runs()).isEmpty();
+    assertThat(deliveries("open")).isEmpty();
+  }
+
+  @Test
   void rotatingTheKeyRetiresTheOldOne() throws Exception {
     String old = key("open");
     HttpResponse<String> rotated = post("/api/v1/webhooks/open/rotate-key");

@@ -9,8 +9,11 @@ import java.time.Duration;
  */
 final class PostgresDialect implements SqlDialect {
   @Override
-  public String notifySql() {
-    return "SELECT pg_notify('" + PostgresCommitListener.CHANNEL + "', ?)";
+  public String storeCounterSql() {
+    return "WITH stored AS (UPDATE resource_version_counter SET value = ?, compacted_through = ?"
+        + " WHERE id = 1 RETURNING value) SELECT pg_notify('"
+        + PostgresCommitListener.CHANNEL
+        + "', value::text) FROM stored";
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
+import dev.gryt.crds.Webhook;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,8 @@ public interface ResourceStore extends AutoCloseable {
    * at once.
    *
    * @param run the JobRun to create; empty for a delivery the Webhook's filters skipped
+   * @throws NotFoundException when the Webhook does not exist
+   * @throws ConflictException when the run's Job does not exist (nothing is recorded)
    */
   Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run);
 
@@ -99,6 +102,11 @@ public interface ResourceStore extends AutoCloseable {
 
   /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
   Optional<WebhookKey> findWebhookKey(String key);
+
+  /** {@link #findWebhookKey} and the Webhook itself; a store may read both at once. */
+  default Optional<Webhook> webhookByKey(String key) {
+    return findWebhookKey(key).flatMap(k -> get(Webhook.class, k.namespace(), k.name()));
+  }
 
   /**
    * The newest {@code limit} changes of one object still in the event log, newest first: what

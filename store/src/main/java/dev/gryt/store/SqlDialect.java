@@ -30,10 +30,11 @@ interface SqlDialect {
   Duration foreignWritePollInterval();
 
   /**
-   * A statement run in every write transaction to tell other processes (parameter: the new
-   * resourceVersion); or null.
+   * Stores the counter at the end of a write transaction (parameters: the new value and the event
+   * log's compacted-through mark) and, where the database can, tells other processes in the same
+   * statement: one round trip.
    */
-  String notifySql();
+  String storeCounterSql();
 
   /** Starts waking {@code signal} on other processes' commits; null when the database cannot. */
   AutoCloseable listenForCommits(

@@ -10,6 +10,7 @@ import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
+import dev.gryt.crds.Webhook;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -318,17 +319,6 @@ public final class SqlResourceStore implements ResourceStore {
   public void delete(
       ResourceKind kind, String namespace, String name, String expectedResourceVersion) {
     commit(List.of(new Mutation.Delete(kind, namespace, name, expectedResourceVersion)));
-  }
-
-  private void notifyOtherProcesses(Connection connection, long resourceVersion)
-      throws SQLException {
-    String sql = dialect.notifySql();
-    if (sql != null) {
-      try (var s = connection.prepareStatement(sql)) {
-        s.setString(1, Long.toString(resourceVersion));
-        s.execute();
-      }
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -640,6 +630,7 @@ public final class SqlResourceStore implements ResourceStore {
     String namespace = namespaceOrDefault(delivery.webhookNamespace());
     String name = requireName(delivery.webhookName());
     List<Change> changes = run.map(create -> List.of(changeOf(create))).orElse(List.of());
+    String jobName = run.map(create -> jobOf(create.resource())).orElse(null);
     for (int attempt = 0; ; attempt++) {
       DeliveryWrite written;
       try {
@@ -647,13 +638,17 @@ public final class SqlResourceStore implements ResourceStore {
             inWriteTransaction(
                 "record a delivery",
                 (connection, counter) -> {
-                  requireWebhook(connection, namespace, name);
+                  requireWebhook(connection, namespace, name, jobName);
                   // The run is planned first (it names the run id the delivery records), written
                   // only once the delivery's own insert showed its id new: the unique index
                   // decides, with no lookup before (on a young table the planner scanned every
-                  // delivery of the webhook for that lookup).
+                  // delivery of the webhook for that lookup). The run's name is new (made by
+                  // the caller from random bits), so it is planned without reading its row: a
+                  // taken name fails the insert (AlreadyExistsException) instead.
                   Prepared planned =
-                      changes.isEmpty() ? null : prepare(connection, counter, changes);
+                      changes.isEmpty()
+                          ? null
+                          : new Prepared(plan(changes, Map.of(), counter.value()), Map.of());
                   Delivery stored =
                       new Delivery(
                           "dlv-" + newIdSuffix(),
@@ -736,22 +731,15 @@ public final class SqlResourceStore implements ResourceStore {
     // The webhook's own next number, the newest entry of its index: a MAX over the whole table
     // scanned every delivery ever recorded, on every delivery (ingest slowed as the table grew),
     // and MAX(seq) of one webhook was planned as a scan of all its entries on a young table.
-    long seq;
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT seq FROM webhook_deliveries WHERE namespace = ? AND name = ?"
-                + " ORDER BY seq DESC LIMIT 1")) {
-      statement.setString(1, delivery.webhookNamespace());
-      statement.setString(2, delivery.webhookName());
-      try (ResultSet rows = statement.executeQuery()) {
-        seq = rows.next() ? rows.getLong(1) + 1 : 1;
-      }
-    }
+    // Worked out in the insert itself: one round trip. ("WHERE true" lets SQLite tell the
+    // SELECT's end from the upsert clause.)
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO webhook_deliveries ("
                 + DELIVERY_COLUMNS
-                + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
+                + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC"
+                + " LIMIT 1), 0) + 1 WHERE true"
                 + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING")) {
       statement.setString(1, delivery.id());
       statement.setString(2, delivery.webhookNamespace());
@@ -762,7 +750,8 @@ public final class SqlResourceStore implements ResourceStore {
       statement.setString(7, delivery.status());
       statement.setString(8, delivery.reason());
       statement.setString(9, delivery.runId());
-      statement.setLong(10, seq);
+      statement.setString(10, delivery.webhookNamespace());
+      statement.setString(11, delivery.webhookName());
       return statement.executeUpdate() == 1;
     }
   }
@@ -843,6 +832,27 @@ public final class SqlResourceStore implements ResourceStore {
         });
   }
 
+  @Override
+  public Optional<Webhook> webhookByKey(String key) {
+    if (key == null || key.isEmpty()) {
+      return Optional.empty();
+    }
+    // The key and its Webhook in one read: a delivery's only lookup before its write.
+    return query(
+        "SELECT r.body FROM webhook_keys k JOIN resources r"
+            + " ON r.kind = ? AND r.namespace = k.namespace AND r.name = k.name"
+            + " WHERE k.webhook_key = ?",
+        statement -> {
+          statement.setString(1, ResourceKind.WEBHOOK.kind());
+          statement.setString(2, key);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next()
+                ? Optional.of(read(Webhook.class, rows.getString(1)))
+                : Optional.empty();
+          }
+        });
+  }
+
   private WebhookKey insertKey(Connection connection, String namespace, String name)
       throws SQLException {
     byte[] bits = new byte[32];
@@ -880,6 +890,50 @@ public final class SqlResourceStore implements ResourceStore {
       statement.setString(1, key.namespace());
       statement.setString(2, key.name());
       statement.executeUpdate();
+    }
+  }
+
+  private static String jobOf(GrytResource<?, ?> run) {
+    if (!(run instanceof JobRun jobRun) || jobRun.getSpec() == null) {
+      throw new IllegalArgumentException("a delivery's run must be a JobRun with a spec");
+    }
+    return requireName(jobRun.getSpec().jobName);
+  }
+
+  /**
+   * Fails unless the Webhook exists and, when {@code jobName} is given, the Job a delivery starts a
+   * run of: one read for both.
+   */
+  private static void requireWebhook(
+      Connection connection, String namespace, String name, String jobName) throws SQLException {
+    if (jobName == null) {
+      requireWebhook(connection, namespace, name);
+      return;
+    }
+    boolean webhook = false;
+    boolean job = false;
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT kind FROM resources WHERE namespace = ?"
+                + " AND ((kind = ? AND name = ?) OR (kind = ? AND name = ?))")) {
+      statement.setString(1, namespace);
+      statement.setString(2, ResourceKind.WEBHOOK.kind());
+      statement.setString(3, name);
+      statement.setString(4, ResourceKind.JOB.kind());
+      statement.setString(5, jobName);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          webhook |= ResourceKind.WEBHOOK.kind().equals(rows.getString(1));
+          job |= ResourceKind.JOB.kind().equals(rows.getString(1));
+        }
+      }
+    }
+    if (!webhook) {
+      throw new NotFoundException("webhook " + namespace + "/" + name + " not found");
+    }
+    if (!job) {
+      throw new ConflictException(
+          "webhook " + name + "'s job " + namespace + "/" + jobName + " does not exist");
     }
   }
 
@@ -1125,14 +1179,11 @@ public final class SqlResourceStore implements ResourceStore {
       }
       compactedThrough = oldestToDrop;
     }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE resource_version_counter SET value = ?, compacted_through = ? WHERE id = 1")) {
+    try (PreparedStatement statement = connection.prepareStatement(dialect.storeCounterSql())) {
       statement.setLong(1, counter.value());
       statement.setLong(2, compactedThrough);
-      statement.executeUpdate();
+      statement.execute();
     }
-    notifyOtherProcesses(connection, counter.value());
   }
 
   private Counter lockCounter(Connection connection) throws SQLException {

@@ -16,8 +16,8 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
-  public String notifySql() {
-    return null;
+  public String storeCounterSql() {
+    return "UPDATE resource_version_counter SET value = ?, compacted_through = ? WHERE id = 1";
   }
 
   @Override

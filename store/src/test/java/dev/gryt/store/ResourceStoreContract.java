@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobSpec;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
@@ -758,6 +760,19 @@ public abstract class ResourceStoreContract {
 
   // ---------------------------------------------------------------- webhook deliveries and keys
 
+  /** The Webhook "hook" and the Job "build" its deliveries start runs of. */
+  protected static void createHook(ResourceStore store) {
+    if (store.get(Job.class, "default", "build").isEmpty()) {
+      Job job = new Job();
+      job.setMetadata(new ObjectMetaBuilder().withName("build").build());
+      JobSpec spec = new JobSpec();
+      spec.pipelineName = "build";
+      job.setSpec(spec);
+      store.create(job);
+    }
+    store.create(webhook("hook"));
+  }
+
   protected static Webhook webhook(String name) {
     Webhook webhook = new Webhook();
     webhook.setMetadata(new ObjectMetaBuilder().withName(name).build());
@@ -782,7 +797,7 @@ public abstract class ResourceStoreContract {
   @Test
   void aDeliveryAndTheRunItTriggersAreRecordedTogether() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     long before = store.resourceVersion();
 
     Delivery.Recorded recorded =
@@ -801,9 +816,53 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void aDeliveryWhoseJobIsGoneRecordsNothing() {
+    ResourceStore store = newStore();
+    createHook(store);
+    store.delete(ResourceKind.JOB, "default", "build", null);
+    long before = store.resourceVersion();
+
+    assertThatThrownBy(
+            () ->
+                store.recordDelivery(
+                    Delivery.triggered("default", "hook", "push", "guid-1"),
+                    Optional.of(run("build-1"))))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("default/build does not exist");
+
+    assertThat(store.resourceVersion()).isEqualTo(before);
+    assertThat(store.deliveries("default", "hook", 10)).isEmpty();
+    assertThat(store.get(JobRun.class, "default", "build-1")).isEmpty();
+    // A skipped delivery starts no run and needs no Job.
+    assertThat(
+            store
+                .recordDelivery(
+                    Delivery.skipped("default", "hook", "push", "guid-2", "branch filter"),
+                    Optional.empty())
+                .duplicate())
+        .isFalse();
+  }
+
+  @Test
+  void aWebhookIsFoundByItsKeyUntilItIsDeleted() {
+    ResourceStore store = newStore();
+    createHook(store);
+    WebhookKey key = store.webhookKey("default", "hook");
+
+    assertThat(store.webhookByKey(key.key()))
+        .hasValueSatisfying(w -> assertThat(w.getSpec().jobName).isEqualTo("build"));
+    assertThat(store.webhookByKey("wh_nope")).isEmpty();
+    assertThat(store.webhookByKey("")).isEmpty();
+    assertThat(store.webhookByKey("' OR '1'='1")).isEmpty();
+
+    store.delete(ResourceKind.WEBHOOK, "default", "hook", null);
+    assertThat(store.webhookByKey(key.key())).isEmpty();
+  }
+
+  @Test
   void aRepeatedDeliveryIdWritesNothingAndAnswersTheFirstRun() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     Delivery.Recorded first =
         store.recordDelivery(
             Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
@@ -823,7 +882,7 @@ public abstract class ResourceStoreContract {
   @Test
   void concurrentDeliveriesWithOneIdCreateOneRun() throws Exception {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Delivery.Recorded>> futures = new ArrayList<>();
@@ -851,7 +910,7 @@ public abstract class ResourceStoreContract {
   @Test
   void aDeliveryWhoseRunCannotBeCreatedIsNotRecorded() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     store.recordDelivery(
         Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("taken")));
 
@@ -869,7 +928,7 @@ public abstract class ResourceStoreContract {
   @Test
   void aSkippedDeliveryIsRecordedWithoutARun() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     long before = store.resourceVersion();
 
     Delivery.Recorded recorded =
@@ -886,7 +945,7 @@ public abstract class ResourceStoreContract {
   @Test
   void deliveriesListNewestFirstAndManualOnesNeverCollide() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     for (int i = 0; i < 3; i++) {
       store.recordDelivery(
           Delivery.triggered("default", "hook", "manual", null), Optional.of(run("build-" + i)));
@@ -913,7 +972,7 @@ public abstract class ResourceStoreContract {
   @Test
   void aWebhookKeyIsMadeOnceAndFindsItsWebhook() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
 
     WebhookKey key = store.webhookKey("default", "hook");
 
@@ -931,7 +990,7 @@ public abstract class ResourceStoreContract {
   @Test
   void rotatingAKeyRetiresTheOldOne() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     WebhookKey old = store.webhookKey("default", "hook");
 
     WebhookKey rotated = store.rotateWebhookKey("default", "hook");
@@ -945,13 +1004,13 @@ public abstract class ResourceStoreContract {
   @Test
   void deletingAWebhookForgetsItsKeyAndDeliveries() {
     ResourceStore store = newStore();
-    store.create(webhook("hook"));
+    createHook(store);
     WebhookKey key = store.webhookKey("default", "hook");
     store.recordDelivery(
         Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
 
     store.delete(ResourceKind.WEBHOOK, "default", "hook", null);
-    store.create(webhook("hook"));
+    createHook(store);
 
     assertThat(store.findWebhookKey(key.key())).isEmpty();
     assertThat(store.webhookKey("default", "hook").key()).isNotEqualTo(key.key());

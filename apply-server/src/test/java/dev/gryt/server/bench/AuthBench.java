@@ -31,11 +31,11 @@ public final class AuthBench {
   /** Each load's unmeasured start. */
   static final Duration WARMUP = Duration.ofSeconds(5);
 
-  /**
-   * The first, unreported loads of each path: long enough for C2 to compile the hot paths on two
-   * busy cores (with 3 s, JIT compilation was a large part of the CPU the figures counted).
-   */
-  static final Duration JIT_WARMUP = Duration.ofSeconds(15);
+  /** The unreported loads before the figures: slices, the most, the compiler's share to stop. */
+  static final Duration WARM_SLICE = Duration.ofSeconds(5);
+
+  static final Duration WARM_MAX = Duration.ofMinutes(4);
+  static final double JIT_QUIET = 0.05;
 
   static final Duration MEASURE = Duration.ofSeconds(10);
   static final String HOOK_SECRET = "bench-hook-secret";
@@ -96,9 +96,9 @@ public final class AuthBench {
       String only = System.getProperty("gryt.bench.only", "");
       // Unreported warm-up of both paths first: without it the first figures measured the JIT
       // compiling them (at 2,000 reads/s, 10 s of warm-up inside the first load were not enough).
-      RawLoad.run(port, CLIENTS, 0, Duration.ZERO, JIT_WARMUP, reads, 200);
+      warm("reads", server, port, READ_TARGET, reads, 200);
       if (!only.equals("reads")) {
-        RawLoad.run(port, CLIENTS, 0, Duration.ZERO, JIT_WARMUP, ingest, 202);
+        warm("ingest", server, port, INGEST_TARGET, ingest, 202);
         settle(base);
       }
       // The fixed rate first, then the closed loop; the control loop settles before each ingest
@@ -126,6 +126,63 @@ public final class AuthBench {
   }
 
   /**
+   * Loads a path at its target rate, in slices of {@link #WARM_SLICE}, until the server's JIT
+   * compiler threads used under {@link #JIT_QUIET} of a core in the last slice (at most {@link
+   * #WARM_MAX}), and says how long that took. On two cores C2 needed about two minutes of CPU to
+   * compile the server's hot paths (Jetty, Jackson, JDBC, the store); after a fixed 15 s it was
+   * still using most of a core during the measured loads, and the figures measured the compiler.
+   */
+  private static void warm(
+      String what,
+      Process server,
+      int port,
+      double rate,
+      RawLoad.RequestFactory requests,
+      int expected)
+      throws Exception {
+    long started = System.nanoTime();
+    double busy = 1;
+    while (System.nanoTime() - started < WARM_MAX.toNanos()) {
+      long before = compilerTicks(server);
+      RawLoad.run(port, CLIENTS, rate, Duration.ZERO, WARM_SLICE, requests, expected);
+      busy = (compilerTicks(server) - before) / 100.0 / WARM_SLICE.toSeconds();
+      if (busy < JIT_QUIET) {
+        break;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  (warm-up %s: %d s at %,d/s; JIT compiler threads %.0f%% of a core in its last %d s)%n",
+        what,
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        (int) rate,
+        busy * 100,
+        WARM_SLICE.toSeconds());
+  }
+
+  /** CPU clock ticks of the process's JIT compiler threads, from /proc (0 elsewhere). */
+  private static long compilerTicks(Process process) {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.contains("CompilerThre")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // a thread that ended as it was read
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks;
+  }
+
+  /**
    * One load and its figures, with the server process's CPU time per request (user + system, from
    * the OS): unlike throughput, that figure hardly moves when other work shares the cores.
    */
@@ -138,8 +195,12 @@ public final class AuthBench {
       int expected)
       throws Exception {
     long[] before = cpuTicks(server);
+    Process profiler = onMeasure(server);
     RawLoad.Result r = RawLoad.run(port, CLIENTS, rate, WARMUP, MEASURE, requests, expected);
     long[] after = cpuTicks(server);
+    if (profiler != null) {
+      profiler.waitFor();
+    }
     double requestsSent = r.perSecond() * (WARMUP.toNanos() + MEASURE.toNanos()) / 1e9;
     double usPerTick = 1e6 / 100; // USER_HZ: 100 on Linux
     System.out.printf(
@@ -151,6 +212,22 @@ public final class AuthBench {
         (after[0] - before[0]) * usPerTick / Math.max(1, requestsSent),
         (after[1] - before[1]) * usPerTick / Math.max(1, requestsSent));
   }
+
+  /**
+   * Starts {@code -Dgryt.bench.onMeasure=COMMAND} (run by sh, {@code %p} replaced by the server's
+   * pid, {@code %n} by the load's number) as a reported load starts: a profiler that attaches for
+   * the load's length sees the measured load only, not start-up, warm-up or JIT compilation.
+   */
+  private static Process onMeasure(Process server) throws java.io.IOException {
+    String command = System.getProperty("gryt.bench.onMeasure", "");
+    if (command.isBlank()) {
+      return null;
+    }
+    command = command.replace("%p", "" + server.pid()).replace("%n", "" + ++loads);
+    return new ProcessBuilder("sh", "-c", command).inheritIO().start();
+  }
+
+  private static int loads;
 
   /** The process's user and system CPU time in clock ticks, from /proc (zeros elsewhere). */
   private static long[] cpuTicks(Process process) {

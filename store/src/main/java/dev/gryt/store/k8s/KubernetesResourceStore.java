@@ -1,6 +1,7 @@
 package dev.gryt.store.k8s;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
@@ -621,6 +622,7 @@ public final class KubernetesResourceStore implements ResourceStore {
         return duplicate.get();
       }
       requireWebhook(ns, name);
+      run.ifPresent(create -> requireJob(ns, name, create.resource()));
       Optional<Delivery> reserved = side.insertDelivery(inNamespace);
       if (reserved.isEmpty()) {
         // Another request with the same delivery id won; wait for it to name its run.
@@ -650,6 +652,17 @@ public final class KubernetesResourceStore implements ResourceStore {
       }
       side.setDeliveryRun(recorded.id(), created.id());
       return new Delivery.Recorded(withRun(recorded, created.id()), false);
+    }
+  }
+
+  private void requireJob(String ns, String webhook, GrytResource<?, ?> run) {
+    if (!(run instanceof JobRun jobRun) || jobRun.getSpec() == null) {
+      throw new IllegalArgumentException("a delivery's run must be a JobRun with a spec");
+    }
+    String job = requireName(jobRun.getSpec().jobName);
+    if (get(Job.class, ns, job).isEmpty()) {
+      throw new ConflictException(
+          "webhook " + webhook + "'s job " + ns + "/" + job + " does not exist");
     }
   }
 
