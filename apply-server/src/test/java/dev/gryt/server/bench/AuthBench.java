@@ -59,12 +59,14 @@ public final class AuthBench {
         // No in-process agent: ingest is measured up to the durable JobRun (verify, dedupe,
         // commit), not the thousands of container runs those deliveries would start.
         new ProcessBuilder(
-            launcher.toString(), "server", "--port", "" + port, "--db", db, "--agents", "0");
+            launcher.toString(), "server", "--port", "" + port, "--db", db, "--agents", "0", System.getProperty("gryt.bench.extra", "--agents=0"));
     Path home = BenchAuth.isolate(builder);
     Process server = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    HealthProbe probe = null;
     try {
       String base = "http://127.0.0.1:" + port;
       ApplyBench.waitForHealth(base, server, log);
+      probe = new HealthProbe(base);
       BenchAuth auth = BenchAuth.load(home, port);
       ApplyBench.auth = auth;
       System.out.printf(Locale.ROOT, "%n== %s (server pid %d)%n", db, server.pid());
@@ -99,7 +101,7 @@ public final class AuthBench {
       warm("reads", server, port, READ_TARGET, reads, 200);
       if (!only.equals("reads")) {
         warm("ingest", server, port, INGEST_TARGET, ingest, 202);
-        settle(base);
+        probe.settle();
       }
       // The fixed rate first, then the closed loop; the control loop settles before each ingest
       // load: a closed loop leaves tens of thousands of new runs to reconcile, and measuring the
@@ -111,14 +113,17 @@ public final class AuthBench {
             Locale.ROOT, "  target: >= %,d req/s with p99 < 20 ms%n", (int) READ_TARGET);
       }
       if (!only.equals("reads")) {
-        settle(base);
+        probe.settle();
         report("signed webhook ingest  ", server, port, INGEST_TARGET, ingest, 202);
-        settle(base);
+        probe.settle();
         report("signed webhook ingest  ", server, port, 0, ingest, 202);
         System.out.printf(
             Locale.ROOT, "  target: >= %,d req/s with p99 < 50 ms%n", (int) INGEST_TARGET);
       }
     } finally {
+      if (probe != null) {
+        probe.close();
+      }
       server.destroy();
       server.waitFor();
       Files.deleteIfExists(log);
@@ -240,25 +245,69 @@ public final class AuthBench {
     }
   }
 
-  /** Waits (at most 2 minutes) until the server's control loop has done no reconcile for 1 s. */
-  static void settle(String base) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long last = -1;
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode health =
-          ResourceCodec.json()
-              .readTree(
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body());
-      long reconciles = health.at("/data/reconciles").asLong();
-      if (reconciles == last) {
-        return;
+  /**
+   * Polls {@code /healthz} once a second for the whole run, as a Kubernetes liveness probe would,
+   * and keeps the control loop's reconcile count. It runs during warm-up too: a probe that first
+   * came between warm-up and the measured load took branches (its path, headers, a JSON body of
+   * numbers) the load never took, and C2 threw away and recompiled the request path under the
+   * measured load.
+   */
+  static final class HealthProbe implements AutoCloseable {
+    private final HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI uri;
+    private final Thread thread;
+    private volatile long reconciles = -1;
+    private volatile long polls;
+
+    HealthProbe(String base) {
+      uri = URI.create(base + "/healthz");
+      thread = new Thread(this::run, "health-probe");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          JsonNode health =
+              ResourceCodec.json()
+                  .readTree(
+                      http.send(
+                              HttpRequest.newBuilder(uri).build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body());
+          reconciles = health.at("/data/reconciles").asLong();
+          polls++;
+          Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // the next poll tries again
+        }
       }
-      last = reconciles;
-      Thread.sleep(1_000);
+    }
+
+    /** Waits (at most 2 minutes) until two polls a second apart saw the same reconcile count. */
+    void settle() throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      long seenPoll = polls;
+      long last = -2;
+      while (System.nanoTime() < deadline) {
+        if (polls != seenPoll) {
+          seenPoll = polls;
+          if (reconciles == last) {
+            return;
+          }
+          last = reconciles;
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
     }
   }
 
