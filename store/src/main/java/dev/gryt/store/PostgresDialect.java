@@ -65,4 +65,9 @@ final class PostgresDialect implements SqlDialect {
   public boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
   }
+
+  @Override
+  public boolean sendsStatementsTogether() {
+    return true;
+  }
 }

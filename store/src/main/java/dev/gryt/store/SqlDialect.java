@@ -43,6 +43,12 @@ interface SqlDialect {
   /** A lock that elects one leader among the processes sharing this database. */
   LeaderLock leaderLock(com.zaxxer.hikari.HikariDataSource dataSource, String name);
 
+  /**
+   * Whether one prepared statement may hold several SQL statements (joined by {@code ;}), sent to
+   * the server in one round trip.
+   */
+  boolean sendsStatementsTogether();
+
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);
 }

@@ -631,65 +631,48 @@ public final class SqlResourceStore implements ResourceStore {
     String name = requireName(delivery.webhookName());
     List<Change> changes = run.map(create -> List.of(changeOf(create))).orElse(List.of());
     String jobName = run.map(create -> jobOf(create.resource())).orElse(null);
-    for (int attempt = 0; ; attempt++) {
-      DeliveryWrite written;
-      try {
-        written =
-            inWriteTransaction(
-                "record a delivery",
-                (connection, counter) -> {
-                  requireWebhook(connection, namespace, name, jobName);
-                  // The run is planned first (it names the run id the delivery records), written
-                  // only once the delivery's own insert showed its id new: the unique index
-                  // decides, with no lookup before (on a young table the planner scanned every
-                  // delivery of the webhook for that lookup). The run's name is new (made by
-                  // the caller from random bits), so it is planned without reading its row: a
-                  // taken name fails the insert (AlreadyExistsException) instead.
-                  Prepared planned =
-                      changes.isEmpty()
-                          ? null
-                          : new Prepared(plan(changes, Map.of(), counter.value()), Map.of());
-                  Delivery stored =
-                      new Delivery(
-                          "dlv-" + newIdSuffix(),
-                          namespace,
-                          name,
-                          delivery.event(),
-                          delivery.deliveryId(),
-                          Instant.now(clock),
-                          delivery.status(),
-                          delivery.reason(),
-                          planned == null ? null : planned.plan().results().get(0).id());
-                  if (!insertDelivery(connection, stored)) {
-                    Delivery first =
-                        findDelivery(connection, namespace, name, delivery.deliveryId())
-                            .orElseThrow(
-                                () -> new StoreException("a delivery vanished as it was read"));
-                    return new DeliveryWrite(new Delivery.Recorded(first, true), null);
-                  }
-                  if (planned != null) {
-                    writePrepared(connection, planned, counter);
-                  }
-                  return new DeliveryWrite(
-                      new Delivery.Recorded(stored, false),
-                      planned == null ? null : planned.plan());
-                });
-      } catch (StoreException e) {
-        // Another process recorded the same delivery id between our check and our insert (SQLite
-        // across processes; PostgreSQL's counter lock rules it out): read theirs.
-        if (attempt == 0
-            && e.getCause() instanceof SQLException sql
-            && isUniqueViolation(sql)
-            && delivery.deliveryId() != null) {
-          continue;
-        }
-        throw e;
-      }
-      if (written.plan() != null) {
-        commitSignal.committed(written.plan().lastResourceVersion());
-      }
-      return written.recorded();
+    // A repeated delivery id, also from another process at the same moment, is settled by the
+    // unique index (the insert does nothing), not by a failure to retry.
+    DeliveryWrite written =
+        inWriteTransaction(
+            "record a delivery",
+            (connection, counter) -> {
+              // The run is planned first (it names the run id the delivery records). Its
+              // name is new (made by the caller from random bits), so it is planned without
+              // reading its row: a taken name fails the insert instead.
+              Plan planned = changes.isEmpty() ? null : plan(changes, Map.of(), counter.value());
+              Delivery stored =
+                  new Delivery(
+                      "dlv-" + newIdSuffix(),
+                      namespace,
+                      name,
+                      delivery.event(),
+                      delivery.deliveryId(),
+                      Instant.now(clock),
+                      delivery.status(),
+                      delivery.reason(),
+                      planned == null ? null : planned.results().get(0).id());
+              if (!insertDeliveryAndRun(connection, stored, jobName, planned)) {
+                // Nothing was written: a repeated delivery id, or a Webhook or Job gone.
+                Optional<Delivery> first =
+                    delivery.deliveryId() == null
+                        ? Optional.empty()
+                        : findDelivery(connection, namespace, name, delivery.deliveryId());
+                if (first.isPresent()) {
+                  return new DeliveryWrite(new Delivery.Recorded(first.get(), true), null);
+                }
+                requireWebhook(connection, namespace, name, jobName);
+                throw new StoreException("a delivery was not recorded, for no known reason");
+              }
+              if (planned != null) {
+                counter.advanceTo(planned.lastResourceVersion());
+              }
+              return new DeliveryWrite(new Delivery.Recorded(stored, false), planned);
+            });
+    if (written.plan() != null) {
+      commitSignal.committed(written.plan().lastResourceVersion());
     }
+    return written.recorded();
   }
 
   private Optional<Delivery> findDelivery(
@@ -719,6 +702,139 @@ public final class SqlResourceStore implements ResourceStore {
         rows.getString(7),
         rows.getString(8),
         rows.getString(9));
+  }
+
+  /**
+   * Records a delivery and the run it starts, each row written only when its Webhook and the run's
+   * Job exist and its delivery id is new: the conditions are in the statements, so that PostgreSQL
+   * gets the three in one round trip (SQLite, in process, runs them one by one).
+   *
+   * @return false when nothing was written
+   */
+  private boolean insertDeliveryAndRun(
+      Connection connection, Delivery delivery, String jobName, Plan run) throws SQLException {
+    String insertDelivery =
+        "INSERT INTO webhook_deliveries ("
+            + DELIVERY_COLUMNS
+            + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
+            + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC LIMIT 1),"
+            + " 0) + 1 WHERE EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ?"
+            + " AND name = ?)"
+            + (run == null
+                ? ""
+                : " AND EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ?"
+                    + " AND name = ?)")
+            // The upsert clause ends the SELECT (SQLite needs the WHERE before it to tell).
+            + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING";
+    // Only after this delivery's row: its id is new, so it exists only if it was just written.
+    String ifRecorded = " WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)";
+    String insertRun =
+        "INSERT INTO resources (kind, namespace, name, id, uid, resource_version, generation,"
+            + " body) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+            + ifRecorded;
+    String insertEvent =
+        "INSERT INTO events (resource_version, kind, namespace, name, type, body)"
+            + " SELECT ?, ?, ?, ?, ?, ?"
+            + ifRecorded;
+    List<String> sql =
+        run == null ? List.of(insertDelivery) : List.of(insertDelivery, insertRun, insertEvent);
+    try {
+      return insertDeliveryAndRun(connection, sql, delivery, jobName, run);
+    } catch (SQLException e) {
+      if (run != null && isUniqueViolation(e)) {
+        throw new AlreadyExistsException(
+            "run " + run.results().get(0).key().name() + " already exists: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private boolean insertDeliveryAndRun(
+      Connection connection, List<String> sql, Delivery delivery, String jobName, Plan run)
+      throws SQLException {
+    if (dialect.sendsStatementsTogether()) {
+      try (PreparedStatement statement = connection.prepareStatement(String.join("; ", sql))) {
+        int next = bindDelivery(statement, delivery, jobName, 1);
+        if (run != null) {
+          bindRun(statement, delivery, run, next);
+        }
+        statement.execute();
+        return statement.getUpdateCount() == 1;
+      }
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.get(0))) {
+      bindDelivery(statement, delivery, jobName, 1);
+      if (statement.executeUpdate() != 1) {
+        return false;
+      }
+    }
+    if (run != null) {
+      try (PreparedStatement statement = connection.prepareStatement(sql.get(1));
+          PreparedStatement events = connection.prepareStatement(sql.get(2))) {
+        bindRunRow(statement, delivery, run.results().get(0), 1);
+        statement.executeUpdate();
+        bindRunEvent(events, delivery, run.events().get(0), 1);
+        events.executeUpdate();
+      }
+    }
+    return true;
+  }
+
+  private static int bindDelivery(
+      PreparedStatement statement, Delivery delivery, String jobName, int first)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, delivery.id());
+    statement.setString(i++, delivery.webhookNamespace());
+    statement.setString(i++, delivery.webhookName());
+    statement.setString(i++, delivery.event());
+    statement.setString(i++, delivery.deliveryId());
+    statement.setString(i++, delivery.receivedAt().toString());
+    statement.setString(i++, delivery.status());
+    statement.setString(i++, delivery.reason());
+    statement.setString(i++, delivery.runId());
+    statement.setString(i++, delivery.webhookNamespace());
+    statement.setString(i++, delivery.webhookName());
+    statement.setString(i++, ResourceKind.WEBHOOK.kind());
+    statement.setString(i++, delivery.webhookNamespace());
+    statement.setString(i++, delivery.webhookName());
+    if (jobName != null) {
+      statement.setString(i++, ResourceKind.JOB.kind());
+      statement.setString(i++, delivery.webhookNamespace());
+      statement.setString(i++, jobName);
+    }
+    return i;
+  }
+
+  private static int bindRun(PreparedStatement statement, Delivery delivery, Plan run, int first)
+      throws SQLException {
+    int next = bindRunRow(statement, delivery, run.results().get(0), first);
+    return bindRunEvent(statement, delivery, run.events().get(0), next);
+  }
+
+  private static int bindRunRow(
+      PreparedStatement statement, Delivery delivery, StoredRow row, int first)
+      throws SQLException {
+    int i = SqliteRowStatements.bindKey(statement, row.key(), first);
+    statement.setString(i++, row.id());
+    statement.setString(i++, row.uid());
+    statement.setLong(i++, row.resourceVersion());
+    statement.setLong(i++, row.generation());
+    statement.setString(i++, row.json());
+    statement.setString(i++, delivery.id());
+    return i;
+  }
+
+  private static int bindRunEvent(
+      PreparedStatement statement, Delivery delivery, RowStatements.EventRow event, int first)
+      throws SQLException {
+    int i = first;
+    statement.setLong(i++, event.resourceVersion());
+    i = SqliteRowStatements.bindKey(statement, event.key(), i);
+    statement.setString(i++, event.type().name());
+    statement.setString(i++, event.body());
+    statement.setString(i++, delivery.id());
+    return i;
   }
 
   /**

@@ -70,4 +70,9 @@ final class SqliteDialect implements SqlDialect {
   public boolean isUniqueViolation(SQLException e) {
     return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT;
   }
+
+  @Override
+  public boolean sendsStatementsTogether() {
+    return false;
+  }
 }
