@@ -244,11 +244,7 @@ class WebhookIngressIT {
   @Test
   void aWebhookWhoseJobIsGoneAnswersConflictAndRecordsNothing() throws Exception {
     String key = key("open");
-    HttpResponse<String> deleted =
-        send(
-            HttpRequest.newBuilder(uri("/api/v1/jobs/build"))
-                .header("X-Test-Auth", "yes")
-                .DELETE());
+    HttpResponse<String> deleted = delete("/api/v1/jobs/build");
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
 
     HttpResponse<String> r = trigger(key, "", Map.of("X-GitHub-Delivery", "guid-gone"));
@@ -293,11 +289,7 @@ class WebhookIngressIT {
   @Test
   void deletingTheWebhookForgetsItsKey() throws Exception {
     String key = key("open");
-    HttpResponse<String> deleted =
-        send(
-            HttpRequest.newBuilder(uri("/api/v1/webhooks/open"))
-                .header("X-Test-Auth", "yes")
-                .DELETE());
+    HttpResponse<String> deleted = delete("/api/v1/webhooks/open");
     assertThat(deleted.statusCode()).isEqualTo(200);
     assertThat(trigger(key, "", Map.of()).statusCode()).isEqualTo(404);
   }
@@ -335,6 +327,10 @@ class WebhookIngressIT {
 
   HttpResponse<String> get(String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)).header("X-Test-Auth", "yes").GET());
+  }
+
+  HttpResponse<String> delete(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).header("X-Test-Auth", "yes").DELETE());
   }
 
   HttpResponse<String> post(String path) throws Exception {

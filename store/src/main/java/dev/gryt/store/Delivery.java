@@ -1,5 +1,7 @@
 package dev.gryt.store;
 
+import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import java.time.Instant;
 
 /**
@@ -52,4 +54,21 @@ public record Delivery(
    *     nothing was written
    */
   public record Recorded(Delivery delivery, boolean duplicate) {}
+
+  /** The Job a delivery's run is of: the run must be a JobRun that names one. */
+  public static String jobOf(GrytResource<?, ?> run) {
+    if (!(run instanceof JobRun jobRun)
+        || jobRun.getSpec() == null
+        || jobRun.getSpec().jobName == null
+        || jobRun.getSpec().jobName.isBlank()) {
+      throw new IllegalArgumentException("a delivery's run must be a JobRun that names its job");
+    }
+    return jobRun.getSpec().jobName;
+  }
+
+  /** What a store answers for a delivery whose run's Job does not exist (nothing is recorded). */
+  public static ConflictException jobMissing(String namespace, String webhook, String job) {
+    return new ConflictException(
+        "webhook " + webhook + "'s job " + namespace + "/" + job + " does not exist");
+  }
 }

@@ -351,26 +351,13 @@ public final class SqlResourceStore implements ResourceStore {
   /** Plans and writes {@code changes} inside a write transaction that holds the counter. */
   private Plan apply(Connection connection, Counter counter, List<Change> changes)
       throws SQLException {
-    Prepared prepared = prepare(connection, counter, changes);
-    writePrepared(connection, prepared, counter);
-    return prepared.plan();
-  }
-
-  /** A plan and the rows it was made from: worked out, nothing written yet. */
-  private record Prepared(Plan plan, Map<ResourceKey, StoredRow> stored) {}
-
-  private Prepared prepare(Connection connection, Counter counter, List<Change> changes)
-      throws SQLException {
     Set<ResourceKey> keys = new LinkedHashSet<>();
     changes.forEach(change -> keys.add(change.key()));
     Map<ResourceKey, StoredRow> stored = rowStatements.read(connection, keys);
-    return new Prepared(plan(changes, stored, counter.value()), stored);
-  }
-
-  private void writePrepared(Connection connection, Prepared prepared, Counter counter)
-      throws SQLException {
-    write(connection, prepared.plan(), prepared.stored(), counter);
-    counter.advanceTo(prepared.plan().lastResourceVersion());
+    Plan plan = plan(changes, stored, counter.value());
+    write(connection, plan, stored, counter);
+    counter.advanceTo(plan.lastResourceVersion());
+    return plan;
   }
 
   private interface WriteWork<T> {
@@ -630,7 +617,7 @@ public final class SqlResourceStore implements ResourceStore {
     String namespace = namespaceOrDefault(delivery.webhookNamespace());
     String name = requireName(delivery.webhookName());
     List<Change> changes = run.map(create -> List.of(changeOf(create))).orElse(List.of());
-    String jobName = run.map(create -> jobOf(create.resource())).orElse(null);
+    String jobName = run.map(create -> Delivery.jobOf(create.resource())).orElse(null);
     // A repeated delivery id, also from another process at the same moment, is settled by the
     // unique index (the insert does nothing), not by a failure to retry.
     DeliveryWrite written =
@@ -713,19 +700,9 @@ public final class SqlResourceStore implements ResourceStore {
    */
   private boolean insertDeliveryAndRun(
       Connection connection, Delivery delivery, String jobName, Plan run) throws SQLException {
-    String insertDelivery =
-        "INSERT INTO webhook_deliveries ("
-            + DELIVERY_COLUMNS
-            + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
-            + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC LIMIT 1),"
-            + " 0) + 1 WHERE EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ?"
-            + " AND name = ?)"
-            + (run == null
-                ? ""
-                : " AND EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ?"
-                    + " AND name = ?)")
-            // The upsert clause ends the SELECT (SQLite needs the WHERE before it to tell).
-            + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING";
+    String exists =
+        "EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ? AND name = ?)";
+    String insertDelivery = deliveryInsertSql(exists + (run == null ? "" : " AND " + exists));
     // Only after this delivery's row: its id is new, so it exists only if it was just written.
     String ifRecorded = " WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)";
     String insertRun =
@@ -736,10 +713,38 @@ public final class SqlResourceStore implements ResourceStore {
         "INSERT INTO events (resource_version, kind, namespace, name, type, body)"
             + " SELECT ?, ?, ?, ?, ?, ?"
             + ifRecorded;
-    List<String> sql =
-        run == null ? List.of(insertDelivery) : List.of(insertDelivery, insertRun, insertEvent);
     try {
-      return insertDeliveryAndRun(connection, sql, delivery, jobName, run);
+      if (dialect.sendsStatementsTogether()) {
+        String sql =
+            run == null
+                ? insertDelivery
+                : String.join("; ", insertDelivery, insertRun, insertEvent);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          int next = bindDelivery(statement, delivery, jobName);
+          if (run != null) {
+            next = bindRunRow(statement, delivery, run.results().get(0), next);
+            bindRunEvent(statement, delivery, run.events().get(0), next);
+          }
+          statement.execute();
+          return statement.getUpdateCount() == 1;
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement(insertDelivery)) {
+        bindDelivery(statement, delivery, jobName);
+        if (statement.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      if (run != null) {
+        try (PreparedStatement statement = connection.prepareStatement(insertRun);
+            PreparedStatement events = connection.prepareStatement(insertEvent)) {
+          bindRunRow(statement, delivery, run.results().get(0), 1);
+          statement.executeUpdate();
+          bindRunEvent(events, delivery, run.events().get(0), 1);
+          events.executeUpdate();
+        }
+      }
+      return true;
     } catch (SQLException e) {
       if (run != null && isUniqueViolation(e)) {
         throw new AlreadyExistsException(
@@ -749,41 +754,28 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  private boolean insertDeliveryAndRun(
-      Connection connection, List<String> sql, Delivery delivery, String jobName, Plan run)
-      throws SQLException {
-    if (dialect.sendsStatementsTogether()) {
-      try (PreparedStatement statement = connection.prepareStatement(String.join("; ", sql))) {
-        int next = bindDelivery(statement, delivery, jobName, 1);
-        if (run != null) {
-          bindRun(statement, delivery, run, next);
-        }
-        statement.execute();
-        return statement.getUpdateCount() == 1;
-      }
-    }
-    try (PreparedStatement statement = connection.prepareStatement(sql.get(0))) {
-      bindDelivery(statement, delivery, jobName, 1);
-      if (statement.executeUpdate() != 1) {
-        return false;
-      }
-    }
-    if (run != null) {
-      try (PreparedStatement statement = connection.prepareStatement(sql.get(1));
-          PreparedStatement events = connection.prepareStatement(sql.get(2))) {
-        bindRunRow(statement, delivery, run.results().get(0), 1);
-        statement.executeUpdate();
-        bindRunEvent(events, delivery, run.events().get(0), 1);
-        events.executeUpdate();
-      }
-    }
-    return true;
+  /**
+   * Inserts a delivery row when {@code condition} holds and its delivery id is new to its webhook.
+   * Its number is the webhook's newest plus one, worked out in the insert: a MAX over the whole
+   * table scanned every delivery ever recorded, and MAX(seq) of one webhook was planned as a scan
+   * of all its entries on a young table. Parameters: {@link #bindDeliveryRow}, then the
+   * condition's.
+   */
+  private static String deliveryInsertSql(String condition) {
+    return "INSERT INTO webhook_deliveries ("
+        + DELIVERY_COLUMNS
+        + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
+        + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC LIMIT 1), 0) + 1"
+        // The upsert clause ends the SELECT (SQLite needs a WHERE before it to tell).
+        + " WHERE "
+        + condition
+        + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING";
   }
 
-  private static int bindDelivery(
-      PreparedStatement statement, Delivery delivery, String jobName, int first)
+  /** Binds a delivery's row from parameter 1; returns the next parameter index. */
+  private static int bindDeliveryRow(PreparedStatement statement, Delivery delivery)
       throws SQLException {
-    int i = first;
+    int i = 1;
     statement.setString(i++, delivery.id());
     statement.setString(i++, delivery.webhookNamespace());
     statement.setString(i++, delivery.webhookName());
@@ -795,21 +787,21 @@ public final class SqlResourceStore implements ResourceStore {
     statement.setString(i++, delivery.runId());
     statement.setString(i++, delivery.webhookNamespace());
     statement.setString(i++, delivery.webhookName());
-    statement.setString(i++, ResourceKind.WEBHOOK.kind());
-    statement.setString(i++, delivery.webhookNamespace());
-    statement.setString(i++, delivery.webhookName());
-    if (jobName != null) {
-      statement.setString(i++, ResourceKind.JOB.kind());
-      statement.setString(i++, delivery.webhookNamespace());
-      statement.setString(i++, jobName);
-    }
     return i;
   }
 
-  private static int bindRun(PreparedStatement statement, Delivery delivery, Plan run, int first)
+  /** Binds a delivery's row, its Webhook's key and, when given, its run's Job's. */
+  private static int bindDelivery(PreparedStatement statement, Delivery delivery, String jobName)
       throws SQLException {
-    int next = bindRunRow(statement, delivery, run.results().get(0), first);
-    return bindRunEvent(statement, delivery, run.events().get(0), next);
+    int i = bindDeliveryRow(statement, delivery);
+    String ns = delivery.webhookNamespace();
+    i =
+        SqliteRowStatements.bindKey(
+            statement, new ResourceKey(ResourceKind.WEBHOOK, ns, delivery.webhookName()), i);
+    if (jobName != null) {
+      i = SqliteRowStatements.bindKey(statement, new ResourceKey(ResourceKind.JOB, ns, jobName), i);
+    }
+    return i;
   }
 
   private static int bindRunRow(
@@ -844,30 +836,8 @@ public final class SqlResourceStore implements ResourceStore {
    */
   private static boolean insertDelivery(Connection connection, Delivery delivery)
       throws SQLException {
-    // The webhook's own next number, the newest entry of its index: a MAX over the whole table
-    // scanned every delivery ever recorded, on every delivery (ingest slowed as the table grew),
-    // and MAX(seq) of one webhook was planned as a scan of all its entries on a young table.
-    // Worked out in the insert itself: one round trip. ("WHERE true" lets SQLite tell the
-    // SELECT's end from the upsert clause.)
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO webhook_deliveries ("
-                + DELIVERY_COLUMNS
-                + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
-                + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC"
-                + " LIMIT 1), 0) + 1 WHERE true"
-                + " ON CONFLICT (namespace, name, delivery_id) DO NOTHING")) {
-      statement.setString(1, delivery.id());
-      statement.setString(2, delivery.webhookNamespace());
-      statement.setString(3, delivery.webhookName());
-      statement.setString(4, delivery.event());
-      statement.setString(5, delivery.deliveryId());
-      statement.setString(6, delivery.receivedAt().toString());
-      statement.setString(7, delivery.status());
-      statement.setString(8, delivery.reason());
-      statement.setString(9, delivery.runId());
-      statement.setString(10, delivery.webhookNamespace());
-      statement.setString(11, delivery.webhookName());
+    try (PreparedStatement statement = connection.prepareStatement(deliveryInsertSql("true"))) {
+      bindDeliveryRow(statement, delivery);
       return statement.executeUpdate() == 1;
     }
   }
@@ -1009,62 +979,35 @@ public final class SqlResourceStore implements ResourceStore {
     }
   }
 
-  private static String jobOf(GrytResource<?, ?> run) {
-    if (!(run instanceof JobRun jobRun) || jobRun.getSpec() == null) {
-      throw new IllegalArgumentException("a delivery's run must be a JobRun with a spec");
-    }
-    return requireName(jobRun.getSpec().jobName);
-  }
-
   /**
    * Fails unless the Webhook exists and, when {@code jobName} is given, the Job a delivery starts a
-   * run of: one read for both.
+   * run of.
    */
   private static void requireWebhook(
       Connection connection, String namespace, String name, String jobName) throws SQLException {
-    if (jobName == null) {
-      requireWebhook(connection, namespace, name);
-      return;
-    }
-    boolean webhook = false;
-    boolean job = false;
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT kind FROM resources WHERE namespace = ?"
-                + " AND ((kind = ? AND name = ?) OR (kind = ? AND name = ?))")) {
-      statement.setString(1, namespace);
-      statement.setString(2, ResourceKind.WEBHOOK.kind());
-      statement.setString(3, name);
-      statement.setString(4, ResourceKind.JOB.kind());
-      statement.setString(5, jobName);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          webhook |= ResourceKind.WEBHOOK.kind().equals(rows.getString(1));
-          job |= ResourceKind.JOB.kind().equals(rows.getString(1));
-        }
-      }
-    }
-    if (!webhook) {
-      throw new NotFoundException("webhook " + namespace + "/" + name + " not found");
-    }
-    if (!job) {
-      throw new ConflictException(
-          "webhook " + name + "'s job " + namespace + "/" + jobName + " does not exist");
+    requireWebhook(connection, namespace, name);
+    if (jobName != null && !exists(connection, ResourceKind.JOB, namespace, jobName)) {
+      throw Delivery.jobMissing(namespace, name, jobName);
     }
   }
 
   private static void requireWebhook(Connection connection, String namespace, String name)
       throws SQLException {
+    if (!exists(connection, ResourceKind.WEBHOOK, namespace, name)) {
+      throw new NotFoundException("webhook " + namespace + "/" + name + " not found");
+    }
+  }
+
+  private static boolean exists(
+      Connection connection, ResourceKind kind, String namespace, String name) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT 1 FROM resources WHERE kind = ? AND namespace = ? AND name = ?")) {
-      statement.setString(1, ResourceKind.WEBHOOK.kind());
+      statement.setString(1, kind.kind());
       statement.setString(2, namespace);
       statement.setString(3, name);
       try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          throw new NotFoundException("webhook " + namespace + "/" + name + " not found");
-        }
+        return rows.next();
       }
     }
   }

@@ -189,24 +189,14 @@ public final class AuthBench {
 
   /** CPU clock ticks of the process's JIT compiler threads, from /proc (0 elsewhere). */
   private static long compilerTicks(Process process) {
-    long ticks = 0;
-    try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          if (name.contains("CompilerThre")) {
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-          }
-        } catch (java.io.IOException | RuntimeException e) {
-          // a thread that ended as it was read
-        }
-      }
+    try {
+      return ApplyBench.threadTicks(process.pid()).entrySet().stream()
+          .filter(thread -> thread.getKey().contains("CompilerThre"))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     } catch (java.io.IOException | RuntimeException e) {
       return 0;
     }
-    return ticks;
   }
 
   /**

@@ -656,13 +656,9 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   private void requireJob(String ns, String webhook, GrytResource<?, ?> run) {
-    if (!(run instanceof JobRun jobRun) || jobRun.getSpec() == null) {
-      throw new IllegalArgumentException("a delivery's run must be a JobRun with a spec");
-    }
-    String job = requireName(jobRun.getSpec().jobName);
+    String job = Delivery.jobOf(run);
     if (get(Job.class, ns, job).isEmpty()) {
-      throw new ConflictException(
-          "webhook " + webhook + "'s job " + ns + "/" + job + " does not exist");
+      throw Delivery.jobMissing(ns, webhook, job);
     }
   }
 
