@@ -80,6 +80,9 @@ public final class RunAssignment {
       String reportToken) {
     ObjectNode body = ResourceCodec.json().createObjectNode();
     body.put("run_id", run.id());
+    // the stored namespace: the agent trusts only the admin's (Tenancy) with unisolated runners
+    // and local repositories
+    body.put("namespace", run.getMetadata().getNamespace());
     body.put("attempt", attempt);
     body.put("report_url", reportUrl);
     body.put("report_token", reportToken);

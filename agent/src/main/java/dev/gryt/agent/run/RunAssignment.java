@@ -12,12 +12,14 @@ import java.util.Set;
 /**
  * What the server sends to {@code POST /runs}: one run to execute, the repository to check out
  * (none for a Job without one: its steps start in an empty workspace), the pipeline's steps, and
- * where to report. JSON in snake_case; unknown fields are ignored so the server may add some.
+ * where to report, and the stored namespace the run belongs to (whose it is). JSON in snake_case;
+ * unknown fields are ignored so the server may add some.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunAssignment(
     String runId,
+    String namespace,
     Integer attempt,
     String reportUrl,
     String reportToken,
@@ -63,6 +65,15 @@ public record RunAssignment(
   public String toString() {
     // never print the tokens
     return "RunAssignment[runId=" + runId + ", attempt=" + attempt + ", repo=" + repo + "]";
+  }
+
+  /**
+   * Whether the run is the bootstrap admin's own (its stored namespace has no tenant prefix): only
+   * such runs may use the unisolated process runner or check out local repositories. A run that
+   * names no namespace is a tenant's.
+   */
+  public boolean fromAdmin() {
+    return dev.gryt.crds.Tenancy.isAdminNamespace(namespace);
   }
 
   /** Every secret to mask in logs: the listed ones, the repository token, the report token. */

@@ -69,6 +69,7 @@ class RunExecutorIT {
       String sha, Integer timeout, List<String> secrets, RunAssignment.Step... steps) {
     return new RunAssignment(
         "run-" + UUID.randomUUID().toString().substring(0, 8),
+        "default",
         1,
         receiver.url(),
         "report-token-1",
@@ -178,6 +179,7 @@ class RunExecutorIT {
     RunAssignment run =
         new RunAssignment(
             "run-secret",
+            "default",
             1,
             receiver.url(),
             "report-token-1",
@@ -200,6 +202,7 @@ class RunExecutorIT {
     RunAssignment run =
         new RunAssignment(
             "run-badrepo",
+            "default",
             1,
             receiver.url(),
             "report-token-1",
@@ -265,6 +268,7 @@ class RunExecutorIT {
     RunAssignment newer =
         new RunAssignment(
             first.runId(),
+            first.namespace(),
             2,
             first.reportUrl(),
             first.reportToken(),
