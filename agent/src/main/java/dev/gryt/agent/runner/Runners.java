@@ -72,12 +72,12 @@ public final class Runners {
 
   /** Empty when {@code engine} runs a container of {@code image}; else why not. */
   public static Optional<String> containerProblem(String engine, String image) {
-    return probe(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
+    return problem(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
   }
 
   /** Empty when bubblewrap makes a sandbox here; else why not. */
   public static Optional<String> sandboxProblem(String bwrap) {
-    return probe(
+    return problem(
         List.of(
             bwrap,
             "--die-with-parent",
@@ -93,7 +93,8 @@ public final class Runners {
             "true"));
   }
 
-  private static Optional<String> probe(List<String> command) {
+  /** Empty when {@code command} runs and exits 0 within a minute; else why not. */
+  static Optional<String> problem(List<String> command) {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -28,4 +28,13 @@ public interface StepRunner {
    * StepResult.Outcome#CANCELLED} result. Returns whether a step was running.
    */
   boolean cancel(String runId);
+
+  /**
+   * Whether a tenant's step may run here: the runner gives it no capability on the host and none of
+   * the host's files, environment or loopback (see the security model in the README). False for a
+   * runner that cannot promise it, so placement keeps tenants' runs off such agents.
+   */
+  default boolean isolates() {
+    return false;
+  }
 }
