@@ -72,12 +72,12 @@ public final class Runners {
 
   /** Empty when {@code engine} runs a container of {@code image}; else why not. */
   public static Optional<String> containerProblem(String engine, String image) {
-    return problem(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
+    return probe(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
   }
 
   /** Empty when bubblewrap makes a sandbox here; else why not. */
   public static Optional<String> sandboxProblem(String bwrap) {
-    return problem(
+    return probe(
         List.of(
             bwrap,
             "--die-with-parent",
@@ -94,7 +94,7 @@ public final class Runners {
   }
 
   /** Empty when {@code command} runs and exits 0 within a minute; else why not. */
-  static Optional<String> problem(List<String> command) {
+  static Optional<String> probe(List<String> command) {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -455,10 +455,10 @@ public final class SandboxRunner extends ForkingStepRunner {
     probe.addAll(
         fileSystem(StepSpec.builder("probe", "probe", "true", Path.of("/nonexistent/x")).build()));
     probe.addAll(List.of("--", "true"));
-    return Runners.problem(probe);
+    return Runners.probe(probe);
   }
 
   private static boolean works(List<String> command) {
-    return Runners.problem(command).isEmpty();
+    return Runners.probe(command).isEmpty();
   }
 }
