@@ -200,6 +200,7 @@ public final class ServerCommand implements Callable<Integer> {
             : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
     if (controller != null) {
       server.healthDetails(() -> controllerCounters(controller));
+      server.liveness(controller::deadThreads);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
