@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -30,17 +31,34 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-  /** Largest request body accepted; apply's parser has its own, smaller per-document limit. */
-  static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * Largest request body read, the webhook trigger's; {@link BodyLimit} refuses a larger declared
+   * body on any route, and more than 4 MiB on every route but the trigger, before reading it.
+   */
+  static final long MAX_REQUEST_BYTES = WebhookHandler.MAX_BODY_BYTES;
 
   private static final String STARTED_AT = "gryt.startedAt";
 
   private final Javalin app;
   private final AtomicReference<Supplier<Map<String, ?>>> healthDetails;
+  private final AtomicReference<Supplier<List<String>>> deadThreads;
 
-  private ApiServer(Javalin app, AtomicReference<Supplier<Map<String, ?>>> healthDetails) {
+  private ApiServer(
+      Javalin app,
+      AtomicReference<Supplier<Map<String, ?>>> healthDetails,
+      AtomicReference<Supplier<List<String>>> deadThreads) {
     this.app = app;
     this.healthDetails = healthDetails;
+    this.deadThreads = deadThreads;
+  }
+
+  /**
+   * Makes {@code /healthz} answer 503, naming them, while {@code deadThreads} lists threads that
+   * must live and have died (the control loop's, while this process leads): a process that can no
+   * longer do its work must be restarted, not reported healthy.
+   */
+  public void liveness(Supplier<List<String>> deadThreads) {
+    this.deadThreads.set(deadThreads);
   }
 
   /**
@@ -81,6 +99,7 @@ public final class ApiServer implements AutoCloseable {
     Authenticator authenticator = security.authenticator();
     ApplyHandler apply = new ApplyHandler(store);
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
+    AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
     Javalin app =
         Javalin.create(
             config -> {
@@ -93,10 +112,12 @@ public final class ApiServer implements AutoCloseable {
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
-              routes.get("/healthz", ctx -> health(ctx, store, healthDetails.get()));
+              routes.get(
+                  "/healthz", ctx -> health(ctx, store, healthDetails.get(), deadThreads.get()));
               routes.before(
                   "/api/*",
                   ctx -> {
+                    BodyLimit.check(ctx);
                     if (!isPublic(ctx)) {
                       authenticator.authenticate(ctx);
                       actForTeam(ctx, security.teams());
@@ -185,7 +206,7 @@ public final class ApiServer implements AutoCloseable {
                   });
             });
     app.start();
-    return new ApiServer(app, healthDetails);
+    return new ApiServer(app, healthDetails, deadThreads);
   }
 
   /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
@@ -243,7 +264,24 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void health(Context ctx, ResourceStore store, Supplier<Map<String, ?>> details) {
+  private static void health(
+      Context ctx,
+      ResourceStore store,
+      Supplier<Map<String, ?>> details,
+      Supplier<List<String>> deadThreads) {
+    List<String> dead = deadThreads.get();
+    if (!dead.isEmpty()) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("status", "unhealthy");
+      detail.put("dead_threads", dead);
+      reply(
+          ctx,
+          503,
+          Envelope.error(
+              "threads that must live have died: " + String.join(", ", dead) + "; restart",
+              detail));
+      return;
+    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
     data.put("resource_version", store.resourceVersion());

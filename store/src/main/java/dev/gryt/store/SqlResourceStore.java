@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
@@ -1035,7 +1036,13 @@ public final class SqlResourceStore implements ResourceStore {
   private static Change fromResource(Mutation mutation, GrytResource<?, ?> resource) {
     Objects.requireNonNull(resource, "mutation needs a resource");
     // Through bytes rather than valueToTree: numbers then compare equal to the stored, parsed JSON.
-    ObjectNode given = parseObject(ResourceCodec.toJsonBytes(resource));
+    byte[] json = ResourceCodec.toJsonBytes(resource);
+    ObjectSize.problem(resource, json.length)
+        .ifPresent(
+            tooLarge -> {
+              throw new RejectedException(tooLarge);
+            });
+    ObjectNode given = parseObject(json);
     JsonNode metadata = given.path("metadata");
     String namespace =
         metadata.path("namespace").isTextual() ? metadata.get("namespace").asText() : null;

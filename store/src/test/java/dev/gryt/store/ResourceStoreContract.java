@@ -11,6 +11,7 @@ import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.JobSpec;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
@@ -209,6 +210,35 @@ public abstract class ResourceStoreContract {
     Pipeline stored = store.get(Pipeline.class, "default", "build").orElseThrow();
     assertThat(stored.getSpec().steps.get(0).command).isEqualTo("make");
     assertThat(stored.getMetadata().getLabels()).doesNotContainKey("sneaky");
+  }
+
+  @Test
+  void anObjectOverTheSizeLimitIsRefusedNamedAndNothingIsStored() {
+    ResourceStore store = newStore();
+    long before = store.resourceVersion();
+    String big = "x".repeat(ObjectSize.MAX_BYTES);
+
+    assertThatThrownBy(() -> store.create(pipeline("default", "huge", big)))
+        .isInstanceOf(RejectedException.class)
+        .hasMessageContaining("Pipeline \"huge\" in namespace \"default\" is 512.")
+        .hasMessageContaining("the limit is 512 KiB per object");
+    Pipeline small = store.create(pipeline("default", "small", "make"));
+    Pipeline grown = ResourceCodec.copy(small);
+    grown.getSpec().steps.get(0).command = big;
+    assertThatThrownBy(() -> store.update(grown)).isInstanceOf(RejectedException.class);
+    assertThatThrownBy(() -> store.commit(List.of(new Mutation.Update(grown))))
+        .isInstanceOf(RejectedException.class);
+    PipelineStatus status = readyStatus(1);
+    status.conditions.get(0).message = big;
+    Pipeline loud = ResourceCodec.copy(small);
+    loud.setStatus(status);
+    assertThatThrownBy(() -> store.updateStatus(loud)).isInstanceOf(RejectedException.class);
+
+    assertThat(store.get(Pipeline.class, "default", "huge")).isEmpty();
+    Pipeline stored = store.get(Pipeline.class, "default", "small").orElseThrow();
+    assertThat(stored.getSpec().steps.get(0).command).isEqualTo("make");
+    assertThat(stored.getStatus() == null || stored.getStatus().conditions.isEmpty()).isTrue();
+    assertThat(store.events(before, 100)).hasSize(1);
   }
 
   // ---------------------------------------------------------------- update

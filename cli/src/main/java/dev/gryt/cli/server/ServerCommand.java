@@ -7,6 +7,7 @@ import dev.gryt.agent.runner.RunnerKind;
 import dev.gryt.agent.runner.Runners;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.server.AgentServer;
+import dev.gryt.agent.server.AgentToken;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyOutput;
@@ -191,15 +192,24 @@ public final class ServerCommand implements Callable<Integer> {
     // Written before anything slow (a local agent probes its runner): once /healthz answers,
     // local commands find the key.
     Credentials admin = adminCredentials(security, url);
-    List<AgentServer> local = noController ? List.of() : startLocalAgents();
+    // One secret for this process's agents: only its own dispatcher may call them.
+    AgentToken localToken = AgentToken.random();
+    List<AgentServer> local = noController ? List.of() : startLocalAgents(localToken);
     List<URI> agents = new ArrayList<>(agentUrls);
-    local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
+    Map<String, String> tokens = new java.util.HashMap<>();
+    for (AgentServer a : local) {
+      URI agent = URI.create("http://127.0.0.1:" + a.port());
+      agents.add(agent);
+      tokens.put(AgentRegistry.nameOf(agent), localToken.value());
+    }
     LeaderElectedLoop controller =
         noController
             ? null
-            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
+            : startController(
+                store, advertiseUrl == null ? url : advertiseUrl, tls, agents, tokens);
     if (controller != null) {
       server.healthDetails(() -> controllerCounters(controller));
+      server.liveness(controller::deadThreads);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -227,11 +237,12 @@ public final class ServerCommand implements Callable<Integer> {
    * servers on one database never reconcile the same resource at once.
    */
   /**
-   * The in-process agents: plain HTTP on loopback (only this server talks to them), with the runner
-   * asked for, else the best one that works here. Without an explicit {@code --runner}, a machine
-   * where none works gets a server without local agents and a warning, not a failure.
+   * The in-process agents: plain HTTP on loopback, each request bearing {@code token} (only this
+   * server talks to them: any other local process gets 401), with the runner asked for, else the
+   * best one that works here. Without an explicit {@code --runner}, a machine where none works gets
+   * a server without local agents and a warning, not a failure.
    */
-  private List<AgentServer> startLocalAgents() {
+  private List<AgentServer> startLocalAgents(AgentToken token) {
     if (localAgents <= 0) {
       return List.of();
     }
@@ -263,7 +274,7 @@ public final class ServerCommand implements Callable<Integer> {
                 agentCapacity,
                 Clock.systemUTC(),
                 RunExecutor.Options.defaults());
-        started.add(AgentServer.start("127.0.0.1", 0, null, executor, "local"));
+        started.add(AgentServer.start("127.0.0.1", 0, null, token, executor, "local"));
       } catch (IOException | RuntimeException e) {
         started.forEach(AgentServer::close);
         throw new CliException("cannot start a local agent: " + RootCause.oneLine(e), e);
@@ -285,7 +296,11 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   private LeaderElectedLoop startController(
-      ResourceStore store, URI reportBase, SSLContext tls, List<URI> agentUrls) {
+      ResourceStore store,
+      URI reportBase,
+      SSLContext tls,
+      List<URI> agentUrls,
+      Map<String, String> agentTokens) {
     Placement.Settings placement =
         new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts);
     return new LeaderElectedLoop(
@@ -296,7 +311,7 @@ public final class ServerCommand implements Callable<Integer> {
                 AgentRegistry agents =
                     new AgentRegistry(
                         agentUrls,
-                        new AgentClient(tls, Duration.ofSeconds(5)),
+                        new AgentClient(tls, Duration.ofSeconds(5), agentTokens),
                         Duration.ofSeconds(2));
                 loop.with(
                     new JobRunDispatcher(

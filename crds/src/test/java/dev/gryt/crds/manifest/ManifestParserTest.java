@@ -372,4 +372,55 @@ class ManifestParserTest {
     assertThat(problems("? [a, b]\n: c\n")).isNotEmpty();
     assertThat(problems("a: &x [1]\nb: *x\n<<: {c: d}\n")).isNotEmpty();
   }
+
+  @Test
+  void aliasesWithinTheObjectLimitStillWork() {
+    ParseResult result =
+        parse(
+            """
+            apiVersion: gryt.io/v1
+            kind: Webhook
+            metadata: {name: w}
+            spec:
+              job_name: j
+              description: &main main
+              branches: [*main, *main]
+            """);
+
+    assertThat(result.problems()).isEmpty();
+    Webhook webhook = (Webhook) result.manifests().get(0).resource();
+    assertThat(webhook.getSpec().branches).containsExactly("main", "main");
+  }
+
+  @Test
+  void scalarAliasesThatExpandPastTheObjectLimitAreRefused() {
+    ParseResult result =
+        ManifestParser.parse(
+            "bomb.yaml", BadManifestCorpus.scalarAliasBomb().getBytes(StandardCharsets.UTF_8));
+
+    assertThat(result.manifests()).isEmpty();
+    assertThat(result.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "bomb.yaml:1: aliases expand this document past 512 KiB (*x repeats &x); the limit"
+                + " is 512 KiB per object, aliases included");
+  }
+
+  @Test
+  void anObjectJustUnderTheLimitIsKeptAndOneOverItIsNamed() {
+    String head = "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata: {name: %s}\nspec:\n";
+    String under =
+        head.formatted("under") + "  steps: [{name: b, command: " + "x".repeat(500 * 1024) + "}]\n";
+    String over =
+        head.formatted("over") + "  steps: [{name: b, command: " + "x".repeat(520 * 1024) + "}]\n";
+
+    assertThat(parse(under).problems()).isEmpty();
+    assertThat(parse(over).manifests()).isEmpty();
+    assertThat(parse(over).problems())
+        .extracting(Problem::message)
+        .singleElement()
+        .asString()
+        .startsWith("Pipeline \"over\" in namespace \"default\" is 520.")
+        .endsWith(" KiB stored; the limit is 512 KiB per object");
+  }
 }

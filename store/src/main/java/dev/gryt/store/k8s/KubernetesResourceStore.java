@@ -3,6 +3,7 @@ package dev.gryt.store.k8s;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
@@ -304,6 +305,7 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   /** Creates {@code resource}, with {@code id} as its id label (null: a new one). */
   private <R extends GrytResource<?, ?>> R doCreate(R resource, String id) {
+    requireSize(resource);
     R body = ResourceCodec.copy(resource);
     ObjectMeta meta = body.getMetadata() == null ? new ObjectMeta() : body.getMetadata();
     body.setMetadata(meta);
@@ -405,6 +407,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   private <R extends GrytResource<?, ?>> R write(R next, boolean status) {
+    requireSize(next);
     var resource = client.resource(next).inNamespace(next.getMetadata().getNamespace());
     try {
       return status ? resource.updateStatus() : resource.update();
@@ -512,6 +515,9 @@ public final class KubernetesResourceStore implements ResourceStore {
         kind = resource.kind();
         ns = namespaceOf(meta == null ? null : meta.getNamespace());
         name = requireName(meta == null ? null : meta.getName());
+      }
+      if (resource != null) {
+        requireSize(resource);
       }
       String key = kind.kind() + " " + ns + "/" + name;
       if (!touched.add(key)) {
@@ -850,6 +856,15 @@ public final class KubernetesResourceStore implements ResourceStore {
               + " only");
     }
     return ns;
+  }
+
+  /** Refuses an object over the size limit before Kubernetes (or the event log) sees it. */
+  private static void requireSize(GrytResource<?, ?> resource) {
+    ObjectSize.problem(resource)
+        .ifPresent(
+            tooLarge -> {
+              throw new RejectedException(tooLarge);
+            });
   }
 
   private static String requireName(String name) {
