@@ -279,7 +279,7 @@ public final class ServerCommand implements Callable<Integer> {
             + " x "
             + agentCapacity
             + " runs, runner "
-            + stepRunner.name());
+            + Runners.describe(stepRunner));
     err.flush();
     return started;
   }
