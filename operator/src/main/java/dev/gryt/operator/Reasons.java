@@ -13,6 +13,7 @@ public final class Reasons {
   public static final String JOB_NOT_READY = "JobNotReady";
   public static final String NO_AGENT = "NoAgent";
   public static final String AGENTS_BUSY = "AgentsBusy";
+  public static final String NO_ISOLATING_AGENT = "NoIsolatingAgent";
   public static final String SCHEDULED = "Scheduled";
   public static final String RUNNING = "Running";
   public static final String BATCH_JOB_LOST = "BatchJobLost";

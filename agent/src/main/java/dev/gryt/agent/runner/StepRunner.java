@@ -15,6 +15,16 @@ public interface StepRunner {
   String name();
 
   /**
+   * Whether a tenant's step may run here: it gets no capability on the host (a user namespace with
+   * an unprivileged mapping, no new privileges, namespaces of its own) and sees none of the
+   * server's files or environment. An agent whose runner does not isolate runs only the admin's own
+   * namespaces.
+   */
+  default boolean isolates() {
+    return false;
+  }
+
+  /**
    * Runs the step to its end, its timeout, or a {@link #cancel(String)} of its run, sending every
    * output line to {@code sink} as it comes. Whatever the step started (processes, a container) is
    * gone when this returns.
@@ -28,13 +38,4 @@ public interface StepRunner {
    * StepResult.Outcome#CANCELLED} result. Returns whether a step was running.
    */
   boolean cancel(String runId);
-
-  /**
-   * Whether a tenant's step may run here: the runner gives it no capability on the host and none of
-   * the host's files, environment or loopback (see the security model in the README). False for a
-   * runner that cannot promise it, so placement keeps tenants' runs off such agents.
-   */
-  default boolean isolates() {
-    return false;
-  }
 }

@@ -133,6 +133,8 @@ public final class AgentServer implements AutoCloseable {
     body.put("status", "ok");
     body.put("version", version);
     body.put("runtime", executor.runner().name());
+    // placement sends a tenant's run only to an agent that says it isolates
+    body.put("isolates", executor.runner().isolates());
     body.put("capacity", executor.capacity());
     body.put("running", executor.running());
     ctx.json(body);

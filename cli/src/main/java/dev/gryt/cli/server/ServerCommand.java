@@ -290,7 +290,7 @@ public final class ServerCommand implements Callable<Integer> {
             + " x "
             + agentCapacity
             + " runs, runner "
-            + stepRunner.name());
+            + Runners.describe(stepRunner));
     err.flush();
     return started;
   }

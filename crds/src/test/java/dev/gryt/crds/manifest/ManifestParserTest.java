@@ -167,6 +167,24 @@ class ManifestParserTest {
             List.of(
                 "test.yaml:8: spec.steps[1].name: duplicate step name \"a\" (first at line 7)")),
         Arguments.of(
+            "images that are options or transports, each refused where it stands",
+            pipelineHead
+                + "spec:\n  image: \"--privileged\"\n  steps:\n"
+                + "    - {name: a, command: x, image: \"containers-storage:alpine\"}\n"
+                + "    - {name: b, command: x, image: \"docker://alpine\"}\n"
+                + "    - {name: c, command: x, image: localhost/gryt-base:latest}\n",
+            List.of(
+                "test.yaml:6: spec.image: \"--privileged\" must be an image reference:"
+                    + " [registry[:port]/]name[:tag][@sha256:digest], e.g."
+                    + " localhost/gryt-base:latest",
+                "test.yaml:8: spec.steps[0].image: \"containers-storage:alpine\" names the image"
+                    + " transport \"containers-storage:\", which reads images from places other"
+                    + " than registries; give an image reference such as"
+                    + " localhost/gryt-base:latest",
+                "test.yaml:9: spec.steps[1].image: \"docker://alpine\" must be an image"
+                    + " reference: [registry[:port]/]name[:tag][@sha256:digest], e.g."
+                    + " localhost/gryt-base:latest")),
+        Arguments.of(
             "timeout below one and negative retries",
             pipelineHead
                 + "spec:\n  timeout_seconds: 0\n  steps:\n"

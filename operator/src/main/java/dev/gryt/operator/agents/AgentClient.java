@@ -31,8 +31,12 @@ public final class AgentClient {
 
   public record Sent(Delivery delivery, String detail) {}
 
-  /** An agent's {@code GET /health}. */
-  public record Health(String status, String version, String runtime, int capacity, int running) {}
+  /**
+   * An agent's {@code GET /health}; {@code isolates} is false for an agent that does not say (one
+   * older than the rule): it is given only the admin's runs.
+   */
+  public record Health(
+      String status, String version, String runtime, int capacity, int running, boolean isolates) {}
 
   private final HttpClient http;
   private final Duration timeout;
@@ -71,7 +75,8 @@ public final class AgentClient {
         body.path("version").asText(""),
         body.path("runtime").asText(""),
         body.path("capacity").asInt(0),
-        body.path("running").asInt(0));
+        body.path("running").asInt(0),
+        body.path("isolates").asBoolean(false));
   }
 
   public Sent start(URI agent, byte[] assignment) throws InterruptedException {
