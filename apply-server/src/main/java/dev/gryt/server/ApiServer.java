@@ -37,10 +37,13 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final AtomicReference<Supplier<Map<String, ?>>> healthDetails;
+  private final WatchHub watches;
 
-  private ApiServer(Javalin app, AtomicReference<Supplier<Map<String, ?>>> healthDetails) {
+  private ApiServer(
+      Javalin app, AtomicReference<Supplier<Map<String, ?>>> healthDetails, WatchHub watches) {
     this.app = app;
     this.healthDetails = healthDetails;
+    this.watches = watches;
   }
 
   /**
@@ -81,6 +84,9 @@ public final class ApiServer implements AutoCloseable {
     Authenticator authenticator = security.authenticator();
     ApplyHandler apply = new ApplyHandler(store);
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
+    QueuedThreadPool requestThreads = threadPool();
+    // One reader of the event log for every long poll; answers are written on request threads.
+    WatchHub watches = WatchHub.start(store, requestThreads);
     Javalin app =
         Javalin.create(
             config -> {
@@ -88,12 +94,12 @@ public final class ApiServer implements AutoCloseable {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.jetty.host = host;
               config.jetty.port = port;
-              config.jetty.threadPool = threadPool();
+              config.jetty.threadPool = requestThreads;
               var routes = config.routes;
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
-              routes.get("/healthz", ctx -> health(ctx, store, healthDetails.get()));
+              routes.get("/healthz", ctx -> health(ctx, store, watches, healthDetails.get()));
               routes.before(
                   "/api/*",
                   ctx -> {
@@ -123,13 +129,13 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
-              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store)::logs);
+              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store, watches)::logs);
               RunReportHandler reports =
                   new RunReportHandler(
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep());
               routes.post(
                   RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
-              routes.get("/api/v1/watch", new WatchHandler(store)::watch);
+              routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
               WebhookHandler webhooks = new WebhookHandler(store);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
@@ -184,8 +190,13 @@ public final class ApiServer implements AutoCloseable {
                     error(ctx, 500, "internal error; the server log has the cause", null);
                   });
             });
-    app.start();
-    return new ApiServer(app, healthDetails);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      watches.close();
+      throw e;
+    }
+    return new ApiServer(app, healthDetails, watches);
   }
 
   /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
@@ -223,6 +234,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    watches.close();
     app.stop();
   }
 
@@ -243,10 +255,12 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void health(Context ctx, ResourceStore store, Supplier<Map<String, ?>> details) {
+  private static void health(
+      Context ctx, ResourceStore store, WatchHub watches, Supplier<Map<String, ?>> details) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
     data.put("resource_version", store.resourceVersion());
+    data.put("long_polls", watches.open());
     data.putAll(details.get());
     reply(ctx, 200, Envelope.success("ok", data));
   }
