@@ -160,7 +160,7 @@ class WatchHubIT {
     assertThat(e.resource().getMetadata().getName()).isEqualTo(name);
   }
 
-  private static Pipeline pipeline(String namespace, String name) {
+  static Pipeline pipeline(String namespace, String name) {
     Pipeline pipeline = new Pipeline();
     pipeline.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     PipelineSpec spec = new PipelineSpec();
