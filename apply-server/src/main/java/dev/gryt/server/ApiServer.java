@@ -42,14 +42,17 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
   private final AtomicReference<Supplier<Map<String, ?>>> healthDetails;
   private final AtomicReference<Supplier<List<String>>> deadThreads;
+  private final WatchHub watches;
 
   private ApiServer(
       Javalin app,
       AtomicReference<Supplier<Map<String, ?>>> healthDetails,
-      AtomicReference<Supplier<List<String>>> deadThreads) {
+      AtomicReference<Supplier<List<String>>> deadThreads,
+      WatchHub watches) {
     this.app = app;
     this.healthDetails = healthDetails;
     this.deadThreads = deadThreads;
+    this.watches = watches;
   }
 
   /**
@@ -100,6 +103,9 @@ public final class ApiServer implements AutoCloseable {
     ApplyHandler apply = new ApplyHandler(store);
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
+    QueuedThreadPool requestThreads = threadPool();
+    // One reader of the event log for every long poll; answers are written on request threads.
+    WatchHub watches = WatchHub.start(store, requestThreads);
     Javalin app =
         Javalin.create(
             config -> {
@@ -107,13 +113,14 @@ public final class ApiServer implements AutoCloseable {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.jetty.host = host;
               config.jetty.port = port;
-              config.jetty.threadPool = threadPool();
+              config.jetty.threadPool = requestThreads;
               var routes = config.routes;
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
               routes.get(
-                  "/healthz", ctx -> health(ctx, store, healthDetails.get(), deadThreads.get()));
+                  "/healthz",
+                  ctx -> health(ctx, store, watches, healthDetails.get(), deadThreads.get()));
               routes.before(
                   "/api/*",
                   ctx -> {
@@ -144,13 +151,13 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
-              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store)::logs);
+              routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store, watches)::logs);
               RunReportHandler reports =
                   new RunReportHandler(
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep());
               routes.post(
                   RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
-              routes.get("/api/v1/watch", new WatchHandler(store)::watch);
+              routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
               WebhookHandler webhooks = new WebhookHandler(store);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
@@ -205,8 +212,13 @@ public final class ApiServer implements AutoCloseable {
                     error(ctx, 500, "internal error; the server log has the cause", null);
                   });
             });
-    app.start();
-    return new ApiServer(app, healthDetails, deadThreads);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      watches.close();
+      throw e;
+    }
+    return new ApiServer(app, healthDetails, deadThreads, watches);
   }
 
   /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
@@ -244,6 +256,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    watches.close();
     app.stop();
   }
 
@@ -267,6 +280,7 @@ public final class ApiServer implements AutoCloseable {
   private static void health(
       Context ctx,
       ResourceStore store,
+      WatchHub watches,
       Supplier<Map<String, ?>> details,
       Supplier<List<String>> deadThreads) {
     List<String> dead = deadThreads.get();
@@ -285,6 +299,7 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
     data.put("resource_version", store.resourceVersion());
+    data.put("long_polls", watches.open());
     data.putAll(details.get());
     reply(ctx, 200, Envelope.success("ok", data));
   }

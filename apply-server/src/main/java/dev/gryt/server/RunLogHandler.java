@@ -1,17 +1,17 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReports;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.ResourceStore;
-import dev.gryt.store.Watch;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /api/v1/runs/{ref}/logs?after=SEQ[&follow=true][&timeout_seconds=25][&limit=N]}: a
@@ -22,17 +22,19 @@ import java.util.concurrent.TimeUnit;
 final class RunLogHandler {
   private static final int DEFAULT_LIMIT = 1000;
   private static final int MAX_LIMIT = 10_000;
-  private static final int MAX_TIMEOUT_SECONDS = 60;
 
   private final ResourceStore store;
+  private final WatchHub hub;
 
-  RunLogHandler(ResourceStore store) {
+  RunLogHandler(ResourceStore store, WatchHub hub) {
     this.store = store;
+    this.hub = hub;
   }
 
   void logs(Context ctx) {
     // The caller's view: another account's run is not found, and its namespace is the caller's.
     ResourceStore store = TenantStore.of(this.store, ctx);
+    Principal caller = Principal.of(ctx);
     // The position first: a change after it wakes the wait below, even one made before the run
     // and its logs are read (they may show it already, or not yet).
     long rv = store.resourceVersion();
@@ -40,31 +42,45 @@ final class RunLogHandler {
     long after = number(ctx, "after", 0, Long.MAX_VALUE);
     int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     boolean follow = "true".equalsIgnoreCase(ctx.queryParam("follow"));
-    int timeout = (int) number(ctx, "timeout_seconds", 25, MAX_TIMEOUT_SECONDS);
+    int timeout =
+        (int)
+            number(
+                ctx,
+                "timeout_seconds",
+                HttpLimits.LONG_POLL_DEFAULT_SECONDS,
+                HttpLimits.LONG_POLL_MAX_SECONDS);
     String ns = run.getMetadata().getNamespace();
     String name = run.getMetadata().getName();
 
     List<LogChunk> chunks = store.runLogs(ns, name, after, limit);
     if (chunks.isEmpty() && follow && !finished(run)) {
-      CountDownLatch changed = new CountDownLatch(1);
-      try (Watch w =
-          store.watch(
+      CompletableFuture<WatchHub.Batch> changed =
+          hub.next(
               rv,
-              e -> {
-                if (e.resource() instanceof JobRun r
-                    && name.equals(r.getMetadata().getName())
-                    && ns.equals(r.getMetadata().getNamespace())) {
-                  changed.countDown();
-                }
-              })) {
-        changed.await(timeout, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ApiException(503, "server is shutting down; follow again", null);
+              WatchFilter.object(caller, ResourceKind.JOB_RUN, ns, name),
+              1,
+              Duration.ofSeconds(timeout),
+              caller.username());
+      // Null: so much happened since rv that the hub forgot it; read again at once.
+      if (changed != null && !changed.isDone()) {
+        JobRun before = run;
+        // No request thread waits: the hub completes the future on one when the run changes.
+        ctx.future(
+            () ->
+                changed.thenAccept(
+                    b -> {
+                      JobRun now = store.get(JobRun.class, ns, name).orElse(before);
+                      reply(ctx, now, store.runLogs(ns, name, after, limit), after);
+                    }));
+        return;
       }
       run = store.get(JobRun.class, ns, name).orElse(run);
       chunks = store.runLogs(ns, name, after, limit);
     }
+    reply(ctx, run, chunks, after);
+  }
+
+  private static void reply(Context ctx, JobRun run, List<LogChunk> chunks, long after) {
     List<Map<String, Object>> items = new ArrayList<>(chunks.size());
     long next = after;
     for (LogChunk c : chunks) {

@@ -2,80 +2,81 @@ package dev.gryt.server;
 
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.ResourceStore;
-import dev.gryt.store.Watch;
 import dev.gryt.store.WatchEvent;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /api/v1/watch?after=RV[&kind=jobs,pipelines][&timeout_seconds=25]}: a long poll over
  * the store's event log. Answers at once with the events after {@code RV} when there are any, else
  * waits for the next one (or the timeout) — clients loop with the returned {@code
- * resource_version}. An {@code after} older than the log keeps answers 410: list again.
+ * resource_version}. An {@code after} older than the log keeps answers 410: list again. The
+ * process's {@link WatchHub} answers and parks the poll; no request thread waits.
  */
 final class WatchHandler {
-  private static final int MAX_EVENTS = 500;
-  private static final int MAX_TIMEOUT_SECONDS = 60;
-
   private final ResourceStore store;
+  private final WatchHub hub;
 
-  WatchHandler(ResourceStore store) {
+  WatchHandler(ResourceStore store, WatchHub hub) {
     this.store = store;
+    this.hub = hub;
   }
 
   void watch(Context ctx) {
-    long after = longParam(ctx, "after", store.resourceVersion());
-    int timeout = (int) Math.min(longParam(ctx, "timeout_seconds", 25), MAX_TIMEOUT_SECONDS);
-    Set<ResourceKind> kinds = kinds(ctx.queryParam("kind"));
+    long after = longParam(ctx, "after", -1);
+    int timeout =
+        (int)
+            Math.min(
+                longParam(ctx, "timeout_seconds", HttpLimits.LONG_POLL_DEFAULT_SECONDS),
+                HttpLimits.LONG_POLL_MAX_SECONDS);
     Principal caller = Principal.of(ctx);
-
-    List<WatchEvent> batch = store.events(after, MAX_EVENTS);
-    List<WatchEvent> events = matching(batch, kinds, caller);
-    long position = after;
-    for (WatchEvent e : batch) {
-      position = Math.max(position, e.resourceVersion());
+    WatchFilter filter = WatchFilter.of(caller, kinds(ctx.queryParam("kind")));
+    if (after < 0) {
+      after = store.resourceVersion();
     }
-    if (events.isEmpty() && position == after) {
-      CountDownLatch arrived = new CountDownLatch(1);
-      List<WatchEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-      try (Watch w =
-          store.watch(
-              after,
-              e -> {
-                seen.add(e);
-                WatchEvent mine = TenantStore.visible(caller, e);
-                if (mine != null && kinds.contains(mine.resource().kind())) {
-                  arrived.countDown();
-                }
-              })) {
-        try {
-          arrived.await(timeout, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          // The server is stopping; the client's next long poll goes to whoever serves next.
-          Thread.currentThread().interrupt();
-          throw new ApiException(503, "server is shutting down; watch again", null);
-        }
-        if (w.failure().isPresent()) {
-          throw w.failure().get();
-        }
+    CompletableFuture<WatchHub.Batch> next =
+        hub.next(
+            after, filter, HttpLimits.WATCH_PAGE, Duration.ofSeconds(timeout), caller.username());
+    if (next == null) {
+      // Older than the hub's window: the store's log answers (or says 410, gone from it too).
+      List<WatchEvent> batch = store.events(after, HttpLimits.WATCH_PAGE);
+      if (batch.isEmpty()) {
+        next =
+            hub.next(
+                after,
+                filter,
+                HttpLimits.WATCH_PAGE,
+                Duration.ofSeconds(timeout),
+                caller.username());
       }
-      synchronized (seen) {
-        events = matching(seen, kinds, caller);
-        for (WatchEvent e : seen) {
+      if (next == null) {
+        long position = after;
+        for (WatchEvent e : batch) {
           position = Math.max(position, e.resourceVersion());
         }
+        reply(ctx, new WatchHub.Batch(matching(batch, filter), position));
+        return;
       }
     }
-    List<Map<String, Object>> out = new ArrayList<>(events.size());
-    for (WatchEvent e : events) {
-      position = Math.max(position, e.resourceVersion());
+    if (next.isDone()) {
+      reply(ctx, next.join());
+      return;
+    }
+    // No request thread waits: the hub completes the future on one when the answer is ready.
+    CompletableFuture<WatchHub.Batch> waiting = next;
+    ctx.future(() -> waiting.thenAccept(b -> reply(ctx, b)));
+  }
+
+  private static void reply(Context ctx, WatchHub.Batch batch) {
+    List<Map<String, Object>> out = new ArrayList<>(batch.events().size());
+    for (WatchEvent e : batch.events()) {
       Map<String, Object> item = new LinkedHashMap<>();
       item.put("type", e.type().name());
       item.put("resource_version", e.resourceVersion());
@@ -84,16 +85,12 @@ final class WatchHandler {
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("events", out);
-    data.put("resource_version", position);
+    data.put("resource_version", batch.position());
     ApiServer.reply(ctx, 200, Envelope.success(out.size() + " event(s)", data));
   }
 
-  private static List<WatchEvent> matching(
-      List<WatchEvent> events, Set<ResourceKind> kinds, Principal caller) {
-    return events.stream()
-        .map(e -> TenantStore.visible(caller, e))
-        .filter(e -> e != null && kinds.contains(e.resource().kind()))
-        .toList();
+  private static List<WatchEvent> matching(List<WatchEvent> events, WatchFilter filter) {
+    return events.stream().map(filter::visible).filter(e -> e != null).toList();
   }
 
   private static Set<ResourceKind> kinds(String param) {

@@ -151,6 +151,8 @@ final class RawLoad {
         : sorted[(int) Math.min(sorted.length - 1, sorted.length * p)] / 1e6;
   }
 
+  static final int READ_TIMEOUT_MILLIS = 120_000;
+
   /** A kept-alive HTTP/1.1 connection that sends a request and reads its whole reply. */
   static final class Connection implements AutoCloseable {
     private final Socket socket;
@@ -160,6 +162,8 @@ final class RawLoad {
     Connection(int port) throws IOException {
       socket = new Socket("127.0.0.1", port);
       socket.setTcpNoDelay(true);
+      // A server that never answers (one starved of threads) fails the load instead of hanging it.
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
       out = socket.getOutputStream();
       in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
     }
