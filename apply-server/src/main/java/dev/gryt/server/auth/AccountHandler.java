@@ -76,29 +76,34 @@ public final class AccountHandler {
           "sign-up is closed on this server (gryt server --signup closed): ask its admin for an"
               + " account");
     }
-    List<String> address = List.of(clientAddress.of(ctx));
-    if (!byAdmin) {
-      // Counted before the slow hash, valid or not: each attempt costs the server the same.
-      Duration wait = signups.reserve(address);
-      if (!wait.isZero()) {
-        throw ApiException.tooMany(
-            "too many sign-ups from this address; try again in "
-                + Math.max(1, wait.toSeconds())
-                + " s",
-            wait.toSeconds());
-      }
-      signups.count(address);
+    List<String> address = byAdmin ? List.of() : List.of(clientAddress.of(ctx));
+    // Reserved before the slow hash, so concurrent sign-ups cannot pass the limit together; given
+    // back when the input is refused before any hashing (it cost the server nothing).
+    Duration wait = signups.reserve(address);
+    if (!wait.isZero()) {
+      throw ApiException.tooMany(
+          "too many sign-ups from this address; try again in "
+              + Math.max(1, wait.toSeconds())
+              + " s",
+          wait.toSeconds());
     }
-    JsonBody body = JsonBody.of(ctx);
-    String username = body.string("username", true);
-    String password = body.string("password", true);
-    body.check("account");
-    Account account = accounts.create(username, password);
+    Account account;
+    try {
+      JsonBody body = JsonBody.of(ctx);
+      String username = body.string("username", true);
+      String password = body.string("password", true);
+      body.check("account");
+      account = accounts.create(username, password);
+    } catch (RuntimeException e) {
+      signups.release(address);
+      throw e;
+    }
+    signups.count(address);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("account_id", account.id());
     data.put("username", account.username());
     data.put("created_at", account.createdAt().toString());
-    ApiServer.reply(ctx, 201, Envelope.success("account " + username + " created", data));
+    ApiServer.reply(ctx, 201, Envelope.success("account " + account.username() + " created", data));
   }
 
   private boolean callerIsAdmin(Context ctx) {
