@@ -86,10 +86,17 @@ public final class ApiServer implements AutoCloseable {
     return start(store, host, port, security, RunSettings.DEFAULT);
   }
 
-  /** How agents' reports are taken: the clock that stamps them, how much log a step keeps. */
-  public record RunSettings(Clock clock, int maxLogCharsPerStep) {
-    /** One million characters of log per step. */
+  /**
+   * How agents' reports are taken and tenants' work limited: the clock that stamps them, how much
+   * log a step keeps, each tenant's quotas.
+   */
+  public record RunSettings(Clock clock, int maxLogCharsPerStep, Quotas quotas) {
+    /** One million characters of log per step, the default quotas. */
     public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 1_000_000);
+
+    public RunSettings(Clock clock, int maxLogCharsPerStep) {
+      this(clock, maxLogCharsPerStep, Quotas.DEFAULT);
+    }
   }
 
   /** The same, with the given handling of agents' reports. */
@@ -100,7 +107,9 @@ public final class ApiServer implements AutoCloseable {
       ServerSecurity security,
       RunSettings runSettings) {
     Authenticator authenticator = security.authenticator();
-    ApplyHandler apply = new ApplyHandler(store);
+    TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
+    security.whenAccountDisabled(limits::accountsChanged);
+    ApplyHandler apply = new ApplyHandler(store, limits);
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
     QueuedThreadPool requestThreads = threadPool();
@@ -133,6 +142,8 @@ public final class ApiServer implements AutoCloseable {
               if (security.handler() != null) {
                 AccountHandler accounts = security.handler();
                 routes.post(AccountHandler.CREATE_PATH, accounts::create);
+                routes.get("/api/v1/accounts", accounts::list);
+                routes.post("/api/v1/accounts/{username}/disable", accounts::disable);
                 routes.post("/api/v1/accounts/change-password", accounts::changePassword);
                 routes.get("/api/v1/accounts/me", accounts::me);
                 routes.post("/api/v1/api-keys", accounts::createKey);
@@ -147,23 +158,23 @@ public final class ApiServer implements AutoCloseable {
                 routes.delete(TeamHandler.PATH + "/{name}/members/{username}", teams::removeMember);
               }
               routes.post("/api/v1/apply", apply::apply);
-              RunHandler runs = new RunHandler(store);
+              RunHandler runs = new RunHandler(store, limits);
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
               routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store, watches)::logs);
               RunReportHandler reports =
                   new RunReportHandler(
-                      store, runSettings.clock(), runSettings.maxLogCharsPerStep());
+                      store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);
               routes.post(
                   RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
-              WebhookHandler webhooks = new WebhookHandler(store);
+              WebhookHandler webhooks = new WebhookHandler(store, limits);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
-              CreateHandler create = new CreateHandler(store);
+              CreateHandler create = new CreateHandler(store, limits);
               routes.post("/api/v1/pipelines", create::pipeline);
               routes.post("/api/v1/github-repos", create::repo);
               routes.post("/api/v1/jobs", create::job);
@@ -193,7 +204,12 @@ public final class ApiServer implements AutoCloseable {
               }
               routes.exception(
                   ApiException.class,
-                  (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.detail()));
+                  (e, ctx) -> {
+                    if (e.retryAfterSeconds() > 0) {
+                      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                    }
+                    error(ctx, e.status(), e.getMessage(), e.detail());
+                  });
               routes.exception(
                   ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
               routes.exception(

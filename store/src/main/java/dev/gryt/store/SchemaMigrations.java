@@ -156,7 +156,10 @@ final class SchemaMigrations {
                 role TEXT NOT NULL,
                 added_at TEXT NOT NULL,
                 PRIMARY KEY (team_id, account_id))""",
-              "CREATE INDEX team_members_by_account ON team_members (account_id)"));
+              "CREATE INDEX team_members_by_account ON team_members (account_id)"),
+          List.of(
+              // The admin disables an account: its logins and keys are refused from then on.
+              "ALTER TABLE accounts ADD COLUMN disabled_at TEXT"));
 
   private SchemaMigrations() {}
 

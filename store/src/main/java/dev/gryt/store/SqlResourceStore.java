@@ -469,14 +469,18 @@ public final class SqlResourceStore implements ResourceStore {
 
   @Override
   public JobRun reportRun(
-      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun) {
     Change change = changeOf(new Mutation.UpdateStatus(run));
     Plan plan =
         inWriteTransaction(
             "record a run report",
             (connection, counter) -> {
               Plan written = apply(connection, counter, List.of(change));
-              appendLogs(connection, change.key(), attempt, logs, maxCharsPerStep);
+              appendLogs(connection, change.key(), attempt, logs, maxCharsPerStep, maxCharsPerRun);
               return written;
             });
     commitSignal.committed(plan.lastResourceVersion());
@@ -488,12 +492,20 @@ public final class SqlResourceStore implements ResourceStore {
     return "\n[gryt: the log of step " + step + " is truncated at " + maxChars + " characters]\n";
   }
 
+  /** Marks the end of a run's log once it reached its owner's quota. */
+  static String runQuotaMarker(long maxChars) {
+    return "\n[gryt: this run's log reached its quota of "
+        + maxChars
+        + " characters (--quota-log-bytes); further output is dropped]\n";
+  }
+
   private static void appendLogs(
       Connection connection,
       ResourceKey run,
       int attempt,
       List<RunReport.LogText> logs,
-      int maxCharsPerStep)
+      int maxCharsPerStep,
+      long maxCharsPerRun)
       throws SQLException {
     if (logs == null || logs.isEmpty()) {
       return;
@@ -517,6 +529,7 @@ public final class SqlResourceStore implements ResourceStore {
         }
       }
     }
+    long runUsed = sizes.values().stream().mapToLong(Long::longValue).sum();
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO run_logs (namespace, name, seq, step, attempt, text, truncated)"
@@ -524,7 +537,10 @@ public final class SqlResourceStore implements ResourceStore {
       int batched = 0;
       for (RunReport.LogText log : logs) {
         String step = log.step == null ? "" : log.step;
-        if (log.text == null || log.text.isEmpty() || truncated.contains(step)) {
+        if (log.text == null
+            || log.text.isEmpty()
+            || truncated.contains(step)
+            || runUsed >= maxCharsPerRun) {
           continue;
         }
         long used = sizes.getOrDefault(step, 0L);
@@ -533,10 +549,25 @@ public final class SqlResourceStore implements ResourceStore {
         if (full) {
           text = text.substring(0, (int) Math.max(0, maxCharsPerStep - used));
         }
+        boolean runFull = runUsed + text.length() >= maxCharsPerRun;
+        if (runFull) {
+          text =
+              text.substring(
+                  0, (int) Math.max(0, Math.min(text.length(), maxCharsPerRun - runUsed)));
+        }
         if (!text.isEmpty()) {
           addLog(insert, run, ++seq, step, attempt, text, false);
           batched++;
           sizes.put(step, used + text.length());
+          runUsed += text.length();
+        }
+        if (runFull) {
+          // The marker counts too: the run's log is at (or past) its quota from here on.
+          String marker = runQuotaMarker(maxCharsPerRun);
+          addLog(insert, run, ++seq, step, attempt, marker, true);
+          batched++;
+          runUsed = Math.max(maxCharsPerRun, runUsed + marker.length());
+          continue;
         }
         if (full) {
           addLog(insert, run, ++seq, step, attempt, truncationMarker(step, maxCharsPerStep), true);
@@ -1532,7 +1563,12 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   void sideAppendLogs(
-      String namespace, String name, int attempt, List<RunReport.LogText> logs, int maxChars) {
+      String namespace,
+      String name,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxChars,
+      long maxCharsPerRun) {
     inWriteTransaction(
         "append a run's logs",
         (connection, counter) -> {
@@ -1541,7 +1577,8 @@ public final class SqlResourceStore implements ResourceStore {
               new ResourceKey(ResourceKind.JOB_RUN, namespace, name),
               attempt,
               logs,
-              maxChars);
+              maxChars,
+              maxCharsPerRun);
           return null;
         });
   }

@@ -825,6 +825,32 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void aRunsLogStopsAtItsQuotaBehindOneMarker() {
+    ResourceStore store = newStore();
+    JobRun run = (JobRun) store.create(run("quota-1").resource());
+    run.setStatus(new dev.gryt.crds.JobRunStatus());
+    run.getStatus().phase = "Running";
+    JobRun reported =
+        store.reportRun(
+            run,
+            1,
+            List.of(
+                new dev.gryt.crds.RunReport.LogText("a", "x".repeat(30)),
+                new dev.gryt.crds.RunReport.LogText("b", "y".repeat(30))),
+            1_000,
+            50);
+    store.reportRun(
+        reported, 1, List.of(new dev.gryt.crds.RunReport.LogText("b", "dropped")), 1_000, 50);
+
+    List<LogChunk> logs = store.runLogs("default", "quota-1", 0, 100);
+    assertThat(logs).extracting(LogChunk::step).containsExactly("a", "b", "b");
+    assertThat(logs.get(0).text()).isEqualTo("x".repeat(30));
+    assertThat(logs.get(1).text()).isEqualTo("y".repeat(20));
+    assertThat(logs.get(2).truncated()).isTrue();
+    assertThat(logs.get(2).text()).contains("reached its quota of 50 characters");
+  }
+
+  @Test
   void aDeliveryAndTheRunItTriggersAreRecordedTogether() {
     ResourceStore store = newStore();
     createHook(store);

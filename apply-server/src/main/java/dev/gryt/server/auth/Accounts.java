@@ -122,6 +122,33 @@ public final class Accounts {
     return store.accountById(id);
   }
 
+  /** Every account, by username. */
+  public List<Account> list() {
+    return store.listAccounts();
+  }
+
+  /**
+   * Disables the account named {@code username}: its logins and keys are refused from now on.
+   *
+   * @return the account as it was before
+   * @throws ApiException 404 no such account; 409 the bootstrap admin (whose key runs the server)
+   *     or an account already disabled
+   */
+  public Account disable(String username) {
+    Account account =
+        store
+            .accountByUsername(username)
+            .orElseThrow(() -> ApiException.notFound("no account " + username));
+    if (Principal.ADMIN_ID.equals(account.id())) {
+      throw ApiException.conflict(
+          "the bootstrap admin cannot be disabled: gryt server itself uses its key");
+    }
+    if (!store.disableAccount(account.id(), clock.instant())) {
+      throw ApiException.conflict("account " + username + " is disabled already");
+    }
+    return account;
+  }
+
   /** Whether {@code password} is the account's; slow on purpose (the hash's work factor). */
   public boolean passwordMatches(Account account, String password) {
     return hasher.verify(password, account.passwordHash());

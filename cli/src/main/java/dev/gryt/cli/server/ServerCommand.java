@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -177,6 +178,8 @@ public final class ServerCommand implements Callable<Integer> {
           "Placements a run gets before a lost agent fails it (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Mixin TenantOptions tenants = new TenantOptions();
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -185,6 +188,8 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     SSLContext tls = agentTls();
+    tenants.accountSettings(host);
+    tenants.quotas();
     ResourceStore store = openStore();
     ServerSecurity security = security(store);
     ApiServer server = startServer(store, security);
@@ -224,6 +229,8 @@ public final class ServerCommand implements Callable<Integer> {
             + admin.source()
             + "; gryt commands on this machine use it");
     out.flush();
+    spec.commandLine().getErr().println(tenants.signupLine(host));
+    spec.commandLine().getErr().flush();
     if (applyPath != null) {
       List<ApplyResult> applied = applyManifests(url, admin, out);
       printNextSteps(url, out, jobToRun(applied), !agents.isEmpty());
@@ -438,7 +445,7 @@ public final class ServerCommand implements Callable<Integer> {
     Path keyFile = masterKeyFile != null ? masterKeyFile : MasterKey.defaultFile(environment);
     byte[] key = MasterKey.load(environment, keyFile);
     try {
-      return ServerSecurity.accounts(store, key, Clock.systemUTC());
+      return ServerSecurity.accounts(store, key, Clock.systemUTC(), tenants.accountSettings(host));
     } catch (RuntimeException e) {
       store.close();
       throw new CliException("cannot set up accounts: " + RootCause.oneLine(e), e);
@@ -478,7 +485,15 @@ public final class ServerCommand implements Callable<Integer> {
 
   private ApiServer startServer(ResourceStore store, ServerSecurity security) {
     try {
-      return ApiServer.start(store, host, port, security);
+      return ApiServer.start(
+          store,
+          host,
+          port,
+          security,
+          new ApiServer.RunSettings(
+              Clock.systemUTC(),
+              ApiServer.RunSettings.DEFAULT.maxLogCharsPerStep(),
+              tenants.quotas()));
     } catch (RuntimeException e) {
       store.close();
       throw new CliException(

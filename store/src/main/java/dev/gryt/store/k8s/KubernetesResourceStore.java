@@ -752,14 +752,19 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   @Override
   public JobRun reportRun(
-      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun) {
     JobRun written = updateStatus(run);
     side.appendRunLogs(
         written.getMetadata().getNamespace(),
         written.getMetadata().getName(),
         attempt,
         logs,
-        maxCharsPerStep);
+        maxCharsPerStep,
+        maxCharsPerRun);
     return written;
   }
 
