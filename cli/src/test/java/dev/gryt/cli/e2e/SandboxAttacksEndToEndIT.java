@@ -103,8 +103,7 @@ class SandboxAttacksEndToEndIT {
         ResourceCodec.json().readTree(adminKey.toFile()).path("api_key_secret").asText();
     assertThat(adminSecret).isNotBlank();
 
-    String url =
-        serverUrl() + cloudJson("get", "webhook", "attack").path("url").asText();
+    String url = serverUrl() + cloudJson("get", "webhook", "attack").path("url").asText();
     HttpResponse<String> triggered =
         Gryt.post(url, Map.of("Content-Type", "application/json"), "{\"ref\":\"refs/heads/main\"}");
     assertThat(triggered.statusCode()).as(triggered.body()).isBetween(200, 202);
