@@ -98,7 +98,7 @@ class HostileInputIT {
           - name: build
             command: %s
         """
-            .formatted("x".repeat(600 * 1024));
+            .formatted("x ".repeat(300 * 1024));
 
     HttpResponse<String> reply = apply(big);
 

@@ -85,7 +85,7 @@ public final class BadManifestCorpus {
     cases.add(
         new Case(
             "generated-flow-nesting-100k.yaml",
-            utf8(head + "  description: " + "[".repeat(100_000) + "\n"),
+            utf8(head + "  description: " + "[ ".repeat(100_000) + "\n"),
             6,
             "nested too deeply"));
 
@@ -118,11 +118,18 @@ public final class BadManifestCorpus {
             utf8(
                 "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata:\n  name: big\nspec:\n"
                     + "  steps:\n  - name: build\n    command: "
-                    + "x".repeat(600 * 1024)
+                    + "x ".repeat(300 * 1024)
                     + "\n"),
             1,
             "Pipeline \"big\" in namespace \"default\" is 600.1 KiB stored;"
                 + " the limit is 512 KiB per object"));
+
+    cases.add(
+        new Case(
+            "generated-65kib-word.yaml",
+            utf8(head + "  pipeline_name: p\n  description: " + "w".repeat(65 * 1024) + "\n"),
+            7,
+            "more than 64 KiB without a space or line break"));
 
     StringBuilder manyDocuments = new StringBuilder();
     for (int i = 0; i < 500; i++) {

@@ -428,9 +428,12 @@ class ManifestParserTest {
   void anObjectJustUnderTheLimitIsKeptAndOneOverItIsNamed() {
     String head = "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata: {name: %s}\nspec:\n";
     String under =
-        head.formatted("under") + "  steps: [{name: b, command: " + "x".repeat(500 * 1024) + "}]\n";
+        head.formatted("under")
+            + "  steps: [{name: b, command: "
+            + "x ".repeat(250 * 1024)
+            + "}]\n";
     String over =
-        head.formatted("over") + "  steps: [{name: b, command: " + "x".repeat(520 * 1024) + "}]\n";
+        head.formatted("over") + "  steps: [{name: b, command: " + "x ".repeat(260 * 1024) + "}]\n";
 
     assertThat(parse(under).problems()).isEmpty();
     assertThat(parse(over).manifests()).isEmpty();
