@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,7 @@ final class WatchHub implements AutoCloseable {
    */
   CompletableFuture<Batch> next(
       long after, WatchFilter filter, int max, Duration timeout, String caller) {
+    Batch immediate;
     synchronized (lock) {
       if (closed) {
         throw new ApiException(503, "server is shutting down; watch again", null);
@@ -123,24 +125,26 @@ final class WatchHub implements AutoCloseable {
       long position = Math.max(after, head);
       for (int i = firstAfter(after); i < size; i++) {
         WatchEvent e = at(i);
-        WatchEvent mine = filter.visible(e);
-        if (mine != null) {
-          events.add(mine);
+        if (filter.matches(e)) {
+          events.add(e);
           if (events.size() == max) {
             position = e.resourceVersion();
             break;
           }
         }
       }
-      if (!events.isEmpty() || timeout.isZero()) {
-        return CompletableFuture.completedFuture(new Batch(events, position));
+      if (events.isEmpty() && !timeout.isZero()) {
+        admit(caller);
+        Waiter w = new Waiter(position, filter, caller, new CompletableFuture<>());
+        waiters.add(w);
+        w.timeout = timer.schedule(() -> expire(w), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return w.future;
       }
-      admit(caller);
-      Waiter w = new Waiter(position, filter, caller, new CompletableFuture<>());
-      waiters.add(w);
-      w.timeout = timer.schedule(() -> expire(w), timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return w.future;
+      immediate = new Batch(events, position);
     }
+    // The caller's copies are made outside the lock: the reader waits for it.
+    return CompletableFuture.completedFuture(
+        new Batch(immediate.events().stream().map(filter::visible).toList(), immediate.position()));
   }
 
   private void admit(String caller) {
@@ -181,13 +185,12 @@ final class WatchHub implements AutoCloseable {
       }
       empty = new Batch(List.of(), Math.max(w.after, head));
     }
-    complete(w, empty);
+    complete(w, () -> empty);
   }
 
   /** The reader's listener: runs on the store's watch thread, one event at a time, in order. */
   private void onEvent(Watch source, WatchEvent event) {
     List<Waiter> woken = new ArrayList<>();
-    List<WatchEvent> theirs = new ArrayList<>();
     synchronized (lock) {
       if (source != reader || event.resourceVersion() <= head) {
         return; // a reader that was replaced, or an event seen already
@@ -201,21 +204,20 @@ final class WatchHub implements AutoCloseable {
       }
       for (Waiter w : woken) {
         remove(w);
-        // The copy (tenant namespaces unprefixed) is made for the woken only.
-        theirs.add(w.filter.visible(event));
       }
     }
-    for (int i = 0; i < woken.size(); i++) {
-      complete(woken.get(i), new Batch(List.of(theirs.get(i)), event.resourceVersion()));
+    // Each woken caller's copy (tenant namespace unprefixed) is made on a request thread.
+    for (Waiter w : woken) {
+      complete(w, () -> new Batch(List.of(w.filter.visible(event)), event.resourceVersion()));
     }
   }
 
-  private void complete(Waiter w, Batch batch) {
+  private void complete(Waiter w, Supplier<Batch> batch) {
     try {
-      replies.execute(() -> w.future.complete(batch));
+      replies.execute(() -> w.future.complete(batch.get()));
     } catch (RuntimeException e) {
       // The request threads are gone (the server stops): complete here rather than never.
-      w.future.complete(batch);
+      w.future.complete(batch.get());
     }
   }
 

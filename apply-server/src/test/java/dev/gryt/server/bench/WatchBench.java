@@ -36,7 +36,7 @@ public final class WatchBench {
   static final Duration WARMUP = Duration.ofSeconds(5);
   static final Duration MEASURE = Duration.ofSeconds(10);
   static final double HEALTH_RATE = 20;
-  static final double INGEST_RATE = 100;
+  static final double INGEST_RATE = 20;
   static final int CLIENTS = 10;
 
   /** How long a waiting watch is held; the server caps it at 60 s. */
