@@ -5,6 +5,7 @@ import dev.gryt.server.Authenticator;
 import dev.gryt.server.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
+import dev.gryt.store.ReplayLedger;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -40,6 +41,7 @@ public final class AccountAuthenticator implements Authenticator {
   private final Accounts accounts;
   private final Clock clock;
   private final ReplayGuard replays;
+  private final ReplayLedger ledger;
   private final LoginThrottle throttle;
   private final byte[] cacheKey = new byte[32];
   private final ShortCache<Principal> passwords;
@@ -47,10 +49,15 @@ public final class AccountAuthenticator implements Authenticator {
 
   private record KeyEntry(ApiKey key, String secret, Principal principal) {}
 
-  public AccountAuthenticator(Accounts accounts, Clock clock) {
+  /**
+   * @param ledger the signatures every server sharing the store has seen: a replay sent to another
+   *     replica is refused too
+   */
+  public AccountAuthenticator(Accounts accounts, Clock clock, ReplayLedger ledger) {
     this.accounts = accounts;
     this.clock = clock;
     this.replays = new ReplayGuard(WINDOW, clock);
+    this.ledger = ledger;
     this.throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW, clock);
     this.passwords = new ShortCache<>(CACHE_TTL, clock);
     this.keys = new ShortCache<>(CACHE_TTL, clock);
@@ -156,7 +163,10 @@ public final class AccountAuthenticator implements Authenticator {
     if (!sig.verifies(entry.secret(), ctx.method().name(), pathAndQuery, ctx.bodyAsBytes())) {
       throw unauthorized("the request signature does not match (method, path, timestamp, body)");
     }
-    if (!replays.firstSighting(sig.keyId(), sig.signature())) {
+    // This server's memory first (no write for a replay to the same server), then the store's
+    // ledger, which every replica shares. An entry can go once the timestamp check refuses it.
+    if (!replays.firstSighting(sig.keyId(), sig.signature())
+        || !ledger.firstSighting(sig.keyId() + ":" + sig.signature(), at.plus(WINDOW))) {
       throw unauthorized("this signed request was already used; sign each request anew");
     }
     return entry.principal();

@@ -2,6 +2,7 @@ package dev.gryt.server.auth;
 
 import dev.gryt.server.Authenticator;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import java.time.Clock;
 
 /**
@@ -33,9 +34,10 @@ public record ServerSecurity(
 
   static ServerSecurity accounts(
       ResourceStore store, byte[] masterKey, Clock clock, PasswordHasher hasher) {
-    Accounts accounts = new Accounts(store.accounts(), new SecretBox(masterKey), hasher, clock);
+    Accounts accounts = new Accounts(store.accounts(), new SecretSealer(masterKey), hasher, clock);
     accounts.ensureAdmin();
-    AccountAuthenticator authenticator = new AccountAuthenticator(accounts, clock);
+    AccountAuthenticator authenticator =
+        new AccountAuthenticator(accounts, clock, store.accounts().replayLedger());
     return new ServerSecurity(
         authenticator,
         accounts,
