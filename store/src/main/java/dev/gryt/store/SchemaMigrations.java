@@ -226,6 +226,16 @@ final class SchemaMigrations {
   private static int migrate(
       DataSource dataSource, SqlDialect dialect, Clock clock, SealedFields sealed)
       throws SQLException {
+    return migrate(dataSource, dialect, clock, sealed, latestVersion());
+  }
+
+  /**
+   * Runs the migrations up to {@code target} in one transaction; returns the version found before.
+   * Tests make a database of an older schema with it.
+   */
+  static int migrate(
+      DataSource dataSource, SqlDialect dialect, Clock clock, SealedFields sealed, int target)
+      throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
@@ -248,7 +258,7 @@ final class SchemaMigrations {
                   + latestVersion()
                   + ": upgrade gryt");
         }
-        for (int version = current + 1; version <= latestVersion(); version++) {
+        for (int version = current + 1; version <= target; version++) {
           for (String sql : MIGRATIONS.get(version - 1)) {
             statement.execute(sql);
           }
