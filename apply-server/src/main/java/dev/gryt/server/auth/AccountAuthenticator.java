@@ -164,9 +164,11 @@ public final class AccountAuthenticator implements Authenticator {
       throw unauthorized("the request signature does not match (method, path, timestamp, body)");
     }
     // This server's memory first (no write for a replay to the same server), then the store's
-    // ledger, which every replica shares. An entry can go once the timestamp check refuses it.
+    // ledger, which every replica shares. An entry can go once the timestamp check refuses it
+    // (twice the window: room for replicas whose clocks differ).
     if (!replays.firstSighting(sig.keyId(), sig.signature())
-        || !ledger.firstSighting(sig.keyId() + ":" + sig.signature(), at.plus(WINDOW))) {
+        || !ledger.firstSighting(
+            sig.keyId() + ":" + sig.signature(), at.plus(WINDOW.multipliedBy(2)))) {
       throw unauthorized("this signed request was already used; sign each request anew");
     }
     return entry.principal();
