@@ -105,7 +105,11 @@ class HostileSecretsIT {
               basic);
       assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
       // Applied again unchanged, then changed: more event-log rows, each a chance to leak.
-      send("POST", base + "/api/v1/apply", ResourceCodec.toJson(Map.of("yaml_content", manifest)), basic);
+      send(
+          "POST",
+          base + "/api/v1/apply",
+          ResourceCodec.toJson(Map.of("yaml_content", manifest)),
+          basic);
       HttpResponse<String> hook = send("GET", base + "/api/v1/webhooks/hook", null, basic);
       assertThat(hook.statusCode()).as(hook.body()).isEqualTo(200);
       hookKey = ResourceCodec.json().readTree(hook.body()).at("/data/webhook_key").asText();
@@ -118,9 +122,7 @@ class HostileSecretsIT {
               HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/run/" + hookKey))
                   .header("Content-Type", "application/json")
                   .header("X-GitHub-Event", "push")
-                  .header(
-                      "X-Hub-Signature-256",
-                      githubSignature(HOOK_SECRET, "{}"))
+                  .header("X-Hub-Signature-256", githubSignature(HOOK_SECRET, "{}"))
                   .POST(HttpRequest.BodyPublishers.ofString("{}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -172,8 +174,7 @@ class HostileSecretsIT {
   private static String githubSignature(String secret, String body) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
     mac.init(
-        new javax.crypto.spec.SecretKeySpec(
-            secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256="
         + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
