@@ -71,4 +71,7 @@ public interface AccountStore {
 
   /** Removes an account from a team; false when it was not a member. */
   boolean removeMember(String teamId, String accountId);
+
+  /** The signed requests already seen by any server sharing this database. */
+  ReplayLedger replayLedger();
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,21 @@ final class SqlAccountStore implements AccountStore {
   private final DataSource dataSource;
   private final SqlDialect dialect;
   private final Lock writeLock;
+  private final ReplayLedger replays;
 
   /**
    * @param writeLock held around every write where the dialect serializes writes in process
    */
-  SqlAccountStore(DataSource dataSource, SqlDialect dialect, Lock writeLock) {
+  SqlAccountStore(DataSource dataSource, SqlDialect dialect, Lock writeLock, Clock clock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.writeLock = writeLock;
+    this.replays = new SqlReplayLedger(dataSource, dialect, writeLock, clock);
+  }
+
+  @Override
+  public ReplayLedger replayLedger() {
+    return replays;
   }
 
   @Override

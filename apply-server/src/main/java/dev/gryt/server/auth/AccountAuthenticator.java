@@ -5,6 +5,7 @@ import dev.gryt.server.Authenticator;
 import dev.gryt.server.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
+import dev.gryt.store.ReplayLedger;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -38,6 +39,7 @@ public final class AccountAuthenticator implements Authenticator {
   private final Accounts accounts;
   private final Clock clock;
   private final ReplayGuard replays;
+  private final ReplayLedger ledger;
   private final LoginThrottle throttle;
   private final ClientAddress clientAddress;
   private final byte[] cacheKey = new byte[32];
@@ -46,23 +48,34 @@ public final class AccountAuthenticator implements Authenticator {
 
   private record KeyEntry(ApiKey key, String secret, Principal principal, boolean disabled) {}
 
-  public AccountAuthenticator(Accounts accounts, Clock clock) {
-    this(accounts, clock, ClientAddress.DIRECT);
+  /**
+   * @param ledger the signatures every server sharing the store has seen: a replay sent to another
+   *     replica is refused too
+   */
+  public AccountAuthenticator(Accounts accounts, Clock clock, ReplayLedger ledger) {
+    this(accounts, clock, ledger, ClientAddress.DIRECT);
   }
 
   /**
+   * @param ledger the signatures every server sharing the store has seen
    * @param clientAddress where a request comes from, for the login throttle
    */
-  public AccountAuthenticator(Accounts accounts, Clock clock, ClientAddress clientAddress) {
-    this(accounts, clock, clientAddress, new LoginThrottle(clock));
+  public AccountAuthenticator(
+      Accounts accounts, Clock clock, ReplayLedger ledger, ClientAddress clientAddress) {
+    this(accounts, clock, ledger, clientAddress, new LoginThrottle(clock));
   }
 
   AccountAuthenticator(
-      Accounts accounts, Clock clock, ClientAddress clientAddress, LoginThrottle throttle) {
+      Accounts accounts,
+      Clock clock,
+      ReplayLedger ledger,
+      ClientAddress clientAddress,
+      LoginThrottle throttle) {
     this.accounts = accounts;
     this.clock = clock;
     this.clientAddress = clientAddress;
     this.replays = new ReplayGuard(WINDOW, clock);
+    this.ledger = ledger;
     this.throttle = throttle;
     this.passwords = new ShortCache<>(CACHE_TTL, clock);
     this.keys = new ShortCache<>(CACHE_TTL, clock);
@@ -190,7 +203,12 @@ public final class AccountAuthenticator implements Authenticator {
     if (!sig.verifies(entry.secret(), ctx.method().name(), pathAndQuery, ctx.bodyAsBytes())) {
       throw unauthorized("the request signature does not match (method, path, timestamp, body)");
     }
-    if (!replays.firstSighting(sig.keyId(), sig.signature())) {
+    // This server's memory first (no write for a replay to the same server), then the store's
+    // ledger, which every replica shares. An entry can go once the timestamp check refuses it
+    // (twice the window: room for replicas whose clocks differ).
+    if (!replays.firstSighting(sig.keyId(), sig.signature())
+        || !ledger.firstSighting(
+            sig.keyId() + ":" + sig.signature(), at.plus(WINDOW.multipliedBy(2)))) {
       throw unauthorized("this signed request was already used; sign each request anew");
     }
     if (entry.disabled()) {

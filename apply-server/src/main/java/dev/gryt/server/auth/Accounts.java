@@ -6,6 +6,7 @@ import dev.gryt.store.Account;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.AlreadyExistsException;
 import dev.gryt.store.ApiKey;
+import dev.gryt.store.SecretSealer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +32,12 @@ public final class Accounts {
   private static final Pattern KEY_NAME = Pattern.compile("[^\\p{Cntrl}]{1,100}");
 
   private final AccountStore store;
-  private final SecretBox box;
+  private final SecretSealer box;
   private final PasswordHasher hasher;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Accounts(AccountStore store, SecretBox box, PasswordHasher hasher, Clock clock) {
+  public Accounts(AccountStore store, SecretSealer box, PasswordHasher hasher, Clock clock) {
     this.store = store;
     this.box = box;
     this.hasher = hasher;

@@ -2,6 +2,7 @@ package dev.gryt.server.auth;
 
 import dev.gryt.server.Authenticator;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import java.time.Clock;
 
 /**
@@ -55,10 +56,14 @@ public record ServerSecurity(
       Clock clock,
       PasswordHasher hasher,
       AccountSettings settings) {
-    Accounts accounts = new Accounts(store.accounts(), new SecretBox(masterKey), hasher, clock);
+    Accounts accounts = new Accounts(store.accounts(), new SecretSealer(masterKey), hasher, clock);
     accounts.ensureAdmin();
     AccountAuthenticator authenticator =
-        new AccountAuthenticator(accounts, clock, new ClientAddress(settings.trustedProxies()));
+        new AccountAuthenticator(
+            accounts,
+            clock,
+            store.accounts().replayLedger(),
+            new ClientAddress(settings.trustedProxies()));
     return new ServerSecurity(
         authenticator,
         accounts,

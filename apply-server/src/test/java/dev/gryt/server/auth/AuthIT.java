@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,7 +236,7 @@ class AuthIT {
 
     Accounts accounts =
         new Accounts(
-            store.accounts(), new SecretBox(new byte[32]), new PasswordHasher(1_000), clock);
+            store.accounts(), new SecretSealer(new byte[32]), new PasswordHasher(1_000), clock);
     accounts.disable("bob");
     assertThat(store.accounts().accountByUsername("bob").orElseThrow().disabledAt())
         .isEqualTo(clock.instant());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gryt.server.ApiException;
 import dev.gryt.server.Principal;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +42,10 @@ class LoginThrottleTest {
   void start() {
     store = StoreFactory.open("sqlite:" + dir.resolve("gryt.db"));
     Accounts accounts =
-        new Accounts(store.accounts(), new SecretBox(new byte[32]), new PasswordHasher(), clock);
+        new Accounts(store.accounts(), new SecretSealer(new byte[32]), new PasswordHasher(), clock);
     accounts.create("alice", ALICE);
     accounts.create("bob", BOB);
-    authenticator = new AccountAuthenticator(accounts, clock);
+    authenticator = new AccountAuthenticator(accounts, clock, store.accounts().replayLedger());
   }
 
   @AfterEach

@@ -29,6 +29,7 @@ import dev.gryt.server.Principal;
 import dev.gryt.server.auth.Accounts;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -190,8 +191,9 @@ public final class ServerCommand implements Callable<Integer> {
     SSLContext tls = agentTls();
     tenants.accountSettings(host);
     tenants.quotas();
-    ResourceStore store = openStore();
-    ServerSecurity security = security(store);
+    byte[] masterKey = masterKey();
+    ResourceStore store = openStore(masterKey);
+    ServerSecurity security = security(store, masterKey);
     ApiServer server = startServer(store, security);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
     // Written before anything slow (a local agent probes its runner): once /healthz answers,
@@ -400,7 +402,7 @@ public final class ServerCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private ResourceStore openStore() {
+  private ResourceStore openStore(byte[] masterKey) {
     String url = db.strip();
     if (url.startsWith(SQLITE)) {
       url = SQLITE + sqliteFile(url.substring(SQLITE.length()));
@@ -412,7 +414,7 @@ public final class ServerCommand implements Callable<Integer> {
       url = url.substring(0, path) + sqliteFile(url.substring(path));
     }
     try {
-      return StoreFactory.open(url);
+      return StoreFactory.open(url, Clock.systemUTC(), new SecretSealer(masterKey));
     } catch (IllegalArgumentException e) {
       // The factory's message already lists the URL forms it takes.
       throw new CliException("invalid --db: " + e.getMessage(), e);
@@ -441,9 +443,13 @@ public final class ServerCommand implements Callable<Integer> {
     return file;
   }
 
-  private ServerSecurity security(ResourceStore store) {
+  /** The master key: it seals secrets in the store, which therefore opens after it. */
+  private byte[] masterKey() {
     Path keyFile = masterKeyFile != null ? masterKeyFile : MasterKey.defaultFile(environment);
-    byte[] key = MasterKey.load(environment, keyFile);
+    return MasterKey.load(environment, keyFile);
+  }
+
+  private ServerSecurity security(ResourceStore store, byte[] key) {
     try {
       return ServerSecurity.accounts(store, key, Clock.systemUTC(), tenants.accountSettings(host));
     } catch (RuntimeException e) {
