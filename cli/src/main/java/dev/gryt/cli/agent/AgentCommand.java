@@ -175,6 +175,9 @@ public final class AgentCommand implements Callable<Integer> {
             + (tls == null ? " (INSECURE: plain HTTP, no client authentication)" : " (mutual TLS)")
             + "; runtime "
             + stepRunner.name()
+            + (stepRunner.isolates()
+                ? " (steps isolated)"
+                : " (steps NOT isolated from this host: only the admin's own runs belong here)")
             + ", capacity "
             + capacity
             + ", workspaces in "
