@@ -55,7 +55,7 @@ class HostileInputIT {
             "sqlite:" + dir.resolve("server.db"),
             "--agents",
             "0");
-    Gryt.awaitUp(server, log, url("/healthz"), Duration.ofSeconds(90));
+    Gryt.awaitUp(server, log, url("/healthz"), Duration.ofSeconds(180));
     String account = "{\"username\":\"mallory\",\"password\":\"correct horse battery 42\"}";
     assertThat(send("POST", "/api/v1/accounts/create", account, Map.of()).statusCode())
         .isEqualTo(201);

@@ -63,7 +63,7 @@ class LocalAgentCredentialIT {
             "sqlite:" + dir.resolve("server.db"),
             "--runner",
             "process");
-    Gryt.awaitUp(server, log, "http://127.0.0.1:" + port + "/healthz", Duration.ofSeconds(90));
+    Gryt.awaitUp(server, log, "http://127.0.0.1:" + port + "/healthz", Duration.ofSeconds(180));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> otherListeningPorts(server.pid(), port).size() == 1);
