@@ -189,7 +189,8 @@ class TenantLimitsIT {
     Gryt alice = new Gryt(dir.resolve("alice-home"), dir).env("GRYT_URL", base);
     Files.createDirectories(alice.home());
     Gryt.Result login =
-        alice.runWithStdin(PATIENCE, PASSWORD + "\n", "cloud", "login", "-u", "alice", "--password-stdin");
+        alice.runWithStdin(
+            PATIENCE, PASSWORD + "\n", "cloud", "login", "-u", "alice", "--password-stdin");
     assertThat(login.exitCode()).as(login.err()).isZero();
     assertThat(alice.run(PATIENCE, "cloud", "whoami").exitCode()).isZero();
 
