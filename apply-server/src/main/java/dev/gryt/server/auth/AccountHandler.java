@@ -156,7 +156,7 @@ public final class AccountHandler {
     for (JobRun run : store.list(JobRun.class, null, Map.of())) {
       if (!run.getMetadata().getNamespace().startsWith(tenantPrefix)
           || (run.getStatus() != null && RunReports.terminal(run.getStatus().phase))
-          || run.getSpec().cancelRequested) {
+          || Boolean.TRUE.equals(run.getSpec().cancelRequested)) {
         continue;
       }
       run.getSpec().cancelRequested = true;
