@@ -4,9 +4,11 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
+import dev.gryt.crds.GitRemote;
 import dev.gryt.crds.ResourceKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -90,14 +92,15 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     String url = spec == null ? null : spec.gitUrl;
     String key = repo.getMetadata().getNamespace() + "/" + repo.getMetadata().getName();
     if (url == null || !GIT_URL.matcher(url).matches()) {
-      answers.remove(key);
-      conditions.set(
-          Condition.READY,
-          false,
-          Reasons.INVALID_SPEC,
+      return invalid(
+          status,
+          conditions,
+          key,
           "spec.git_url: not a git URL (https://, ssh://, git@host:path or file://): " + url);
-      status.conditions = conditions.build();
-      return Outcome.of(status);
+    }
+    List<String> problems = GitRemote.problemsOf(url);
+    if (!problems.isEmpty()) {
+      return invalid(status, conditions, key, "spec.git_url: " + String.join("; ", problems));
     }
     String fingerprint = fingerprint(repo, branch(spec));
     Probed answer = answers.get(key);
@@ -116,6 +119,14 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     status.conditions = conditions.build();
     Duration untilStale = Duration.between(now, answer.at().plus(probeInterval));
     return new Outcome<>(status, untilStale.isNegative() ? probeInterval : untilStale);
+  }
+
+  private Outcome<GitHubRepoStatus> invalid(
+      GitHubRepoStatus status, Conditions conditions, String key, String message) {
+    answers.remove(key);
+    conditions.set(Condition.READY, false, Reasons.INVALID_SPEC, message);
+    status.conditions = conditions.build();
+    return Outcome.of(status);
   }
 
   /**

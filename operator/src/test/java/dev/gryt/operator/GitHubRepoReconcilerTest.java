@@ -60,6 +60,21 @@ class GitHubRepoReconcilerTest {
   }
 
   @Test
+  void anSshHostOrUserThatReadsAsAnOptionIsNotProbed() {
+    for (String url :
+        List.of("ssh://-oProxyCommand=touch%20x/r.git", "ssh://-oProxyCommand=x@host/r.git")) {
+      Condition ready =
+          ReconcilersTest.readyOf(
+              reconciler.reconcile(ReconcilersTest.repo("r", url), lookup, T0).status());
+      assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(ready.message)
+          .startsWith("spec.git_url: the ")
+          .contains("must not start with '-'");
+    }
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
   void theAnswerIsReusedUntilStaleThenAskedAgain() {
     GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
     repo.setStatus(reconciler.reconcile(repo, lookup, T0).status());

@@ -1,5 +1,6 @@
 package dev.gryt.agent.run;
 
+import dev.gryt.crds.GitRemote;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.FetchCommand;
@@ -42,6 +43,12 @@ public final class GitCheckout {
    */
   public static String checkout(RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled)
       throws CheckoutException {
+    // The server refuses these at apply; checked again here because JGit hands ssh remotes to the
+    // GIT_SSH program, which would read a host like -oProxyCommand=... as an option.
+    java.util.List<String> problems = GitRemote.problemsOf(repo.gitUrl());
+    if (!problems.isEmpty()) {
+      throw new CheckoutException("git_url refused: " + String.join("; ", problems));
+    }
     CredentialsProvider credentials =
         repo.token() == null || repo.token().isBlank()
             ? null

@@ -134,4 +134,19 @@ class GitCheckoutIT {
         .doesNotContain(token)
         .contains("***");
   }
+
+  @Test
+  void anSshHostThatReadsAsAnOptionIsNeverHandedToGit() {
+    Path marker = tmp.resolve("pwned");
+    assertThatThrownBy(
+            () ->
+                GitCheckout.checkout(
+                    new RunAssignment.Repo(
+                        "ssh://-oProxyCommand=touch%20" + marker + "/r.git", "main", null, null),
+                    tmp.resolve("ws"),
+                    () -> false))
+        .isInstanceOf(GitCheckout.CheckoutException.class)
+        .hasMessage("git_url refused: the host must not start with '-'");
+    assertThat(marker).doesNotExist();
+  }
 }

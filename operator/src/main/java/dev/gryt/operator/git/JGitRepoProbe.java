@@ -1,5 +1,6 @@
 package dev.gryt.operator.git;
 
+import dev.gryt.crds.GitRemote;
 import dev.gryt.operator.ProbeResult;
 import dev.gryt.operator.RepoProbe;
 import java.time.Duration;
@@ -45,6 +46,12 @@ public final class JGitRepoProbe implements RepoProbe {
 
   @Override
   public ProbeResult probe(String url, String branch, Optional<String> token) {
+    // The reconciler refuses these too; checked here again because JGit hands ssh remotes to the
+    // GIT_SSH program, which would read a host like -oProxyCommand=... as an option.
+    List<String> problems = GitRemote.problemsOf(url);
+    if (!problems.isEmpty()) {
+      return ProbeResult.unreachable("git_url refused: " + String.join("; ", problems));
+    }
     LsRemoteCommand ls =
         Git.lsRemoteRepository()
             .setRemote(url)
