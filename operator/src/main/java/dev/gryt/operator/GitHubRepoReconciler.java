@@ -186,7 +186,7 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
       token = tokens.token(repo.getMetadata().getNamespace(), spec);
     } catch (TokenUnavailableException e) {
       return CompletableFuture.completedFuture(
-          new Probed(fingerprint, now, false, Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
+          new Probed(fingerprint, now, false, e.reason(), e.getMessage()));
     }
     return probes
         .probe(spec.gitUrl, branch, token)

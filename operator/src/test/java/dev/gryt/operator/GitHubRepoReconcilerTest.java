@@ -35,7 +35,11 @@ class GitHubRepoReconcilerTest {
       };
   final GitHubRepoReconciler reconciler =
       new GitHubRepoReconciler(
-          fake, new RepoTokens(Map.of("GH_TOKEN", TOKEN)::get, RepoTokens.NO_SECRETS));
+          fake,
+          new RepoTokens(
+              Map.of("GH_TOKEN", TOKEN, "OTHER", "other-value")::get,
+              RepoTokens.NO_SECRETS,
+              java.util.Set.of("GH_TOKEN", "NOT_SET")));
   final ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
 
   @Test
@@ -119,6 +123,31 @@ class GitHubRepoReconcilerTest {
     assertThat(ready.reason).isEqualTo(Reasons.AUTH_FAILED);
     assertThat(ready.message).isEqualTo("the token was refused: not authorized");
     assertThat(ready.message).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aVariableTheAdminDidNotAllowIsNeverReadNorSent() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getSpec().tokenEnv = "OTHER";
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(ready.status).isEqualTo("False");
+    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.message)
+        .isEqualTo(
+            "token_env OTHER is not allowed: the admin allows a variable with gryt server"
+                + " --repo-token-env OTHER");
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void aTenantNeverReadsTheServersEnvironmentEvenAnAllowedVariable() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getMetadata().setNamespace("t1a2b3c4d-default");
+    repo.getSpec().tokenEnv = "GH_TOKEN";
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.message).doesNotContain(TOKEN).contains("access_token");
+    assertThat(probes).isEmpty();
   }
 
   @Test

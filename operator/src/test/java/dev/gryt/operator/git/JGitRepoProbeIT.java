@@ -120,7 +120,11 @@ class JGitRepoProbeIT {
   void theReconcilerReportsAuthFailedWithoutTheToken() {
     GitHubRepoReconciler reconciler =
         new GitHubRepoReconciler(
-            probe, new RepoTokens(Map.of("GH_TOKEN", TOKEN)::get, RepoTokens.NO_SECRETS));
+            probe,
+            new RepoTokens(
+                Map.of("GH_TOKEN", TOKEN)::get,
+                RepoTokens.NO_SECRETS,
+                java.util.Set.of("GH_TOKEN")));
     GitHubRepo repo = repo(serverUrl());
     repo.getSpec().tokenEnv = "GH_TOKEN";
     Condition ready =
