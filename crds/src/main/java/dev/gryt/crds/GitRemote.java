@@ -174,6 +174,49 @@ public record GitRemote(Transport transport, String user, String host, int port)
   }
 
   /**
+   * Why a tenant's namespace may not use this remote, beyond {@link #problems()}: git would read
+   * the server's (or the agent's) own disk or run a command ({@code file://}, a path, {@code
+   * ext::}), or the transport is one whose connection cannot be held to a checked address (ssh,
+   * git://: the ssh program and JGit resolve the host themselves). Empty when a tenant may use it,
+   * subject to the address check (TenantAddresses).
+   */
+  public Optional<String> tenantRefusal() {
+    if (isLocal()) {
+      return Optional.of(LOCAL_REFUSED);
+    }
+    if (transport != Transport.HTTP && transport != Transport.HTTPS) {
+      return Optional.of(TRANSPORT_REFUSED);
+    }
+    return Optional.empty();
+  }
+
+  /** What a tenant reads when a local remote is refused. */
+  public static final String LOCAL_REFUSED =
+      "local repositories and remote helpers (file://, paths, ext::) are for the admin's"
+          + " namespaces only";
+
+  /** What a tenant reads when an ssh or git:// remote is refused. */
+  public static final String TRANSPORT_REFUSED =
+      "repositories of tenants are reached over https:// (or http://) only";
+
+  /**
+   * Why git may not reach {@code url} for a namespace: its problems, then, for a tenant's, the
+   * tenant rule ({@link #tenantRefusal()}); empty when nothing stands in the way. The address check
+   * comes after, when the host is resolved.
+   */
+  public static Optional<String> refusal(String url, boolean admin) {
+    Optional<GitRemote> remote = parse(url);
+    if (remote.isEmpty()) {
+      return Optional.of("not a git remote");
+    }
+    List<String> problems = remote.get().problems();
+    if (!problems.isEmpty()) {
+      return Optional.of(String.join("; ", problems));
+    }
+    return admin ? Optional.empty() : remote.get().tenantRefusal();
+  }
+
+  /**
    * Every problem {@code url} has as a git remote (see {@link #problems()}), or one saying it is
    * none.
    */

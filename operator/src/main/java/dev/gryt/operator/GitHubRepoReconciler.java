@@ -6,6 +6,7 @@ import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.GitRemote;
 import dev.gryt.crds.ResourceKey;
+import dev.gryt.crds.Tenancy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * A GitHubRepo is Ready when its URL is a git URL and its branch can be listed on the server with
- * the token it names ({@code Reachable}); otherwise {@code InvalidSpec}, {@code TokenUnavailable},
- * {@code AuthFailed}, {@code BranchNotFound} or {@code Unreachable}, with the cause.
+ * the token it names ({@code Reachable}); otherwise {@code InvalidSpec}, {@code UrlRefused} (a
+ * tenant's local or non-https remote), {@code TokenUnavailable}, {@code TokenEnvNotAllowed}, {@code
+ * AuthFailed}, {@code BranchNotFound} or {@code Unreachable}, with the cause.
  *
  * <p>The network is asked through the injected {@link RepoProbe} when the spec changes (a new
  * generation) and once the last answer is older than the probe interval; in between the last answer
@@ -101,6 +103,16 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     List<String> problems = GitRemote.problemsOf(url);
     if (!problems.isEmpty()) {
       return invalid(status, conditions, key, "spec.git_url: " + String.join("; ", problems));
+    }
+    Optional<String> refused =
+        Tenancy.isAdminNamespace(repo.getMetadata().getNamespace())
+            ? Optional.empty()
+            : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
+    if (refused.isPresent()) {
+      answers.remove(key);
+      conditions.set(Condition.READY, false, Reasons.URL_REFUSED, "spec.git_url: " + refused.get());
+      status.conditions = conditions.build();
+      return Outcome.of(status);
     }
     String fingerprint = fingerprint(repo, branch(spec));
     Probed answer = answers.get(key);

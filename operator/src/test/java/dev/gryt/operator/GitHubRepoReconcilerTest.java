@@ -79,6 +79,22 @@ class GitHubRepoReconcilerTest {
   }
 
   @Test
+  void aTenantsLocalOrSshRemoteIsRefusedWithoutAProbeTheAdminsIsProbed() {
+    for (String url :
+        List.of("file:///srv/gryt/.git", "ssh://git@github.com/a/b", "git@github.com:a/b")) {
+      GitHubRepo repo = ReconcilersTest.repo("r", url);
+      repo.getMetadata().setNamespace("t1a2b3c4d-default");
+      Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+      assertThat(ready.status).isEqualTo("False");
+      assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+      assertThat(ready.message).startsWith("spec.git_url: ");
+    }
+    assertThat(probes).isEmpty();
+    reconciler.reconcile(ReconcilersTest.repo("admins", "file:///tmp/gryt-hello.git"), lookup, T0);
+    assertThat(probes).containsExactly("file:///tmp/gryt-hello.git@main");
+  }
+
+  @Test
   void theAnswerIsReusedUntilStaleThenAskedAgain() {
     GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
     repo.setStatus(reconciler.reconcile(repo, lookup, T0).status());

@@ -2,6 +2,7 @@ package dev.gryt.agent.run;
 
 import dev.gryt.crds.GitRemote;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
@@ -40,14 +41,17 @@ public final class GitCheckout {
    * commit id checked out.
    *
    * @param cancelled polled during the fetch; true stops it
+   * @param fromAdmin whether the run is the admin's: only then may the remote be local
    */
-  public static String checkout(RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled)
+  public static String checkout(
+      RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled, boolean fromAdmin)
       throws CheckoutException {
-    // The server refuses these at apply; checked again here because JGit hands ssh remotes to the
-    // GIT_SSH program, which would read a host like -oProxyCommand=... as an option.
-    java.util.List<String> problems = GitRemote.problemsOf(repo.gitUrl());
-    if (!problems.isEmpty()) {
-      throw new CheckoutException("git_url refused: " + String.join("; ", problems));
+    // The server refuses these before a run is placed; checked again here, whoever sent the run:
+    // JGit hands ssh remotes to the GIT_SSH program, which would read a host like
+    // -oProxyCommand=... as an option, and a tenant's file:// would read this machine's disk.
+    Optional<String> refused = GitRemote.refusal(repo.gitUrl(), fromAdmin);
+    if (refused.isPresent()) {
+      throw new CheckoutException("git_url refused: " + refused.get());
     }
     CredentialsProvider credentials =
         repo.token() == null || repo.token().isBlank()

@@ -22,7 +22,10 @@ class GitCheckoutIT {
       Path ws = tmp.resolve("ws");
       String sha =
           GitCheckout.checkout(
-              new RunAssignment.Repo(TestRepos.url(origin), "main", null, null), ws, () -> false);
+              new RunAssignment.Repo(TestRepos.url(origin), "main", null, null),
+              ws,
+              () -> false,
+              true);
       assertThat(sha).isEqualTo(second.name());
       assertThat(Files.readString(ws.resolve("version.txt"))).isEqualTo("two\n");
       // depth 1: only the tip came over
@@ -42,7 +45,8 @@ class GitCheckoutIT {
           GitCheckout.checkout(
               new RunAssignment.Repo(TestRepos.url(origin), "main", first.name(), null),
               ws,
-              () -> false);
+              () -> false,
+              true);
       assertThat(sha).isEqualTo(first.name());
       assertThat(Files.readString(ws.resolve("version.txt"))).isEqualTo("one\n");
     }
@@ -58,7 +62,8 @@ class GitCheckoutIT {
           GitCheckout.checkout(
               new RunAssignment.Repo(TestRepos.url(origin), "feature", null, null),
               ws,
-              () -> false);
+              () -> false,
+              true);
       assertThat(sha).isEqualTo(feature.name());
       assertThat(Files.readString(ws.resolve("version.txt"))).isEqualTo("feature\n");
     }
@@ -72,14 +77,16 @@ class GitCheckoutIT {
                   GitCheckout.checkout(
                       new RunAssignment.Repo(TestRepos.url(origin), "nope", null, null),
                       tmp.resolve("ws1"),
-                      () -> false))
+                      () -> false,
+                      true))
           .hasMessageContaining("nope");
       assertThatThrownBy(
               () ->
                   GitCheckout.checkout(
                       new RunAssignment.Repo(TestRepos.url(origin), "main", "a".repeat(40), null),
                       tmp.resolve("ws2"),
-                      () -> false))
+                      () -> false,
+                      true))
           .hasMessageContaining("a".repeat(40));
     }
   }
@@ -94,7 +101,8 @@ class GitCheckoutIT {
           GitCheckout.checkout(
               new RunAssignment.Repo(server.url(), "main", head.name(), token),
               tmp.resolve("ws"),
-              () -> false);
+              () -> false,
+              true);
       assertThat(sha).isEqualTo(head.name());
       assertThat(Files.readString(tmp.resolve("ws/version.txt"))).isEqualTo("one\n");
       assertThat(server.users()).contains("x-access-token");
@@ -104,7 +112,8 @@ class GitCheckoutIT {
                   GitCheckout.checkout(
                       new RunAssignment.Repo(server.url(), "main", null, "wrong-token"),
                       tmp.resolve("ws2"),
-                      () -> false))
+                      () -> false,
+                      true))
           .isInstanceOf(GitCheckout.CheckoutException.class)
           .message()
           .contains(server.url())
@@ -114,7 +123,8 @@ class GitCheckoutIT {
                   GitCheckout.checkout(
                       new RunAssignment.Repo(server.url(), "main", null, null),
                       tmp.resolve("ws3"),
-                      () -> false))
+                      () -> false,
+                      true))
           .isInstanceOf(GitCheckout.CheckoutException.class);
     }
   }
@@ -128,7 +138,8 @@ class GitCheckoutIT {
                     new RunAssignment.Repo(
                         "file:///nonexistent/" + token + "/repo.git", "main", null, token),
                     tmp.resolve("ws"),
-                    () -> false))
+                    () -> false,
+                    true))
         .isInstanceOf(GitCheckout.CheckoutException.class)
         .message()
         .doesNotContain(token)
@@ -138,15 +149,39 @@ class GitCheckoutIT {
   @Test
   void anSshHostThatReadsAsAnOptionIsNeverHandedToGit() {
     Path marker = tmp.resolve("pwned");
+    // even for the admin
     assertThatThrownBy(
             () ->
                 GitCheckout.checkout(
                     new RunAssignment.Repo(
                         "ssh://-oProxyCommand=touch%20" + marker + "/r.git", "main", null, null),
                     tmp.resolve("ws"),
-                    () -> false))
+                    () -> false,
+                    true))
         .isInstanceOf(GitCheckout.CheckoutException.class)
         .hasMessage("git_url refused: the host must not start with '-'");
     assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void aTenantsRunNeverReadsALocalRepository() throws Exception {
+    try (Git origin = TestRepos.create(tmp.resolve("origin"))) {
+      for (String url :
+          java.util.List.of(
+              TestRepos.url(origin),
+              origin.getRepository().getDirectory().toString(),
+              "ext::sh -c cat% /etc/passwd")) {
+        Path ws = tmp.resolve("ws-" + Math.abs(url.hashCode()));
+        assertThatThrownBy(
+                () ->
+                    GitCheckout.checkout(
+                        new RunAssignment.Repo(url, "main", null, null), ws, () -> false, false))
+            .isInstanceOf(GitCheckout.CheckoutException.class)
+            .hasMessage(
+                "git_url refused: local repositories and remote helpers (file://, paths, ext::)"
+                    + " are for the admin's namespaces only");
+        assertThat(ws).doesNotExist();
+      }
+    }
   }
 }
