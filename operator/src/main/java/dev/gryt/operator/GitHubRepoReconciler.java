@@ -200,8 +200,9 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
       return CompletableFuture.completedFuture(
           new Probed(fingerprint, now, false, e.reason(), e.getMessage()));
     }
+    boolean tenant = Tenancy.isTenantNamespace(repo.getMetadata().getNamespace());
     return probes
-        .probe(spec.gitUrl, branch, token)
+        .probe(spec.gitUrl, branch, token, tenant)
         .thenApply(result -> probed(result, spec, branch, token, fingerprint, now));
   }
 
@@ -238,6 +239,9 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
                       : "the server wants a token and none is set (token_env, token_secret or"
                           + " access_token): ")
                   + result.detail());
+      case REFUSED ->
+          new Probed(
+              fingerprint, now, false, Reasons.URL_REFUSED, "spec.git_url: " + result.detail());
       case UNREACHABLE ->
           new Probed(
               fingerprint,

@@ -95,6 +95,33 @@ class GitHubRepoReconcilerTest {
   }
 
   @Test
+  void aTenantsRepoIsProbedAsATenantsAndARefusalIsUrlRefused() {
+    List<Boolean> asTenant = new ArrayList<>();
+    RepoProbe probe =
+        new RepoProbe() {
+          @Override
+          public ProbeResult probe(String url, String branch, Optional<String> token) {
+            throw new AssertionError("the tenant flag must be passed");
+          }
+
+          @Override
+          public ProbeResult probe(
+              String url, String branch, Optional<String> token, boolean tenant) {
+            asTenant.add(tenant);
+            return tenant ? ProbeResult.refused("the host's address is not allowed") : answer;
+          }
+        };
+    GitHubRepoReconciler r = new GitHubRepoReconciler(probe, RepoTokens.standalone());
+    GitHubRepo tenants = ReconcilersTest.repo("r", "http://127.0.0.1:5432/x.git");
+    tenants.getMetadata().setNamespace("t1a2b3c4d-default");
+    Condition ready = ReconcilersTest.readyOf(r.reconcile(tenants, lookup, T0).status());
+    assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+    assertThat(ready.message).isEqualTo("spec.git_url: the host's address is not allowed");
+    r.reconcile(ReconcilersTest.repo("admins", "http://127.0.0.1:5432/x.git"), lookup, T0);
+    assertThat(asTenant).containsExactly(true, false);
+  }
+
+  @Test
   void theAnswerIsReusedUntilStaleThenAskedAgain() {
     GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
     repo.setStatus(reconciler.reconcile(repo, lookup, T0).status());

@@ -184,4 +184,91 @@ class GitCheckoutIT {
       }
     }
   }
+
+  @Test
+  void aTenantsCheckoutOfAnInternalAddressSendsNothingAndSaysWhy() throws Exception {
+    try (Git origin = TestRepos.create(tmp.resolve("origin"));
+        AuthenticatedGitServer server =
+            new AuthenticatedGitServer(origin.getRepository(), "tenant-token")) {
+      int port = java.net.URI.create(server.url()).getPort();
+      for (String url :
+          java.util.List.of(
+              server.url(),
+              "http://localhost:" + port + "/repo.git",
+              "http://[::1]:" + port + "/repo.git",
+              "http://[::ffff:127.0.0.1]:" + port + "/repo.git",
+              "http://0.0.0.0:" + port + "/repo.git",
+              "http://169.254.169.254/latest/meta-data")) {
+        assertThatThrownBy(
+                () ->
+                    GitCheckout.checkout(
+                        new RunAssignment.Repo(url, "main", null, "tenant-token"),
+                        tmp.resolve("ws"),
+                        () -> false,
+                        false))
+            .as(url)
+            .hasMessage(
+                "git_url refused: the host's address is not allowed: repositories of tenants must"
+                    + " be on public addresses");
+      }
+      assertThat(server.users()).isEmpty();
+    }
+  }
+
+  @Test
+  void aTenantsCheckoutIsHeldToTheAddressCheckedWhateverTheNameResolvesToLater() throws Exception {
+    try (Git origin = TestRepos.create(tmp.resolve("origin"));
+        AuthenticatedGitServer server =
+            new AuthenticatedGitServer(origin.getRepository(), "tenant-token")) {
+      int port = java.net.URI.create(server.url()).getPort();
+      // The tenant's DNS answers a public address when gryt checks, and this machine's resolver
+      // answers 127.0.0.1 for the same name: a client that looked the name up again would reach
+      // the server on loopback.
+      GitCheckout.resolver =
+          host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("140.82.112.3")};
+      try {
+        assertThatThrownBy(
+                () ->
+                    GitCheckout.checkout(
+                        new RunAssignment.Repo(
+                            "http://localhost:" + port + "/repo.git", "main", null, "tenant-token"),
+                        tmp.resolve("ws"),
+                        () -> false,
+                        false))
+            .hasMessage(
+                "checkout of http://localhost:"
+                    + port
+                    + "/repo.git failed: repository not reachable");
+      } finally {
+        GitCheckout.resolver = dev.gryt.crds.TenantAddresses.DNS;
+      }
+      assertThat(server.users()).isEmpty();
+    }
+  }
+
+  @Test
+  void aPinnedCheckoutSpeaksToTheCheckedAddressUnderTheHostsName() throws Exception {
+    String token = "ghp_pinnedToken";
+    try (Git origin = TestRepos.create(tmp.resolve("origin"));
+        AuthenticatedGitServer server = new AuthenticatedGitServer(origin.getRepository(), token)) {
+      int port = java.net.URI.create(server.url()).getPort();
+      String host = "git.gryt-pinned.invalid"; // resolves nowhere: only the pin can reach it
+      try (dev.gryt.crds.PinnedProxy pin =
+          dev.gryt.crds.PinnedProxy.open(
+              host, port, java.util.List.of(java.net.InetAddress.getLoopbackAddress()))) {
+        java.net.Proxy proxy = pin.proxy();
+        String sha =
+            GitCheckout.fetchAndCheckout(
+                new RunAssignment.Repo(
+                    "http://" + host + ":" + port + "/repo.git", "main", null, token),
+                tmp.resolve("ws"),
+                () -> false,
+                transport -> PinnedConnections.pin(transport, proxy),
+                true);
+        assertThat(sha).isEqualTo(origin.log().call().iterator().next().name());
+      }
+      assertThat(Files.readString(tmp.resolve("ws/version.txt"))).isEqualTo("one\n");
+      assertThat(server.users()).contains("x-access-token");
+    }
+  }
 }
