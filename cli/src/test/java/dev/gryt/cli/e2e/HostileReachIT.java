@@ -65,7 +65,7 @@ class HostileReachIT {
             "sqlite:" + dir.resolve("server.db"),
             "--repo-token-env",
             "SOME_VAR");
-    Gryt.awaitUp(server, log, "http://127.0.0.1:" + port + "/healthz", Duration.ofSeconds(90));
+    Gryt.awaitUp(server, log, "http://127.0.0.1:" + port + "/healthz", Duration.ofSeconds(300));
     HttpResponse<String> created =
         send(
             "POST",
@@ -119,6 +119,72 @@ class HostileReachIT {
     assertThat(marker).doesNotExist();
   }
 
+  @Test
+  void aTenantsFileRepositoryIsRefusedAndNoRunReadsTheHostsRepository() throws Exception {
+    Path host = dir.resolve("server-checkout");
+    RevCommit head = hostRepository(host);
+    apply(
+        repo("host-files", "file://" + host, "")
+            + "---\n"
+            + "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata: {name: snoop}\nspec:\n"
+            + "  steps:\n    - {name: show, command: \"cat README; git log -1 --format=%H\"}\n"
+            + "---\n"
+            + "apiVersion: gryt.io/v1\nkind: Job\nmetadata: {name: snoop}\nspec:\n"
+            + "  pipeline_name: snoop\n  github_repo_name: host-files\n");
+    JsonNode ready = awaitReady("host-files");
+    assertThat(ready.path("status").asText()).isEqualTo("False");
+    assertThat(ready.path("reason").asText()).isEqualTo("UrlRefused");
+    assertThat(ready.path("message").asText())
+        .isEqualTo(
+            "spec.git_url: local repositories and remote helpers (file://, paths, ext::) are for"
+                + " the admin's namespaces only");
+
+    HttpResponse<String> started = send("POST", "/api/v1/jobs/snoop/run", "", tenant);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String id = ResourceCodec.json().readTree(started.body()).at("/data/run_id").asText();
+    // The run goes nowhere: it ends, or waits on the repo that is not ready, never Succeeded.
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              JsonNode status = get("/api/v1/runs/" + id).path("status");
+              String phase = status.path("phase").asText();
+              return phase.equals("Failed")
+                  || phase.equals("Succeeded")
+                  || status.path("conditions").toString().contains("NotReady");
+            });
+    assertThat(get("/api/v1/runs/" + id).path("status").path("phase").asText())
+        .isNotEqualTo("Succeeded");
+    HttpResponse<String> logs = send("GET", "/api/v1/runs/" + id + "/logs", "", tenant);
+    assertThat(logs.body()).doesNotContain("the server's own checkout").doesNotContain(head.name());
+  }
+
+  @Test
+  void aTenantsLoopbackRepositoryIsRefusedAlikeWhetherThePortIsOpenOrClosed() throws Exception {
+    int closed = Gryt.freePort();
+    apply(
+        repo("loop-open", "http://127.0.0.1:" + listener.port() + "/open.git", "")
+            + "---\n"
+            + repo("loop-closed", "http://127.0.0.1:" + closed + "/closed.git", "")
+            + "---\n"
+            + repo("loop-name", "http://localhost:" + listener.port() + "/name.git", "")
+            + "---\n"
+            + repo("metadata", "http://169.254.169.254/latest/meta-data/", ""));
+    JsonNode open = awaitReady("loop-open");
+    String refused =
+        "spec.git_url: the host's address is not allowed: repositories of tenants must be on"
+            + " public addresses";
+    for (String name : java.util.List.of("loop-open", "loop-closed", "loop-name", "metadata")) {
+      JsonNode ready = awaitReady(name);
+      assertThat(ready.path("status").asText()).as(name).isEqualTo("False");
+      assertThat(ready.path("reason").asText()).as(name).isEqualTo("UrlRefused");
+      assertThat(ready.path("message").asText()).as(name).isEqualTo(refused);
+    }
+    assertThat(open.path("message").asText()).isEqualTo(refused);
+    assertThat(listener.received()).doesNotContain("/open.git").doesNotContain("/name.git");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static String repo(String name, String url, String extra) {
@@ -140,7 +206,7 @@ class HostileReachIT {
   private JsonNode awaitReady(String name) {
     JsonNode[] ready = new JsonNode[1];
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
