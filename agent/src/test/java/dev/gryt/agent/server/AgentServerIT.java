@@ -99,8 +99,8 @@ class AgentServerIT {
 
   private String run(String runId, int attempt, String command) {
     return """
-        {"run_id":"%s","attempt":%d,"report_url":"%s","report_token":"tok-1",
-         "repo":{"git_url":"%s","ref":"main"},
+        {"run_id":"%s","namespace":"default","attempt":%d,"report_url":"%s",
+         "report_token":"tok-1","repo":{"git_url":"%s","ref":"main"},
          "pipeline":{"steps":[{"name":"only","command":"%s"}]}}
         """
         .formatted(runId, attempt, receiver.url(), TestRepos.url(origin), command);
