@@ -27,6 +27,8 @@ public final class Reasons {
   public static final String AUTH_FAILED = "AuthFailed";
   public static final String BRANCH_NOT_FOUND = "BranchNotFound";
   public static final String TOKEN_UNAVAILABLE = "TokenUnavailable";
+  public static final String TOKEN_ENV_NOT_ALLOWED = "TokenEnvNotAllowed";
+  public static final String URL_REFUSED = "UrlRefused";
   public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
   public static final String CONCURRENCY_FORBIDDEN = "ConcurrencyForbidden";
   public static final String REPLACED = "Replaced";

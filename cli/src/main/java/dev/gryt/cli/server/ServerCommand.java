@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
@@ -181,6 +182,15 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Mixin TenantOptions tenants = new TenantOptions();
 
+  @Option(
+      names = "--repo-token-env",
+      paramLabel = "NAME",
+      description =
+          "An environment variable of this server that GitHubRepos in the admin's own namespaces"
+              + " may name as token_env (repeatable; default: none). Tenants never read the"
+              + " server's environment.")
+  List<String> repoTokenEnv = new ArrayList<>();
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -315,7 +325,8 @@ public final class ServerCommand implements Callable<Integer> {
     return new LeaderElectedLoop(
             store.leaderLock("controller"),
             () -> {
-              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC());
+              RepoTokens tokens = RepoTokens.standalone(Set.copyOf(repoTokenEnv));
+              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC(), tokens);
               if (!agentUrls.isEmpty()) {
                 AgentRegistry agents =
                     new AgentRegistry(
@@ -327,7 +338,7 @@ public final class ServerCommand implements Callable<Integer> {
                         store,
                         Clock.systemUTC(),
                         agents,
-                        RepoTokens.standalone(),
+                        tokens,
                         placement,
                         reportBase.toString()));
               }

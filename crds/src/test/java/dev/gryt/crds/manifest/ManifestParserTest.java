@@ -204,6 +204,13 @@ class ManifestParserTest {
                 "test.yaml:5: spec.git_url: \"myorg/myapp\" must be a git URL (https://, http://,"
                     + " ssh://, git://, file:// or user@host:path)")),
         Arguments.of(
+            "ssh host and user that ssh would read as options",
+            "apiVersion: gryt.io/v1\nkind: GitHubRepo\nmetadata: {name: r}\nspec:\n"
+                + "  git_url: 'ssh://-oProxyCommand=touch%20x@-oProxyCommand=id/r.git'\n",
+            List.of(
+                "test.yaml:5: spec.git_url: the host must not start with '-'",
+                "test.yaml:5: spec.git_url: the user must not start with '-'")),
+        Arguments.of(
             "two token sources",
             "apiVersion: gryt.io/v1\nkind: GitHubRepo\nmetadata: {name: r}\n"
                 + "spec:\n  git_url: https://x/y\n  token_env: A\n  access_token: b\n",
