@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -30,20 +31,37 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-  /** Largest request body accepted; apply's parser has its own, smaller per-document limit. */
-  static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * Largest request body read, the webhook trigger's; {@link BodyLimit} refuses a larger declared
+   * body on any route, and more than 4 MiB on every route but the trigger, before reading it.
+   */
+  static final long MAX_REQUEST_BYTES = WebhookHandler.MAX_BODY_BYTES;
 
   private static final String STARTED_AT = "gryt.startedAt";
 
   private final Javalin app;
   private final AtomicReference<Supplier<Map<String, ?>>> healthDetails;
+  private final AtomicReference<Supplier<List<String>>> deadThreads;
   private final WatchHub watches;
 
   private ApiServer(
-      Javalin app, AtomicReference<Supplier<Map<String, ?>>> healthDetails, WatchHub watches) {
+      Javalin app,
+      AtomicReference<Supplier<Map<String, ?>>> healthDetails,
+      AtomicReference<Supplier<List<String>>> deadThreads,
+      WatchHub watches) {
     this.app = app;
     this.healthDetails = healthDetails;
+    this.deadThreads = deadThreads;
     this.watches = watches;
+  }
+
+  /**
+   * Makes {@code /healthz} answer 503, naming them, while {@code deadThreads} lists threads that
+   * must live and have died (the control loop's, while this process leads): a process that can no
+   * longer do its work must be restarted, not reported healthy.
+   */
+  public void liveness(Supplier<List<String>> deadThreads) {
+    this.deadThreads.set(deadThreads);
   }
 
   /**
@@ -68,10 +86,17 @@ public final class ApiServer implements AutoCloseable {
     return start(store, host, port, security, RunSettings.DEFAULT);
   }
 
-  /** How agents' reports are taken: the clock that stamps them, how much log a step keeps. */
-  public record RunSettings(Clock clock, int maxLogCharsPerStep) {
-    /** One million characters of log per step. */
+  /**
+   * How agents' reports are taken and tenants' work limited: the clock that stamps them, how much
+   * log a step keeps, each tenant's quotas.
+   */
+  public record RunSettings(Clock clock, int maxLogCharsPerStep, Quotas quotas) {
+    /** One million characters of log per step, the default quotas. */
     public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 1_000_000);
+
+    public RunSettings(Clock clock, int maxLogCharsPerStep) {
+      this(clock, maxLogCharsPerStep, Quotas.DEFAULT);
+    }
   }
 
   /** The same, with the given handling of agents' reports. */
@@ -82,8 +107,11 @@ public final class ApiServer implements AutoCloseable {
       ServerSecurity security,
       RunSettings runSettings) {
     Authenticator authenticator = security.authenticator();
-    ApplyHandler apply = new ApplyHandler(store);
+    TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
+    security.whenAccountDisabled(limits::accountsChanged);
+    ApplyHandler apply = new ApplyHandler(store, limits);
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
+    AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
     QueuedThreadPool requestThreads = threadPool();
     // One reader of the event log for every long poll; answers are written on request threads.
     WatchHub watches = WatchHub.start(store, requestThreads);
@@ -99,10 +127,13 @@ public final class ApiServer implements AutoCloseable {
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
               routes.after(ApiServer::serverTiming);
-              routes.get("/healthz", ctx -> health(ctx, store, watches, healthDetails.get()));
+              routes.get(
+                  "/healthz",
+                  ctx -> health(ctx, store, watches, healthDetails.get(), deadThreads.get()));
               routes.before(
                   "/api/*",
                   ctx -> {
+                    BodyLimit.check(ctx);
                     if (!isPublic(ctx)) {
                       authenticator.authenticate(ctx);
                       actForTeam(ctx, security.teams());
@@ -111,6 +142,8 @@ public final class ApiServer implements AutoCloseable {
               if (security.handler() != null) {
                 AccountHandler accounts = security.handler();
                 routes.post(AccountHandler.CREATE_PATH, accounts::create);
+                routes.get("/api/v1/accounts", accounts::list);
+                routes.post("/api/v1/accounts/{username}/disable", accounts::disable);
                 routes.post("/api/v1/accounts/change-password", accounts::changePassword);
                 routes.get("/api/v1/accounts/me", accounts::me);
                 routes.post("/api/v1/api-keys", accounts::createKey);
@@ -125,23 +158,23 @@ public final class ApiServer implements AutoCloseable {
                 routes.delete(TeamHandler.PATH + "/{name}/members/{username}", teams::removeMember);
               }
               routes.post("/api/v1/apply", apply::apply);
-              RunHandler runs = new RunHandler(store);
+              RunHandler runs = new RunHandler(store, limits);
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
               routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store, watches)::logs);
               RunReportHandler reports =
                   new RunReportHandler(
-                      store, runSettings.clock(), runSettings.maxLogCharsPerStep());
+                      store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);
               routes.post(
                   RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
-              WebhookHandler webhooks = new WebhookHandler(store);
+              WebhookHandler webhooks = new WebhookHandler(store, limits);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
-              CreateHandler create = new CreateHandler(store);
+              CreateHandler create = new CreateHandler(store, limits);
               routes.post("/api/v1/pipelines", create::pipeline);
               routes.post("/api/v1/github-repos", create::repo);
               routes.post("/api/v1/jobs", create::job);
@@ -171,7 +204,12 @@ public final class ApiServer implements AutoCloseable {
               }
               routes.exception(
                   ApiException.class,
-                  (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.detail()));
+                  (e, ctx) -> {
+                    if (e.retryAfterSeconds() > 0) {
+                      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                    }
+                    error(ctx, e.status(), e.getMessage(), e.detail());
+                  });
               routes.exception(
                   ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
               routes.exception(
@@ -196,7 +234,7 @@ public final class ApiServer implements AutoCloseable {
       watches.close();
       throw e;
     }
-    return new ApiServer(app, healthDetails, watches);
+    return new ApiServer(app, healthDetails, deadThreads, watches);
   }
 
   /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
@@ -256,7 +294,24 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void health(
-      Context ctx, ResourceStore store, WatchHub watches, Supplier<Map<String, ?>> details) {
+      Context ctx,
+      ResourceStore store,
+      WatchHub watches,
+      Supplier<Map<String, ?>> details,
+      Supplier<List<String>> deadThreads) {
+    List<String> dead = deadThreads.get();
+    if (!dead.isEmpty()) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("status", "unhealthy");
+      detail.put("dead_threads", dead);
+      reply(
+          ctx,
+          503,
+          Envelope.error(
+              "threads that must live have died: " + String.join(", ", dead) + "; restart",
+              detail));
+      return;
+    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
     data.put("resource_version", store.resourceVersion());

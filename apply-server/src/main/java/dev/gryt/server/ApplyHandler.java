@@ -25,9 +25,11 @@ final class ApplyHandler {
   static final String SOURCE = "<request>";
 
   private final ResourceStore store;
+  private final TenantLimits limits;
 
-  ApplyHandler(ResourceStore store) {
+  ApplyHandler(ResourceStore store, TenantLimits limits) {
     this.store = store;
+    this.limits = limits;
   }
 
   void apply(Context ctx) {
@@ -42,7 +44,9 @@ final class ApplyHandler {
     List<GrytResource<?, ?>> desired =
         parsed.manifests().stream().<GrytResource<?, ?>>map(Manifest::resource).toList();
     // The engine plans and commits through the caller's view: names resolve in its namespaces.
-    ApplyEngine engine = new ApplyEngine(TenantStore.of(store, ctx));
+    String tenant = Principal.of(ctx).namespacePrefix();
+    ApplyEngine engine =
+        new ApplyEngine(TenantStore.of(store, ctx), added -> limits.checkObjects(tenant, added));
     List<ApplyResult> results = engine.apply(desired, options);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("dry_run", options.dryRun());

@@ -31,9 +31,11 @@ import java.util.Map;
  */
 final class CreateHandler {
   private final ResourceStore store;
+  private final TenantLimits limits;
 
-  CreateHandler(ResourceStore store) {
+  CreateHandler(ResourceStore store, TenantLimits limits) {
     this.store = store;
+    this.limits = limits;
   }
 
   /** {@code {name, description, config}}: config is the pipeline's YAML, plain or base64. */
@@ -153,6 +155,7 @@ final class CreateHandler {
           problems);
     }
     ResourceStore view = TenantStore.of(store, ctx);
+    limits.checkObjects(Principal.of(ctx).namespacePrefix(), 1);
     GrytResource<?, ?> stored = view.create(parsed.manifests().get(0).resource());
     ObjectNode data = ResourceView.of(stored);
     aliases.forEach((alias, field) -> data.set(alias, data.get(field)));

@@ -21,9 +21,11 @@ final class RunHandler {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ResourceStore store;
+  private final TenantLimits limits;
 
-  RunHandler(ResourceStore store) {
+  RunHandler(ResourceStore store, TenantLimits limits) {
     this.store = store;
+    this.limits = limits;
   }
 
   /**
@@ -44,7 +46,7 @@ final class RunHandler {
         newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
     run.getSpec().ref = ref == null || ref.isBlank() ? null : ref;
     run.getSpec().sha = sha;
-    JobRun stored = store.create(run);
+    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
     ApiServer.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
   }
 
@@ -76,7 +78,7 @@ final class RunHandler {
     JobRun run = newRun(old.getMetadata().getNamespace(), old.getSpec().jobName, "retry", old.id());
     run.getSpec().ref = old.getSpec().ref;
     run.getSpec().sha = old.getSpec().sha;
-    JobRun stored = store.create(run);
+    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
     ApiServer.reply(
         ctx, 201, Envelope.success("run " + stored.id() + " retries " + old.id(), runData(stored)));
   }

@@ -35,11 +35,13 @@ final class RunReportHandler {
   private final ResourceStore store;
   private final Clock clock;
   private final int maxLogCharsPerStep;
+  private final TenantLimits limits;
 
-  RunReportHandler(ResourceStore store, Clock clock, int maxLogCharsPerStep) {
+  RunReportHandler(ResourceStore store, Clock clock, int maxLogCharsPerStep, TenantLimits limits) {
     this.store = store;
     this.clock = clock;
     this.maxLogCharsPerStep = maxLogCharsPerStep;
+    this.limits = limits;
   }
 
   /** Whether a request is an agent's report, which its bearer token authenticates. */
@@ -87,7 +89,12 @@ final class RunReportHandler {
           updated.setStatus(status);
           try {
             JobRun stored =
-                store.reportRun(updated, report.attempt, report.logs, maxLogCharsPerStep);
+                store.reportRun(
+                    updated,
+                    report.attempt,
+                    report.logs,
+                    maxLogCharsPerStep,
+                    limits.logCharsPerRun(run.getMetadata().getNamespace()));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("run_id", runId);
             data.put("attempt", report.attempt);

@@ -259,9 +259,14 @@ final class TenantStore implements ResourceStore {
 
   @Override
   public JobRun reportRun(
-      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun) {
     return out(
-        withStoredNamespace(run, () -> store.reportRun(run, attempt, logs, maxCharsPerStep)));
+        withStoredNamespace(
+            run, () -> store.reportRun(run, attempt, logs, maxCharsPerStep, maxCharsPerRun)));
   }
 
   @Override

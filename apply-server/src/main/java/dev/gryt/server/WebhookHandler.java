@@ -39,9 +39,11 @@ final class WebhookHandler {
   private static final int MAX_DELIVERIES = 1000;
 
   private final ResourceStore store;
+  private final TenantLimits limits;
 
-  WebhookHandler(ResourceStore store) {
+  WebhookHandler(ResourceStore store, TenantLimits limits) {
     this.store = store;
+    this.limits = limits;
   }
 
   /** Whether a request is the public trigger, which no account authenticates. */
@@ -57,6 +59,10 @@ final class WebhookHandler {
         store
             .webhookByKey(ctx.pathParam("key"))
             .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
+    String tenant = TenantLimits.tenantOf(webhook.getMetadata().getNamespace());
+    if (!tenant.isEmpty()) {
+      limits.refuseIfDisabled(tenant);
+    }
     long declared = ctx.contentLength();
     if (declared > MAX_BODY_BYTES) {
       throw tooLarge();
@@ -95,9 +101,12 @@ final class WebhookHandler {
       run.getSpec().ref = event.ref();
       run.getSpec().sha = event.sha();
       recorded =
-          store.recordDelivery(
-              Delivery.triggered(ns, name, event.event(), deliveryId),
-              Optional.of(new Mutation.Create(run)));
+          limits.startRun(
+              tenant,
+              () ->
+                  store.recordDelivery(
+                      Delivery.triggered(ns, name, event.event(), deliveryId),
+                      Optional.of(new Mutation.Create(run))));
     }
     Delivery delivery = recorded.delivery();
     Map<String, Object> data = new LinkedHashMap<>();

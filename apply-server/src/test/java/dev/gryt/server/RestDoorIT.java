@@ -141,11 +141,17 @@ class RestDoorIT {
     post("/api/v1/pipelines", Map.of("name", "p", "config", STEPS), 409);
     post("/api/v1/pipelines", Map.of("name", "x'; DROP TABLE resources; --", "config", STEPS), 422);
     assertThat(store.list(dev.gryt.crds.Pipeline.class, null, Map.of())).hasSize(1);
-    // A 1 MB description is just text: stored and read back whole.
-    String big = "d'\";".repeat(1 << 18);
+    // A 320 KiB description of metacharacters is just text: stored and read back whole.
+    String big = "d'\"; ".repeat(1 << 16);
     post("/api/v1/pipelines", Map.of("name", "p2", "description", big, "config", STEPS), 201);
     assertThat(json(send("GET", "/api/v1/pipelines/p2", "")).at("/data/spec/description").asText())
         .isEqualTo(big);
+    // A 1 MB one makes an object over the size limit: refused, naming it, and not stored.
+    String huge = "d'\"; ".repeat(1 << 18);
+    JsonNode refused =
+        post("/api/v1/pipelines", Map.of("name", "p3", "description", huge, "config", STEPS), 422);
+    assertThat(refused.toString()).contains("Pipeline \\\"p3\\\"").contains("512 KiB per object");
+    assertThat(send("GET", "/api/v1/pipelines/p3", "").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
@@ -17,6 +18,8 @@ public class PipelineSpec {
   public String description;
 
   @JsonPropertyDescription("Default container image for steps that name none.")
+  @Pattern(FieldFormats.IMAGE_REFERENCE)
+  @Size(max = ImageReferences.MAX_LENGTH)
   public String image;
 
   public Map<String, String> env;
@@ -41,6 +44,8 @@ public class PipelineSpec {
 
     @Required public String command;
 
+    @Pattern(FieldFormats.IMAGE_REFERENCE)
+    @Size(max = ImageReferences.MAX_LENGTH)
     public String image;
 
     public Map<String, String> env;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /** JSON and YAML forms of resources, with one Jackson configuration for the whole project. */
 public final class ResourceCodec {
@@ -23,6 +24,7 @@ public final class ResourceCodec {
   private static final ObjectMapper YAML =
       YAMLMapper.builder(
               YAMLFactory.builder()
+                  .loaderOptions(yamlLimits())
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .build())
@@ -30,6 +32,20 @@ public final class ResourceCodec {
           .build();
 
   private ResourceCodec() {}
+
+  /**
+   * What YAML read through Jackson may hold (a pipeline's {@code config}): the manifest parser's
+   * limits. Jackson reads an alias as its anchor's name, never expanding it, so these bound nesting
+   * and size.
+   */
+  private static LoaderOptions yamlLimits() {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(10);
+    options.setNestingDepthLimit(32);
+    options.setCodePointLimit(4 * 1024 * 1024);
+    options.setAllowRecursiveKeys(false);
+    return options;
+  }
 
   /** The shared JSON mapper; treat as read-only. */
   public static ObjectMapper json() {

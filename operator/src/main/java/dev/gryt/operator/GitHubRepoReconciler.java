@@ -4,9 +4,12 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
+import dev.gryt.crds.GitRemote;
 import dev.gryt.crds.ResourceKey;
+import dev.gryt.crds.Tenancy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * A GitHubRepo is Ready when its URL is a git URL and its branch can be listed on the server with
- * the token it names ({@code Reachable}); otherwise {@code InvalidSpec}, {@code TokenUnavailable},
- * {@code AuthFailed}, {@code BranchNotFound} or {@code Unreachable}, with the cause.
+ * the token it names ({@code Reachable}); otherwise {@code InvalidSpec}, {@code UrlRefused} (a
+ * tenant's local or non-https remote), {@code TokenUnavailable}, {@code TokenEnvNotAllowed}, {@code
+ * AuthFailed}, {@code BranchNotFound} or {@code Unreachable}, with the cause.
  *
  * <p>The network is asked through the injected {@link RepoProbe} when the spec changes (a new
  * generation) and once the last answer is older than the probe interval; in between the last answer
@@ -90,12 +94,23 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     String url = spec == null ? null : spec.gitUrl;
     String key = repo.getMetadata().getNamespace() + "/" + repo.getMetadata().getName();
     if (url == null || !GIT_URL.matcher(url).matches()) {
-      answers.remove(key);
-      conditions.set(
-          Condition.READY,
-          false,
-          Reasons.INVALID_SPEC,
+      return invalid(
+          status,
+          conditions,
+          key,
           "spec.git_url: not a git URL (https://, ssh://, git@host:path or file://): " + url);
+    }
+    List<String> problems = GitRemote.problemsOf(url);
+    if (!problems.isEmpty()) {
+      return invalid(status, conditions, key, "spec.git_url: " + String.join("; ", problems));
+    }
+    Optional<String> refused =
+        Tenancy.isAdminNamespace(repo.getMetadata().getNamespace())
+            ? Optional.empty()
+            : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
+    if (refused.isPresent()) {
+      answers.remove(key);
+      conditions.set(Condition.READY, false, Reasons.URL_REFUSED, "spec.git_url: " + refused.get());
       status.conditions = conditions.build();
       return Outcome.of(status);
     }
@@ -116,6 +131,14 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
     status.conditions = conditions.build();
     Duration untilStale = Duration.between(now, answer.at().plus(probeInterval));
     return new Outcome<>(status, untilStale.isNegative() ? probeInterval : untilStale);
+  }
+
+  private Outcome<GitHubRepoStatus> invalid(
+      GitHubRepoStatus status, Conditions conditions, String key, String message) {
+    answers.remove(key);
+    conditions.set(Condition.READY, false, Reasons.INVALID_SPEC, message);
+    status.conditions = conditions.build();
+    return Outcome.of(status);
   }
 
   /**
@@ -175,10 +198,11 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
       token = tokens.token(repo.getMetadata().getNamespace(), spec);
     } catch (TokenUnavailableException e) {
       return CompletableFuture.completedFuture(
-          new Probed(fingerprint, now, false, Reasons.TOKEN_UNAVAILABLE, e.getMessage()));
+          new Probed(fingerprint, now, false, e.reason(), e.getMessage()));
     }
+    boolean tenant = Tenancy.isTenantNamespace(repo.getMetadata().getNamespace());
     return probes
-        .probe(spec.gitUrl, branch, token)
+        .probe(spec.gitUrl, branch, token, tenant)
         .thenApply(result -> probed(result, spec, branch, token, fingerprint, now));
   }
 
@@ -215,6 +239,9 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
                       : "the server wants a token and none is set (token_env, token_secret or"
                           + " access_token): ")
                   + result.detail());
+      case REFUSED ->
+          new Probed(
+              fingerprint, now, false, Reasons.URL_REFUSED, "spec.git_url: " + result.detail());
       case UNREACHABLE ->
           new Probed(
               fingerprint,

@@ -1,6 +1,7 @@
 package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
+import dev.gryt.crds.ImageReferences;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
@@ -9,18 +10,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A Pipeline is Ready when its steps are runnable: named once each, with a command and a sane
  * image.
  */
 public final class PipelineReconciler implements Reconciler<Pipeline, PipelineStatus> {
-  /** registry/path:tag@digest, loosely: what podman and Kubernetes accept. */
-  static final Pattern IMAGE =
-      Pattern.compile(
-          "^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\\w][\\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$");
-
   @Override
   public Outcome<PipelineStatus> reconcile(Pipeline pipeline, Lookup lookup, Instant now) {
     List<String> problems = problems(pipeline.getSpec());
@@ -61,8 +56,8 @@ public final class PipelineReconciler implements Reconciler<Pipeline, PipelineSt
   }
 
   private static void checkImage(String path, String image, List<String> problems) {
-    if (image != null && !IMAGE.matcher(image).matches()) {
-      problems.add(path + ": not a valid image reference: " + image);
+    if (image != null) {
+      ImageReferences.problem(image).ifPresent(problem -> problems.add(path + ": " + problem));
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.RunReports;
+import dev.gryt.crds.Tenancy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +31,28 @@ import java.util.Set;
 public final class Placement {
   /** Reasons of a Pending run that may be placed. */
   public static final Set<String> WAITING_REASONS =
-      Set.of(Reasons.NO_AGENT, Reasons.AGENTS_BUSY, Reasons.AGENT_LOST, Reasons.AGENT_UNAVAILABLE);
+      Set.of(
+          Reasons.NO_AGENT,
+          Reasons.AGENTS_BUSY,
+          Reasons.NO_ISOLATING_AGENT,
+          Reasons.AGENT_LOST,
+          Reasons.AGENT_UNAVAILABLE);
 
-  /** An agent as its latest health check saw it. */
-  public record Agent(String name, boolean healthy, int capacity, int running) {}
+  /**
+   * An agent as its latest health check saw it; {@code isolates}: its runner may run a tenant's
+   * steps (an agent that does not say so does not).
+   */
+  public record Agent(String name, boolean healthy, int capacity, int running, boolean isolates) {
+    /** An agent whose runner does not isolate: it takes only the admin's runs. */
+    public Agent(String name, boolean healthy, int capacity, int running) {
+      this(name, healthy, capacity, running, false);
+    }
+
+    /** Whether {@code run} may go here at all: a tenant's run only to an isolating agent. */
+    public boolean mayRun(JobRun run) {
+      return isolates || Tenancy.isAdminNamespace(run.getMetadata().getNamespace());
+    }
+  }
 
   /** How long a lease lasts without a report, and how many placements a run gets. */
   public record Settings(Duration lease, int maxAttempts) {
@@ -67,7 +86,9 @@ public final class Placement {
    * Which waiting runs go where, oldest first: each to the healthy agent with a free slot that is
    * least loaded (by share of its capacity, then by count, then by name). An agent's load is the
    * larger of what it says it runs and the runs placed on it here, so a run placed a moment ago
-   * counts before the agent's next health check does.
+   * counts before the agent's next health check does. A tenant's run goes only to an agent that
+   * isolates steps ({@link Agent#mayRun}); one that finds none does not hold up the admin's runs
+   * behind it.
    */
   public static List<Assignment> assign(List<JobRun> runs, List<Agent> agents) {
     Map<String, Integer> load = new HashMap<>();
@@ -85,14 +106,17 @@ public final class Placement {
     for (JobRun run : waiting) {
       Optional<Agent> best =
           agents.stream()
-              .filter(a -> a.healthy() && a.capacity() > load.getOrDefault(a.name(), 0))
+              .filter(
+                  a ->
+                      a.healthy() && a.mayRun(run) && a.capacity() > load.getOrDefault(a.name(), 0))
               .min(
                   Comparator.comparingDouble(
                           (Agent a) -> load.getOrDefault(a.name(), 0) / (double) a.capacity())
                       .thenComparingInt(a -> load.getOrDefault(a.name(), 0))
                       .thenComparing(Agent::name));
       if (best.isEmpty()) {
-        break;
+        // no slot for this run; younger runs of the same kind find none either
+        continue;
       }
       load.merge(best.get().name(), 1, Integer::sum);
       out.add(new Assignment(run, best.get().name(), nextAttempt(run)));
@@ -102,9 +126,10 @@ public final class Placement {
 
   /**
    * What a waiting run that got no agent in this pass should say about it: {@code AgentsBusy} while
-   * some agent is healthy but none has a free slot, {@code NoAgent} while none is healthy. Empty
-   * when its status already says so, or says something more telling (its agent was lost, or refused
-   * it).
+   * some agent that may run it is healthy but none has a free slot, {@code NoIsolatingAgent} for a
+   * tenant's run while agents are healthy but none isolates steps, {@code NoAgent} while none is
+   * healthy. Empty when its status already says so, or says something more telling (its agent was
+   * lost, or refused it).
    */
   public static Optional<JobRunStatus> stillWaiting(JobRun run, List<Agent> agents, Instant now) {
     JobRunStatus before = run.getStatus();
@@ -112,17 +137,35 @@ public final class Placement {
         before == null ? Optional.empty() : before.condition(Condition.READY);
     if (ready.isEmpty()
         || !(Reasons.NO_AGENT.equals(ready.get().reason)
-            || Reasons.AGENTS_BUSY.equals(ready.get().reason))) {
+            || Reasons.AGENTS_BUSY.equals(ready.get().reason)
+            || Reasons.NO_ISOLATING_AGENT.equals(ready.get().reason))) {
       return Optional.empty();
     }
     long healthy = agents.stream().filter(Agent::healthy).count();
-    String reason = healthy > 0 ? Reasons.AGENTS_BUSY : Reasons.NO_AGENT;
-    String message =
-        healthy > 0
-            ? "every slot of the "
-                + (healthy == 1 ? "healthy agent" : healthy + " healthy agents")
-                + " is taken; waiting for one to free up"
-            : "no agent is healthy (" + agents.size() + " configured); waiting for one to answer";
+    long usable = agents.stream().filter(a -> a.healthy() && a.mayRun(run)).count();
+    String reason;
+    String message;
+    if (usable > 0) {
+      reason = Reasons.AGENTS_BUSY;
+      message =
+          "every slot of the "
+              + (usable == 1 ? "healthy agent" : usable + " healthy agents")
+              + (usable == healthy
+                  ? ""
+                  : usable == 1 ? " that isolates steps" : " that isolate steps")
+              + " is taken; waiting for one to free up";
+    } else if (healthy > 0) {
+      reason = Reasons.NO_ISOLATING_AGENT;
+      message =
+          "no agent isolates steps ("
+              + healthy
+              + " healthy, whose runners run only the admin's own namespaces): a tenant's run"
+              + " waits for an agent with the container runner (podman with --userns auto) or"
+              + " the sandbox";
+    } else {
+      reason = Reasons.NO_AGENT;
+      message = "no agent is healthy (" + agents.size() + " configured); waiting for one to answer";
+    }
     if (reason.equals(ready.get().reason) && message.equals(ready.get().message)) {
       return Optional.empty();
     }

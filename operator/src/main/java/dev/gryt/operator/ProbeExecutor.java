@@ -74,14 +74,23 @@ public final class ProbeExecutor implements AutoCloseable {
    * probe of the same question already in flight. A probe that throws answers {@code Unreachable}.
    */
   public CompletableFuture<ProbeResult> probe(String url, String branch, Optional<String> token) {
-    String question = question(url, branch, token);
+    return probe(url, branch, token, false);
+  }
+
+  /**
+   * The same question for a namespace that may be a tenant's: {@code tenant} probes reach public
+   * addresses only (see {@link RepoProbe#probe(String, String, Optional, boolean)}).
+   */
+  public CompletableFuture<ProbeResult> probe(
+      String url, String branch, Optional<String> token, boolean tenant) {
+    String question = (tenant ? "tenant\n" : "admin\n") + question(url, branch, token);
     CompletableFuture<ProbeResult> mine = new CompletableFuture<>();
     CompletableFuture<ProbeResult> running = inFlight.putIfAbsent(question, mine);
     if (running != null) {
       return running;
     }
     try {
-      executor.execute(() -> answer(question, mine, url, branch, token));
+      executor.execute(() -> answer(question, mine, url, branch, token, tenant));
     } catch (RuntimeException rejected) {
       inFlight.remove(question, mine);
       mine.complete(ProbeResult.unreachable("probe not started: " + rejected));
@@ -94,10 +103,11 @@ public final class ProbeExecutor implements AutoCloseable {
       CompletableFuture<ProbeResult> future,
       String url,
       String branch,
-      Optional<String> token) {
+      Optional<String> token,
+      boolean tenant) {
     ProbeResult result;
     try {
-      result = probe.probe(url, branch, token);
+      result = probe.probe(url, branch, token, tenant);
     } catch (RuntimeException e) {
       result = ProbeResult.unreachable(e.getClass().getSimpleName());
     }

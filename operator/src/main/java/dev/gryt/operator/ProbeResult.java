@@ -10,12 +10,14 @@ import java.util.Objects;
  *     line (never containing the token)
  */
 public record ProbeResult(Kind kind, String detail) {
-  /** The four answers a probe gives. */
+  /** The answers a probe gives. */
   public enum Kind {
     REACHABLE,
     BRANCH_NOT_FOUND,
     AUTH_FAILED,
-    UNREACHABLE
+    UNREACHABLE,
+    /** A tenant's URL that may not be followed (an internal address): nothing was sent. */
+    REFUSED
   }
 
   public ProbeResult {
@@ -37,5 +39,9 @@ public record ProbeResult(Kind kind, String detail) {
 
   public static ProbeResult unreachable(String cause) {
     return new ProbeResult(Kind.UNREACHABLE, cause);
+  }
+
+  public static ProbeResult refused(String cause) {
+    return new ProbeResult(Kind.REFUSED, cause);
   }
 }

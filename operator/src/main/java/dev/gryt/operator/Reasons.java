@@ -13,6 +13,7 @@ public final class Reasons {
   public static final String JOB_NOT_READY = "JobNotReady";
   public static final String NO_AGENT = "NoAgent";
   public static final String AGENTS_BUSY = "AgentsBusy";
+  public static final String NO_ISOLATING_AGENT = "NoIsolatingAgent";
   public static final String SCHEDULED = "Scheduled";
   public static final String RUNNING = "Running";
   public static final String BATCH_JOB_LOST = "BatchJobLost";
@@ -26,6 +27,8 @@ public final class Reasons {
   public static final String AUTH_FAILED = "AuthFailed";
   public static final String BRANCH_NOT_FOUND = "BranchNotFound";
   public static final String TOKEN_UNAVAILABLE = "TokenUnavailable";
+  public static final String TOKEN_ENV_NOT_ALLOWED = "TokenEnvNotAllowed";
+  public static final String URL_REFUSED = "UrlRefused";
   public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
   public static final String CONCURRENCY_FORBIDDEN = "ConcurrencyForbidden";
   public static final String REPLACED = "Replaced";

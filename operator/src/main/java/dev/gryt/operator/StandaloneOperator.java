@@ -25,10 +25,20 @@ public final class StandaloneOperator {
    * again at once, and the two reconcile workers never wait on a git server.
    */
   public static ControlLoop create(ResourceStore store, Clock clock, RepoProbe probe) {
+    return create(store, clock, probe, RepoTokens.standalone());
+  }
+
+  /** The loop with the server's tokens {@code tokens} (e.g. the variables the admin allowed). */
+  public static ControlLoop create(ResourceStore store, Clock clock, RepoTokens tokens) {
+    return create(store, clock, new JGitRepoProbe(), tokens);
+  }
+
+  /** The loop probing with {@code probe} and reading tokens through {@code tokens}. */
+  public static ControlLoop create(
+      ResourceStore store, Clock clock, RepoProbe probe, RepoTokens tokens) {
     ProbeExecutor probes = ProbeExecutor.pooled(probe, ProbeExecutor.DEFAULT_THREADS);
     GitHubRepoReconciler repos =
-        new GitHubRepoReconciler(
-            probes, RepoTokens.standalone(), GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL);
+        new GitHubRepoReconciler(probes, tokens, GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL);
     ControlLoop loop =
         new ControlLoop(store, clock, 2, Duration.ofMinutes(5))
             .register(ResourceKind.PIPELINE, new PipelineReconciler())

@@ -35,7 +35,11 @@ class GitHubRepoReconcilerTest {
       };
   final GitHubRepoReconciler reconciler =
       new GitHubRepoReconciler(
-          fake, new RepoTokens(Map.of("GH_TOKEN", TOKEN)::get, RepoTokens.NO_SECRETS));
+          fake,
+          new RepoTokens(
+              Map.of("GH_TOKEN", TOKEN, "OTHER", "other-value")::get,
+              RepoTokens.NO_SECRETS,
+              java.util.Set.of("GH_TOKEN", "NOT_SET")));
   final ReconcilersTest.MapLookup lookup = new ReconcilersTest.MapLookup();
 
   @Test
@@ -57,6 +61,64 @@ class GitHubRepoReconcilerTest {
             reconciler.reconcile(ReconcilersTest.repo("r", "not a url"), lookup, T0).status());
     assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void anSshHostOrUserThatReadsAsAnOptionIsNotProbed() {
+    for (String url :
+        List.of("ssh://-oProxyCommand=touch%20x/r.git", "ssh://-oProxyCommand=x@host/r.git")) {
+      Condition ready =
+          ReconcilersTest.readyOf(
+              reconciler.reconcile(ReconcilersTest.repo("r", url), lookup, T0).status());
+      assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(ready.message)
+          .startsWith("spec.git_url: the ")
+          .contains("must not start with '-'");
+    }
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void aTenantsLocalOrSshRemoteIsRefusedWithoutAProbeTheAdminsIsProbed() {
+    for (String url :
+        List.of("file:///srv/gryt/.git", "ssh://git@github.com/a/b", "git@github.com:a/b")) {
+      GitHubRepo repo = ReconcilersTest.repo("r", url);
+      repo.getMetadata().setNamespace("t1a2b3c4d-default");
+      Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+      assertThat(ready.status).isEqualTo("False");
+      assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+      assertThat(ready.message).startsWith("spec.git_url: ");
+    }
+    assertThat(probes).isEmpty();
+    reconciler.reconcile(ReconcilersTest.repo("admins", "file:///tmp/gryt-hello.git"), lookup, T0);
+    assertThat(probes).containsExactly("file:///tmp/gryt-hello.git@main");
+  }
+
+  @Test
+  void aTenantsRepoIsProbedAsATenantsAndARefusalIsUrlRefused() {
+    List<Boolean> asTenant = new ArrayList<>();
+    RepoProbe probe =
+        new RepoProbe() {
+          @Override
+          public ProbeResult probe(String url, String branch, Optional<String> token) {
+            throw new AssertionError("the tenant flag must be passed");
+          }
+
+          @Override
+          public ProbeResult probe(
+              String url, String branch, Optional<String> token, boolean tenant) {
+            asTenant.add(tenant);
+            return tenant ? ProbeResult.refused("the host's address is not allowed") : answer;
+          }
+        };
+    GitHubRepoReconciler r = new GitHubRepoReconciler(probe, RepoTokens.standalone());
+    GitHubRepo tenants = ReconcilersTest.repo("r", "http://127.0.0.1:5432/x.git");
+    tenants.getMetadata().setNamespace("t1a2b3c4d-default");
+    Condition ready = ReconcilersTest.readyOf(r.reconcile(tenants, lookup, T0).status());
+    assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+    assertThat(ready.message).isEqualTo("spec.git_url: the host's address is not allowed");
+    r.reconcile(ReconcilersTest.repo("admins", "http://127.0.0.1:5432/x.git"), lookup, T0);
+    assertThat(asTenant).containsExactly(true, false);
   }
 
   @Test
@@ -104,6 +166,31 @@ class GitHubRepoReconcilerTest {
     assertThat(ready.reason).isEqualTo(Reasons.AUTH_FAILED);
     assertThat(ready.message).isEqualTo("the token was refused: not authorized");
     assertThat(ready.message).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aVariableTheAdminDidNotAllowIsNeverReadNorSent() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getSpec().tokenEnv = "OTHER";
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(ready.status).isEqualTo("False");
+    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.message)
+        .isEqualTo(
+            "token_env OTHER is not allowed: the admin allows a variable with gryt server"
+                + " --repo-token-env OTHER");
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void aTenantNeverReadsTheServersEnvironmentEvenAnAllowedVariable() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getMetadata().setNamespace("t1a2b3c4d-default");
+    repo.getSpec().tokenEnv = "GH_TOKEN";
+    Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
+    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.message).doesNotContain(TOKEN).contains("access_token");
+    assertThat(probes).isEmpty();
   }
 
   @Test

@@ -210,6 +210,82 @@ class PlacementTest {
     return run;
   }
 
+  @Test
+  void aTenantsRunGoesOnlyToAnAgentThatIsolatesAndHoldsUpNoAdminRun() {
+    JobRun tenant = inNamespace(waiting("t", 1), "t1a2b3c4d-default");
+    JobRun admin = waiting("a", 2);
+    List<Placement.Agent> agents =
+        List.of(
+            new Placement.Agent("http://process", true, 4, 0, false),
+            new Placement.Agent("http://podman", true, 1, 0, true));
+
+    assertThat(Placement.assign(List.of(tenant, admin), agents))
+        .extracting(a -> a.run().getMetadata().getName() + "@" + a.agent())
+        .containsExactly("t@http://podman", "a@http://process");
+    // with only the process runner, the tenant's run gets nothing and the admin's still goes
+    assertThat(Placement.assign(List.of(tenant, admin), agents.subList(0, 1)))
+        .extracting(a -> a.run().getMetadata().getName() + "@" + a.agent())
+        .containsExactly("a@http://process");
+  }
+
+  @Test
+  void aTenantsRunWithOnlyNonIsolatingAgentsStaysPendingSayingSo() {
+    JobRun tenant = inNamespace(waiting("t", 1), "g0011aabb-ci");
+    List<Placement.Agent> processOnly =
+        List.of(
+            new Placement.Agent("http://process", true, 4, 0, false),
+            new Placement.Agent("http://down", false, 0, 0, true));
+
+    JobRunStatus s = Placement.stillWaiting(tenant, processOnly, T0).orElseThrow();
+
+    assertThat(s.phase).isEqualTo("Pending");
+    Condition ready = s.condition(Condition.READY).orElseThrow();
+    assertThat(ready.reason).isEqualTo("NoIsolatingAgent");
+    assertThat(ready.message)
+        .isEqualTo(
+            "no agent isolates steps (1 healthy, whose runners run only the admin's own"
+                + " namespaces): a tenant's run waits for an agent with the container runner"
+                + " (podman with --userns auto) or the sandbox");
+    assertThat(s.condition(Condition.SUCCEEDED).orElseThrow().reason).isEqualTo("NoIsolatingAgent");
+    tenant.setStatus(s);
+    assertThat(Placement.waiting(tenant)).isTrue();
+    assertThat(Placement.stillWaiting(tenant, processOnly, T0.plusSeconds(5))).isEmpty();
+    // an isolating agent comes up: it is placed, and while that one is full it is merely busy
+    List<Placement.Agent> withPodman =
+        List.of(
+            new Placement.Agent("http://process", true, 4, 0, false),
+            new Placement.Agent("http://podman", true, 1, 1, true));
+    assertThat(Placement.assign(List.of(tenant), withPodman)).isEmpty();
+    Condition busy =
+        Placement.stillWaiting(tenant, withPodman, T0)
+            .orElseThrow()
+            .condition(Condition.READY)
+            .orElseThrow();
+    assertThat(busy.reason).isEqualTo("AgentsBusy");
+    assertThat(busy.message)
+        .isEqualTo(
+            "every slot of the healthy agent that isolates steps is taken; waiting for one to"
+                + " free up");
+    // an admin's run on the same agents is never told about isolation
+    assertThat(
+            Placement.stillWaiting(waiting("a", 1), processOnly.subList(0, 1), T0)
+                .orElseThrow()
+                .condition(Condition.READY)
+                .orElseThrow()
+                .reason)
+        .isEqualTo("AgentsBusy");
+  }
+
+  @Test
+  void anAgentThatDoesNotSayItIsolatesIsTakenNotTo() {
+    assertThat(new Placement.Agent("http://old", true, 1, 0).isolates()).isFalse();
+  }
+
+  static JobRun inNamespace(JobRun run, String namespace) {
+    run.getMetadata().setNamespace(namespace);
+    return run;
+  }
+
   static JobRun waiting(String name, int second) {
     JobRun run = run(name, second);
     JobRunStatus s = new JobRunStatus();

@@ -156,7 +156,7 @@ class ReconcilersTest {
   static GitHubRepoReconciler reachable() {
     return new GitHubRepoReconciler(
         (url, branch, token) -> ProbeResult.reachable("0123456789abcdef0123456789abcdef01234567"),
-        new RepoTokens(name -> null, RepoTokens.NO_SECRETS));
+        new RepoTokens(name -> null, RepoTokens.NO_SECRETS, java.util.Set.of()));
   }
 
   static Condition readyOf(dev.gryt.crds.GrytStatus status) {

@@ -17,6 +17,15 @@ public interface AccountStore {
 
   Optional<Account> accountById(String id);
 
+  /** Every account, by username. */
+  List<Account> listAccounts();
+
+  /**
+   * Disables an account from {@code at} on; false when there is no such account or it was disabled
+   * already.
+   */
+  boolean disableAccount(String accountId, Instant at);
+
   /** Replaces the password hash; false when the account does not exist. */
   boolean changePasswordHash(String accountId, String passwordHash);
 
@@ -62,4 +71,7 @@ public interface AccountStore {
 
   /** Removes an account from a team; false when it was not a member. */
   boolean removeMember(String teamId, String accountId);
+
+  /** The signed requests already seen by any server sharing this database. */
+  ReplayLedger replayLedger();
 }

@@ -62,6 +62,16 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String relaxedCommitSql() {
+    return "SET LOCAL synchronous_commit TO OFF";
+  }
+
+  @Override
+  public java.util.List<String> compactAfterSealingSql() {
+    return java.util.List.of("VACUUM FULL resources", "VACUUM FULL events");
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
   }

@@ -117,9 +117,15 @@ public interface ResourceStore extends AutoCloseable {
   /**
    * Writes a run's status as {@link #updateStatus} does (fenced by its resourceVersion) and, in the
    * same transaction, appends its agent's output. Each step keeps at most {@code maxCharsPerStep}
-   * characters: what goes beyond is dropped behind one truncation marker.
+   * characters and the run at most {@code maxCharsPerRun} (its owner's quota): what goes beyond is
+   * dropped behind one truncation marker.
    */
-  JobRun reportRun(JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep);
+  JobRun reportRun(
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun);
 
   /**
    * A run's output after {@code afterSeq}, oldest first, at most {@code limit} chunks. A deleted

@@ -1,12 +1,17 @@
 package dev.gryt.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gryt.crds.ResourceKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -156,7 +161,42 @@ final class SchemaMigrations {
                 role TEXT NOT NULL,
                 added_at TEXT NOT NULL,
                 PRIMARY KEY (team_id, account_id))""",
-              "CREATE INDEX team_members_by_account ON team_members (account_id)"));
+              "CREATE INDEX team_members_by_account ON team_members (account_id)"),
+          List.of(
+              // The admin disables an account: its logins and keys are refused from then on.
+              "ALTER TABLE accounts ADD COLUMN disabled_at TEXT"),
+          List.of(
+              // Secrets sealed at rest (see SEALING and sealSecrets): trigger keys found by a keyed
+              // hash, read back by their owner from a sealed copy.
+              """
+              CREATE TABLE webhook_trigger_keys (
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                sealed_key TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (namespace, name))""",
+              // Signed requests seen inside the time window, shared by every server on this
+              // database, so a request replayed to another replica is refused too.
+              """
+              CREATE TABLE seen_signatures (
+                signature TEXT PRIMARY KEY,
+                expires_at BIGINT NOT NULL)""",
+              "CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires_at)"));
+
+  /**
+   * The migration that seals secrets at rest: after its SQL, {@link #sealSecrets} moves the trigger
+   * keys and seals every cleartext secret in the resources and the event log.
+   */
+  static final int SEALING = 9;
+
+  /** Work a migration does in Java after its SQL, in the same transaction. */
+  private interface JavaStep {
+    void run(Connection connection, SealedFields sealed) throws SQLException;
+  }
+
+  private static final Map<Integer, JavaStep> JAVA_STEPS =
+      Map.of(SEALING, SchemaMigrations::sealSecrets);
 
   private SchemaMigrations() {}
 
@@ -165,8 +205,40 @@ final class SchemaMigrations {
     return MIGRATIONS.size();
   }
 
-  /** Brings the schema up to {@link #latestVersion()}; returns how many migrations ran. */
-  static int apply(DataSource dataSource, SqlDialect dialect, Clock clock) throws SQLException {
+  /**
+   * Brings the schema up to {@link #latestVersion()}; returns how many migrations ran. When the
+   * sealing migration ran, the database is compacted afterwards so that no page still holds a
+   * cleartext secret.
+   */
+  static int apply(DataSource dataSource, SqlDialect dialect, Clock clock, SealedFields sealed)
+      throws SQLException {
+    int current = migrate(dataSource, dialect, clock, sealed);
+    if (current < SEALING && latestVersion() >= SEALING) {
+      try (Connection connection = dataSource.getConnection();
+          Statement statement = connection.createStatement()) {
+        connection.setAutoCommit(true);
+        for (String sql : dialect.compactAfterSealingSql()) {
+          statement.execute(sql);
+        }
+      }
+    }
+    return latestVersion() - current;
+  }
+
+  /** Runs the missing migrations in one transaction; returns the version found before. */
+  private static int migrate(
+      DataSource dataSource, SqlDialect dialect, Clock clock, SealedFields sealed)
+      throws SQLException {
+    return migrate(dataSource, dialect, clock, sealed, latestVersion());
+  }
+
+  /**
+   * Runs the migrations up to {@code target} in one transaction; returns the version found before.
+   * Tests make a database of an older schema with it.
+   */
+  static int migrate(
+      DataSource dataSource, SqlDialect dialect, Clock clock, SealedFields sealed, int target)
+      throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
@@ -189,9 +261,13 @@ final class SchemaMigrations {
                   + latestVersion()
                   + ": upgrade gryt");
         }
-        for (int version = current + 1; version <= latestVersion(); version++) {
+        for (int version = current + 1; version <= target; version++) {
           for (String sql : MIGRATIONS.get(version - 1)) {
             statement.execute(sql);
+          }
+          JavaStep step = JAVA_STEPS.get(version);
+          if (step != null) {
+            step.run(connection, sealed);
           }
           try (PreparedStatement record =
               connection.prepareStatement(
@@ -202,10 +278,90 @@ final class SchemaMigrations {
           }
         }
         connection.commit();
-        return latestVersion() - current;
+        return current;
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Migration {@value #SEALING}'s work: each trigger key moves to {@code webhook_trigger_keys} as a
+   * keyed hash and a sealed copy ({@code webhook_keys} is dropped), and every cleartext webhook
+   * secret and repository token in {@code resources} and {@code events} is sealed.
+   */
+  private static void sealSecrets(Connection connection, SealedFields sealed) throws SQLException {
+    SecretSealer sealer = sealed.sealer();
+    try (Statement read = connection.createStatement();
+        ResultSet rows =
+            read.executeQuery("SELECT namespace, name, webhook_key, created_at FROM webhook_keys");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO webhook_trigger_keys (namespace, name, key_hash, sealed_key,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?)")) {
+      while (rows.next()) {
+        String namespace = rows.getString(1);
+        String name = rows.getString(2);
+        String key = rows.getString(3);
+        insert.setString(1, namespace);
+        insert.setString(2, name);
+        insert.setString(3, sealer.keyedHash(key));
+        insert.setString(4, sealer.seal(key, WebhookKey.sealingContext(namespace, name)));
+        insert.setString(5, rows.getString(4));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    try (Statement drop = connection.createStatement()) {
+      drop.execute("DROP TABLE webhook_keys");
+    }
+    String kinds =
+        "('" + ResourceKind.WEBHOOK.kind() + "', '" + ResourceKind.GITHUB_REPO.kind() + "')";
+    sealBodies(
+        connection,
+        sealed,
+        "SELECT kind, namespace, name, body, id FROM resources WHERE kind IN " + kinds,
+        "UPDATE resources SET body = ? WHERE id = ?");
+    sealBodies(
+        connection,
+        sealed,
+        "SELECT kind, namespace, name, body, resource_version FROM events WHERE kind IN " + kinds,
+        "UPDATE events SET body = ? WHERE resource_version = ?");
+  }
+
+  /** Seals the bodies {@code select} finds (kind, namespace, name, body, row key). */
+  private static void sealBodies(
+      Connection connection, SealedFields sealed, String select, String update)
+      throws SQLException {
+    var json = dev.gryt.crds.ResourceCodec.json();
+    try (Statement read = connection.createStatement();
+        ResultSet rows = read.executeQuery(select);
+        PreparedStatement write = connection.prepareStatement(update)) {
+      int batched = 0;
+      while (rows.next()) {
+        ResourceKind kind =
+            ResourceKind.fromKind(rows.getString(1))
+                .orElseThrow(() -> new StoreException("unknown kind in the store"));
+        ObjectNode body;
+        try {
+          body = (ObjectNode) json.readTree(rows.getString(4));
+        } catch (JsonProcessingException | ClassCastException e) {
+          throw new StoreException("a stored " + kind.kind() + " is not a JSON object", e);
+        }
+        if (sealed.sealStoredTree(kind, rows.getString(2), rows.getString(3), body)) {
+          try {
+            write.setString(1, json.writeValueAsString(body));
+          } catch (JsonProcessingException e) {
+            throw new StoreException("cannot write JSON: " + e.getMessage(), e);
+          }
+          write.setObject(2, rows.getObject(5));
+          write.addBatch();
+          batched++;
+        }
+      }
+      if (batched > 0) {
+        write.executeBatch();
       }
     }
   }

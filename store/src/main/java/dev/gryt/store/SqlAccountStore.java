@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,24 +12,31 @@ import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
-/** {@link AccountStore} on the tables of migration 3, on SQLite and PostgreSQL alike. */
+/** {@link AccountStore} on the tables of migrations 3 and 8, on SQLite and PostgreSQL alike. */
 final class SqlAccountStore implements AccountStore {
   private static final String ACCOUNT_COLUMNS =
-      "id, username, password_hash, tenant_prefix, created_at";
+      "id, username, password_hash, tenant_prefix, created_at, disabled_at";
   private static final String KEY_COLUMNS =
       "key_id, account_id, name, sealed_secret, created_at, expires_at, revoked_at";
 
   private final DataSource dataSource;
   private final SqlDialect dialect;
   private final Lock writeLock;
+  private final ReplayLedger replays;
 
   /**
    * @param writeLock held around every write where the dialect serializes writes in process
    */
-  SqlAccountStore(DataSource dataSource, SqlDialect dialect, Lock writeLock) {
+  SqlAccountStore(DataSource dataSource, SqlDialect dialect, Lock writeLock, Clock clock) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.writeLock = writeLock;
+    this.replays = new SqlReplayLedger(dataSource, dialect, writeLock, clock);
+  }
+
+  @Override
+  public ReplayLedger replayLedger() {
+    return replays;
   }
 
   @Override
@@ -36,13 +44,14 @@ final class SqlAccountStore implements AccountStore {
     int rows =
         write(
             "create account " + a.username(),
-            "INSERT INTO accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO accounts (" + ACCOUNT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
             s -> {
               s.setString(1, a.id());
               s.setString(2, a.username());
               s.setString(3, a.passwordHash());
               s.setString(4, a.tenantPrefix());
               s.setString(5, a.createdAt().toString());
+              s.setString(6, a.disabledAt() == null ? null : a.disabledAt().toString());
             },
             "account " + a.username() + " already exists");
     return rows == 1 ? a : null;
@@ -60,6 +69,28 @@ final class SqlAccountStore implements AccountStore {
   public Optional<Account> accountById(String id) {
     return readOne(
         "SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = ?", id, SqlAccountStore::account);
+  }
+
+  @Override
+  public List<Account> listAccounts() {
+    return readAll(
+        "list accounts",
+        "SELECT " + ACCOUNT_COLUMNS + " FROM accounts ORDER BY username",
+        List.of(),
+        SqlAccountStore::account);
+  }
+
+  @Override
+  public boolean disableAccount(String accountId, Instant at) {
+    return write(
+            "disable an account",
+            "UPDATE accounts SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+            s -> {
+              s.setString(1, at.toString());
+              s.setString(2, accountId);
+            },
+            null)
+        == 1;
   }
 
   @Override
@@ -334,7 +365,12 @@ final class SqlAccountStore implements AccountStore {
 
   private static Account account(ResultSet r) throws SQLException {
     return new Account(
-        r.getString(1), r.getString(2), r.getString(3), r.getString(4), instant(r.getString(5)));
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        instant(r.getString(5)),
+        instant(r.getString(6)));
   }
 
   private static ApiKey key(ResultSet r) throws SQLException {

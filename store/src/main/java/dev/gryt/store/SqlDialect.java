@@ -2,6 +2,7 @@ package dev.gryt.store;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What differs between the SQL databases {@link SqlResourceStore} runs on. Everything else (schema,
@@ -48,6 +49,18 @@ interface SqlDialect {
    * the server in one round trip.
    */
   boolean sendsStatementsTogether();
+
+  /**
+   * Run outside a transaction once secrets were sealed in place, so that no page of the database
+   * still holds the cleartext rows they replaced.
+   */
+  List<String> compactAfterSealingSql();
+
+  /**
+   * Run first in a transaction whose commit need not wait for the disk (the replay ledger's); null
+   * where commits do not wait anyway.
+   */
+  String relaxedCommitSql();
 
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);

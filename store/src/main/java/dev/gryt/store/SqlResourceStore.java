@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
@@ -70,6 +71,7 @@ public final class SqlResourceStore implements ResourceStore {
   private volatile boolean closed;
   private final SqlAccountStore accounts;
   private final ReleaseStore releases;
+  private final SealedFields sealed;
 
   /**
    * Migrates the schema and opens the store; takes ownership of {@code dataSource}.
@@ -77,7 +79,11 @@ public final class SqlResourceStore implements ResourceStore {
    * @param eventRetention how many of the newest events the log keeps (at least 1)
    */
   SqlResourceStore(
-      HikariDataSource dataSource, SqlDialect dialect, Clock clock, long eventRetention) {
+      HikariDataSource dataSource,
+      SqlDialect dialect,
+      Clock clock,
+      long eventRetention,
+      SecretSealer sealer) {
     if (eventRetention < 1) {
       throw new IllegalArgumentException("eventRetention must be at least 1: " + eventRetention);
     }
@@ -86,9 +92,10 @@ public final class SqlResourceStore implements ResourceStore {
     this.rowStatements = dialect.rowStatements();
     this.clock = clock;
     this.eventRetention = eventRetention;
+    this.sealed = new SealedFields(sealer);
     this.releases = new SqlReleaseStore(dataSource, dialect, clock);
     try {
-      SchemaMigrations.apply(dataSource, dialect, clock);
+      SchemaMigrations.apply(dataSource, dialect, clock, sealed);
     } catch (SQLException e) {
       dataSource.close();
       throw new StoreException(
@@ -98,7 +105,7 @@ public final class SqlResourceStore implements ResourceStore {
       throw e;
     }
     commitSignal.committed(resourceVersion());
-    this.accounts = new SqlAccountStore(dataSource, dialect, inProcessWriteLock);
+    this.accounts = new SqlAccountStore(dataSource, dialect, inProcessWriteLock, clock);
   }
 
   @Override
@@ -340,7 +347,7 @@ public final class SqlResourceStore implements ResourceStore {
     return resultsOf(plan);
   }
 
-  private static List<GrytResource<?, ?>> resultsOf(Plan plan) {
+  private List<GrytResource<?, ?>> resultsOf(Plan plan) {
     List<GrytResource<?, ?>> results = new ArrayList<>(plan.results().size());
     for (StoredRow row : plan.results()) {
       results.add(row == null ? null : toResource(row));
@@ -468,14 +475,18 @@ public final class SqlResourceStore implements ResourceStore {
 
   @Override
   public JobRun reportRun(
-      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun) {
     Change change = changeOf(new Mutation.UpdateStatus(run));
     Plan plan =
         inWriteTransaction(
             "record a run report",
             (connection, counter) -> {
               Plan written = apply(connection, counter, List.of(change));
-              appendLogs(connection, change.key(), attempt, logs, maxCharsPerStep);
+              appendLogs(connection, change.key(), attempt, logs, maxCharsPerStep, maxCharsPerRun);
               return written;
             });
     commitSignal.committed(plan.lastResourceVersion());
@@ -487,12 +498,20 @@ public final class SqlResourceStore implements ResourceStore {
     return "\n[gryt: the log of step " + step + " is truncated at " + maxChars + " characters]\n";
   }
 
+  /** Marks the end of a run's log once it reached its owner's quota. */
+  static String runQuotaMarker(long maxChars) {
+    return "\n[gryt: this run's log reached its quota of "
+        + maxChars
+        + " characters (--quota-log-bytes); further output is dropped]\n";
+  }
+
   private static void appendLogs(
       Connection connection,
       ResourceKey run,
       int attempt,
       List<RunReport.LogText> logs,
-      int maxCharsPerStep)
+      int maxCharsPerStep,
+      long maxCharsPerRun)
       throws SQLException {
     if (logs == null || logs.isEmpty()) {
       return;
@@ -516,6 +535,7 @@ public final class SqlResourceStore implements ResourceStore {
         }
       }
     }
+    long runUsed = sizes.values().stream().mapToLong(Long::longValue).sum();
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO run_logs (namespace, name, seq, step, attempt, text, truncated)"
@@ -523,7 +543,10 @@ public final class SqlResourceStore implements ResourceStore {
       int batched = 0;
       for (RunReport.LogText log : logs) {
         String step = log.step == null ? "" : log.step;
-        if (log.text == null || log.text.isEmpty() || truncated.contains(step)) {
+        if (log.text == null
+            || log.text.isEmpty()
+            || truncated.contains(step)
+            || runUsed >= maxCharsPerRun) {
           continue;
         }
         long used = sizes.getOrDefault(step, 0L);
@@ -532,10 +555,25 @@ public final class SqlResourceStore implements ResourceStore {
         if (full) {
           text = text.substring(0, (int) Math.max(0, maxCharsPerStep - used));
         }
+        boolean runFull = runUsed + text.length() >= maxCharsPerRun;
+        if (runFull) {
+          text =
+              text.substring(
+                  0, (int) Math.max(0, Math.min(text.length(), maxCharsPerRun - runUsed)));
+        }
         if (!text.isEmpty()) {
           addLog(insert, run, ++seq, step, attempt, text, false);
           batched++;
           sizes.put(step, used + text.length());
+          runUsed += text.length();
+        }
+        if (runFull) {
+          // The marker counts too: the run's log is at (or past) its quota from here on.
+          String marker = runQuotaMarker(maxCharsPerRun);
+          addLog(insert, run, ++seq, step, attempt, marker, true);
+          batched++;
+          runUsed = Math.max(maxCharsPerRun, runUsed + marker.length());
+          continue;
         }
         if (full) {
           addLog(insert, run, ++seq, step, attempt, truncationMarker(step, maxCharsPerStep), true);
@@ -873,18 +911,8 @@ public final class SqlResourceStore implements ResourceStore {
         "make a webhook key",
         (connection, counter) -> {
           requireWebhook(connection, ns, webhookName);
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT webhook_key FROM webhook_keys WHERE namespace = ? AND name = ?")) {
-            statement.setString(1, ns);
-            statement.setString(2, webhookName);
-            try (ResultSet rows = statement.executeQuery()) {
-              if (rows.next()) {
-                return new WebhookKey(ns, webhookName, rows.getString(1));
-              }
-            }
-          }
-          return insertKey(connection, ns, webhookName);
+          Optional<WebhookKey> stored = storedKey(connection, ns, webhookName);
+          return stored.isPresent() ? stored.get() : insertKey(connection, ns, webhookName);
         });
   }
 
@@ -905,11 +933,12 @@ public final class SqlResourceStore implements ResourceStore {
     if (key == null || key.isEmpty()) {
       return Optional.empty();
     }
-    // An indexed equality lookup: what it leaks through timing is not enough to guess 256 bits.
+    // An indexed equality lookup of a keyed hash: neither the table nor the timing gives the key.
+    String hash = sealed.sealer().keyedHash(key);
     return query(
-        "SELECT namespace, name FROM webhook_keys WHERE webhook_key = ?",
+        "SELECT namespace, name FROM webhook_trigger_keys WHERE key_hash = ?",
         statement -> {
-          statement.setString(1, key);
+          statement.setString(1, hash);
           try (ResultSet rows = statement.executeQuery()) {
             return rows.next()
                 ? Optional.of(new WebhookKey(rows.getString(1), rows.getString(2), key))
@@ -924,13 +953,14 @@ public final class SqlResourceStore implements ResourceStore {
       return Optional.empty();
     }
     // The key and its Webhook in one read: a delivery's only lookup before its write.
+    String hash = sealed.sealer().keyedHash(key);
     return query(
-        "SELECT r.body FROM webhook_keys k JOIN resources r"
+        "SELECT r.body FROM webhook_trigger_keys k JOIN resources r"
             + " ON r.kind = ? AND r.namespace = k.namespace AND r.name = k.name"
-            + " WHERE k.webhook_key = ?",
+            + " WHERE k.key_hash = ?",
         statement -> {
           statement.setString(1, ResourceKind.WEBHOOK.kind());
-          statement.setString(2, key);
+          statement.setString(2, hash);
           try (ResultSet rows = statement.executeQuery()) {
             return rows.next()
                 ? Optional.of(read(Webhook.class, rows.getString(1)))
@@ -944,23 +974,58 @@ public final class SqlResourceStore implements ResourceStore {
     byte[] bits = new byte[32];
     random.nextBytes(bits);
     String key = "wh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    SecretSealer sealer = sealed.sealer();
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "INSERT INTO webhook_keys (namespace, name, webhook_key, created_at)"
-                + " VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO webhook_trigger_keys (namespace, name, key_hash, sealed_key, created_at)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
       statement.setString(1, namespace);
       statement.setString(2, name);
-      statement.setString(3, key);
-      statement.setString(4, Instant.now(clock).toString());
+      statement.setString(3, sealer.keyedHash(key));
+      statement.setString(4, sealer.seal(key, WebhookKey.sealingContext(namespace, name)));
+      statement.setString(5, Instant.now(clock).toString());
       statement.executeUpdate();
     }
     return new WebhookKey(namespace, name, key);
   }
 
+  /**
+   * The Webhook's trigger key, opened from its sealed copy.
+   *
+   * @throws StoreException when it was sealed under another master key
+   */
+  private Optional<WebhookKey> storedKey(Connection connection, String namespace, String name)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT sealed_key FROM webhook_trigger_keys WHERE namespace = ? AND name = ?")) {
+      statement.setString(1, namespace);
+      statement.setString(2, name);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        String key;
+        try {
+          key = sealed.sealer().open(rows.getString(1), WebhookKey.sealingContext(namespace, name));
+        } catch (IllegalArgumentException e) {
+          throw new StoreException(
+              "the trigger key of webhook "
+                  + namespace
+                  + "/"
+                  + name
+                  + " was sealed under another master key; rotate it");
+        }
+        return Optional.of(new WebhookKey(namespace, name, key));
+      }
+    }
+  }
+
   private static void forgetKey(Connection connection, String namespace, String name)
       throws SQLException {
     try (PreparedStatement statement =
-        connection.prepareStatement("DELETE FROM webhook_keys WHERE namespace = ? AND name = ?")) {
+        connection.prepareStatement(
+            "DELETE FROM webhook_trigger_keys WHERE namespace = ? AND name = ?")) {
       statement.setString(1, namespace);
       statement.setString(2, name);
       statement.executeUpdate();
@@ -1035,7 +1100,13 @@ public final class SqlResourceStore implements ResourceStore {
   private static Change fromResource(Mutation mutation, GrytResource<?, ?> resource) {
     Objects.requireNonNull(resource, "mutation needs a resource");
     // Through bytes rather than valueToTree: numbers then compare equal to the stored, parsed JSON.
-    ObjectNode given = parseObject(ResourceCodec.toJsonBytes(resource));
+    byte[] json = ResourceCodec.toJsonBytes(resource);
+    ObjectSize.problem(resource, json.length)
+        .ifPresent(
+            tooLarge -> {
+              throw new RejectedException(tooLarge);
+            });
+    ObjectNode given = parseObject(json);
     JsonNode metadata = given.path("metadata");
     String namespace =
         metadata.path("namespace").isTextual() ? metadata.get("namespace").asText() : null;
@@ -1070,11 +1141,11 @@ public final class SqlResourceStore implements ResourceStore {
         if (before != null) {
           throw new AlreadyExistsException(key + " already exists");
         }
-        after = created(key, change.given(), resourceVersion);
+        after = created(key, sealedGiven(change, null), resourceVersion);
         type = WatchEvent.Type.ADDED;
       } else if (mutation instanceof Mutation.Update) {
         requireVersion(key, before, givenVersion(change.given()));
-        after = updated(before, change.given(), resourceVersion);
+        after = updated(before, sealedGiven(change, before), resourceVersion);
         type = WatchEvent.Type.MODIFIED;
       } else if (mutation instanceof Mutation.UpdateStatus) {
         requireVersion(key, before, givenVersion(change.given()));
@@ -1103,6 +1174,25 @@ public final class SqlResourceStore implements ResourceStore {
               resourceVersion, key, type, after == null ? before.json() : after.json()));
     }
     return new Plan(results, events, current, resourceVersion);
+  }
+
+  /**
+   * The given object with its secret field sealed (or its stored sealed form kept when unchanged):
+   * a copy, since a batch that fails is planned again alone.
+   */
+  private ObjectNode sealedGiven(Change change, StoredRow before) {
+    ResourceKey key = change.key();
+    if (!SealedFields.has(key.kind())) {
+      return change.given();
+    }
+    ObjectNode given = change.given().deepCopy();
+    sealed.sealTree(
+        key.kind(),
+        key.namespace(),
+        key.name(),
+        given,
+        before == null ? null : before.tree() != null ? before.tree() : before.treeCopy());
+    return given;
   }
 
   private static String givenVersion(ObjectNode given) {
@@ -1350,8 +1440,8 @@ public final class SqlResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------- helpers
 
-  private static GrytResource<?, ?> toResource(StoredRow row) {
-    return ResourceCodec.fromTree(row.key().kind().type(), row.tree());
+  private GrytResource<?, ?> toResource(StoredRow row) {
+    return sealed.open(ResourceCodec.fromTree(row.key().kind().type(), row.tree()));
   }
 
   private interface SqlWork<T> {
@@ -1373,9 +1463,10 @@ public final class SqlResourceStore implements ResourceStore {
         dialect.displayName() + " store could not " + action + ": " + e.getMessage(), e);
   }
 
-  private static <R extends GrytResource<?, ?>> R read(Class<R> type, String json) {
+  /** An object as stored, its secret field opened. */
+  private <R extends GrytResource<?, ?>> R read(Class<R> type, String json) {
     try {
-      return JSON.readValue(json, type);
+      return sealed.open(JSON.readValue(json, type));
     } catch (JsonProcessingException e) {
       throw new StoreException("stored " + type.getSimpleName() + " is not valid JSON", e);
     }
@@ -1446,6 +1537,11 @@ public final class SqlResourceStore implements ResourceStore {
     return new SqlSideTables(this);
   }
 
+  /** How this store seals secret fields, for a store that keeps the resources elsewhere. */
+  public SealedFields sealedFields() {
+    return sealed;
+  }
+
   WebhookKey sideWebhookKey(String namespace, String name, boolean rotate) {
     return inWriteTransaction(
         rotate ? "rotate a webhook key" : "make a webhook key",
@@ -1453,16 +1549,9 @@ public final class SqlResourceStore implements ResourceStore {
           if (rotate) {
             forgetKey(connection, namespace, name);
           } else {
-            try (PreparedStatement statement =
-                connection.prepareStatement(
-                    "SELECT webhook_key FROM webhook_keys WHERE namespace = ? AND name = ?")) {
-              statement.setString(1, namespace);
-              statement.setString(2, name);
-              try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                  return new WebhookKey(namespace, name, rows.getString(1));
-                }
-              }
+            Optional<WebhookKey> stored = storedKey(connection, namespace, name);
+            if (stored.isPresent()) {
+              return stored.get();
             }
           }
           return insertKey(connection, namespace, name);
@@ -1525,7 +1614,12 @@ public final class SqlResourceStore implements ResourceStore {
   }
 
   void sideAppendLogs(
-      String namespace, String name, int attempt, List<RunReport.LogText> logs, int maxChars) {
+      String namespace,
+      String name,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxChars,
+      long maxCharsPerRun) {
     inWriteTransaction(
         "append a run's logs",
         (connection, counter) -> {
@@ -1534,7 +1628,8 @@ public final class SqlResourceStore implements ResourceStore {
               new ResourceKey(ResourceKind.JOB_RUN, namespace, name),
               attempt,
               logs,
-              maxChars);
+              maxChars,
+              maxCharsPerRun);
           return null;
         });
   }

@@ -65,10 +65,17 @@ public final class SqlSideTables {
     return store.deliveries(namespace, webhookName, limit);
   }
 
-  /** Appends a run's output, each step capped at {@code maxCharsPerStep} characters. */
+  /**
+   * Appends a run's output, each step capped at {@code max} characters, the run at {@code perRun}.
+   */
   public void appendRunLogs(
-      String namespace, String runName, int attempt, List<RunReport.LogText> logs, int max) {
-    store.sideAppendLogs(namespace, runName, attempt, logs, max);
+      String namespace,
+      String runName,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int max,
+      long perRun) {
+    store.sideAppendLogs(namespace, runName, attempt, logs, max, perRun);
   }
 
   public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {

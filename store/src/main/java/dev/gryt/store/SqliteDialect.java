@@ -67,6 +67,16 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
+  public String relaxedCommitSql() {
+    return null;
+  }
+
+  @Override
+  public java.util.List<String> compactAfterSealingSql() {
+    return java.util.List.of("VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT;
   }

@@ -10,12 +10,17 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Opens a store from a URL a person types: {@code sqlite:PATH}, {@code
@@ -59,7 +64,9 @@ public final class StoreFactory {
   private StoreFactory() {}
 
   /**
-   * Opens (creating and migrating as needed) the store at {@code url}.
+   * Opens (creating and migrating as needed) the store at {@code url}, for tests and tools: secrets
+   * are sealed under a publicly known key ({@link SecretSealer#unkeyedForTests}). A server opens
+   * its store with {@link #open(String, Clock, SecretSealer)} and its master key.
    *
    * @throws IllegalArgumentException with a one-line cause when the URL is not understood
    * @throws StoreException with a one-line cause when the database cannot be reached or opened
@@ -70,28 +77,40 @@ public final class StoreFactory {
 
   /** Like {@link #open(String)}, with the clock that stamps {@code creationTimestamp}. */
   public static ResourceStore open(String url, Clock clock) {
+    return open(url, clock, SecretSealer.unkeyedForTests());
+  }
+
+  /**
+   * Opens (creating and migrating as needed) the store at {@code url}; webhook secrets, repository
+   * tokens and webhook trigger keys are sealed (and looked up) under {@code sealer}'s master key.
+   * Every server sharing one database needs the same key.
+   *
+   * @throws IllegalArgumentException with a one-line cause when the URL is not understood
+   * @throws StoreException with a one-line cause when the database cannot be reached or opened
+   */
+  public static ResourceStore open(String url, Clock clock, SecretSealer sealer) {
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException("no store URL given: " + ACCEPTED_FORMS);
     }
     String trimmed = url.trim();
     if (trimmed.startsWith("jdbc:sqlite:")) {
-      return openSqlite(trimmed.substring("jdbc:sqlite:".length()), clock);
+      return openSqlite(trimmed.substring("jdbc:sqlite:".length()), clock, sealer);
     } else if (trimmed.startsWith("sqlite:")) {
-      return openSqlite(trimmed.substring("sqlite:".length()), clock);
+      return openSqlite(trimmed.substring("sqlite:".length()), clock, sealer);
     } else if (trimmed.startsWith("postgresql://") || trimmed.startsWith("postgres://")) {
-      return openPostgres(trimmed, clock);
+      return openPostgres(trimmed, clock, sealer);
     } else if (trimmed.startsWith("jdbc:postgresql:")) {
-      return openPostgresJdbc(trimmed, clock);
+      return openPostgresJdbc(trimmed, clock, sealer);
     } else if (trimmed.startsWith(KUBERNETES)) {
-      return openKubernetes(trimmed, clock);
+      return openKubernetes(trimmed, clock, sealer);
     }
     throw new IllegalArgumentException(
         "unsupported store URL '" + redacted(trimmed) + "': " + ACCEPTED_FORMS);
   }
 
-  private static ResourceStore openKubernetes(String url, Clock clock) {
+  private static ResourceStore openKubernetes(String url, Clock clock, SecretSealer sealer) {
     KubernetesUrl parsed = KubernetesUrl.parse(url);
-    ResourceStore sql = open(parsed.sqlUrl(), clock);
+    ResourceStore sql = open(parsed.sqlUrl(), clock, sealer);
     if (!(sql instanceof SqlResourceStore sqlStore)) {
       sql.close();
       throw new IllegalArgumentException(
@@ -156,7 +175,7 @@ public final class StoreFactory {
     }
   }
 
-  private static ResourceStore openSqlite(String pathAndQuery, Clock clock) {
+  private static ResourceStore openSqlite(String pathAndQuery, Clock clock, SecretSealer sealer) {
     int question = pathAndQuery.indexOf('?');
     String location = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
     Map<String, String> parameters =
@@ -172,12 +191,13 @@ public final class StoreFactory {
     }
     Path file = Path.of(location).toAbsolutePath().normalize();
     try {
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
+      if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+        Files.createDirectories(file.getParent(), PRIVATE_DIRECTORY);
       }
     } catch (IOException e) {
       throw new StoreException("cannot create the directory for SQLite store " + file + ": " + e);
     }
+    makePrivate(file);
 
     HikariConfig config = new HikariConfig();
     config.setPoolName("gryt-sqlite");
@@ -190,10 +210,11 @@ public final class StoreFactory {
     // A write transaction takes the write lock at BEGIN, so it never fails half-way to upgrade.
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     parameters.forEach(config::addDataSourceProperty);
-    return open(config, new SqliteDialect(file), clock, eventRetention, "SQLite store " + file);
+    return open(
+        config, new SqliteDialect(file), clock, eventRetention, "SQLite store " + file, sealer);
   }
 
-  private static ResourceStore openPostgres(String url, Clock clock) {
+  private static ResourceStore openPostgres(String url, Clock clock, SecretSealer sealer) {
     URI uri;
     try {
       uri = new URI(url);
@@ -225,10 +246,11 @@ public final class StoreFactory {
         new PostgresDialect(),
         clock,
         eventRetention,
-        "PostgreSQL store " + uri.getHost() + ":" + port + "/" + database);
+        "PostgreSQL store " + uri.getHost() + ":" + port + "/" + database,
+        sealer);
   }
 
-  private static ResourceStore openPostgresJdbc(String url, Clock clock) {
+  private static ResourceStore openPostgresJdbc(String url, Clock clock, SecretSealer sealer) {
     int question = url.indexOf('?');
     String base = question < 0 ? url : url.substring(0, question);
     Map<String, String> parameters =
@@ -241,7 +263,8 @@ public final class StoreFactory {
         new PostgresDialect(),
         clock,
         eventRetention,
-        "PostgreSQL store " + base.substring("jdbc:postgresql:".length()));
+        "PostgreSQL store " + base.substring("jdbc:postgresql:".length()),
+        sealer);
   }
 
   private static HikariConfig postgresConfig(Map<String, String> parameters) {
@@ -257,14 +280,51 @@ public final class StoreFactory {
   }
 
   private static ResourceStore open(
-      HikariConfig config, SqlDialect dialect, Clock clock, long eventRetention, String what) {
+      HikariConfig config,
+      SqlDialect dialect,
+      Clock clock,
+      long eventRetention,
+      String what,
+      SecretSealer sealer) {
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new StoreException("cannot open " + what + ": " + rootMessage(e));
     }
-    return new SqlResourceStore(dataSource, dialect, clock, eventRetention);
+    return new SqlResourceStore(dataSource, dialect, clock, eventRetention, sealer);
+  }
+
+  private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+  /**
+   * Creates the SQLite file readable by its owner only (0600), or takes group and other access away
+   * from an existing one and its WAL files: it holds password hashes and sealed secrets. SQLite
+   * gives the WAL and shared-memory files the database file's mode.
+   */
+  private static void makePrivate(Path file) {
+    Set<PosixFilePermission> owner =
+        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    try {
+      if (!Files.exists(file)) {
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
+        } catch (FileAlreadyExistsException e) {
+          // Another process made it first: tightened below like any existing file.
+        }
+      }
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Path one = suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
+        if (Files.exists(one) && !owner.containsAll(Files.getPosixFilePermissions(one))) {
+          Files.setPosixFilePermissions(one, owner);
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: nothing to tighten.
+    } catch (IOException e) {
+      throw new StoreException("cannot make SQLite store " + file + " private: " + e);
+    }
   }
 
   private static long eventRetention(Map<String, String> parameters) {

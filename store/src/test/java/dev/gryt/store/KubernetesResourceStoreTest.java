@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookSpec;
 import dev.gryt.store.TestDatabases.TestDatabase;
 import dev.gryt.store.k8s.MockCluster;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -104,6 +108,49 @@ class KubernetesResourceStoreTest extends ResourceStoreContract {
     ready.reason = "Valid";
     status.conditions = new ArrayList<>(List.of(ready));
     return status;
+  }
+
+  // ---------------------------------------------------------------- secrets at rest
+
+  @Test
+  void secretsAreSealedInTheCustomResourcesAndOpenedForReaders() {
+    ResourceStore store = newStore();
+    Webhook hook = new Webhook();
+    hook.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("hook").build());
+    hook.setSpec(new WebhookSpec());
+    hook.getSpec().jobName = "build";
+    hook.getSpec().secret = "hook-secret-k8s-2b7e";
+    hook = store.create(hook);
+    GitHubRepo repo = new GitHubRepo();
+    repo.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("app").build());
+    repo.setSpec(new dev.gryt.crds.GitHubRepoSpec());
+    repo.getSpec().gitUrl = "https://github.com/acme/app.git";
+    repo.getSpec().accessToken = "ghp_k8sToken9c1d";
+    store.create(repo);
+    assertThat(hook.getSpec().secret).isEqualTo("hook-secret-k8s-2b7e");
+    // Written back unchanged, the spec is unchanged.
+    assertThat(store.update(hook).getMetadata().getGeneration()).isEqualTo(1L);
+
+    Webhook stored = client.resources(Webhook.class).inNamespace("default").withName("hook").get();
+    assertThat(stored.getSpec().secret)
+        .startsWith(SecretSealer.PREFIX)
+        .doesNotContain("hook-secret-k8s-2b7e");
+    GitHubRepo storedRepo =
+        client.resources(GitHubRepo.class).inNamespace("default").withName("app").get();
+    assertThat(storedRepo.getSpec().accessToken)
+        .startsWith(SecretSealer.PREFIX)
+        .doesNotContain("ghp_k8sToken9c1d");
+
+    assertThat(store.get(Webhook.class, "default", "hook").orElseThrow().getSpec().secret)
+        .isEqualTo("hook-secret-k8s-2b7e");
+    assertThat(store.list(GitHubRepo.class, null, Map.of()).get(0).getSpec().accessToken)
+        .isEqualTo("ghp_k8sToken9c1d");
+    assertThat(store.history(ResourceKind.WEBHOOK, "default", "hook", 10))
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(((Webhook) e.resource()).getSpec().secret)
+                    .isEqualTo("hook-secret-k8s-2b7e"));
   }
 
   // ---------------------------------------------------------------- what Kubernetes adds

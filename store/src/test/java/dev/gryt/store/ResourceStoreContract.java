@@ -11,6 +11,7 @@ import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.JobSpec;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
@@ -209,6 +210,35 @@ public abstract class ResourceStoreContract {
     Pipeline stored = store.get(Pipeline.class, "default", "build").orElseThrow();
     assertThat(stored.getSpec().steps.get(0).command).isEqualTo("make");
     assertThat(stored.getMetadata().getLabels()).doesNotContainKey("sneaky");
+  }
+
+  @Test
+  void anObjectOverTheSizeLimitIsRefusedNamedAndNothingIsStored() {
+    ResourceStore store = newStore();
+    long before = store.resourceVersion();
+    String big = "x".repeat(ObjectSize.MAX_BYTES);
+
+    assertThatThrownBy(() -> store.create(pipeline("default", "huge", big)))
+        .isInstanceOf(RejectedException.class)
+        .hasMessageContaining("Pipeline \"huge\" in namespace \"default\" is 512.")
+        .hasMessageContaining("the limit is 512 KiB per object");
+    Pipeline small = store.create(pipeline("default", "small", "make"));
+    Pipeline grown = ResourceCodec.copy(small);
+    grown.getSpec().steps.get(0).command = big;
+    assertThatThrownBy(() -> store.update(grown)).isInstanceOf(RejectedException.class);
+    assertThatThrownBy(() -> store.commit(List.of(new Mutation.Update(grown))))
+        .isInstanceOf(RejectedException.class);
+    PipelineStatus status = readyStatus(1);
+    status.conditions.get(0).message = big;
+    Pipeline loud = ResourceCodec.copy(small);
+    loud.setStatus(status);
+    assertThatThrownBy(() -> store.updateStatus(loud)).isInstanceOf(RejectedException.class);
+
+    assertThat(store.get(Pipeline.class, "default", "huge")).isEmpty();
+    Pipeline stored = store.get(Pipeline.class, "default", "small").orElseThrow();
+    assertThat(stored.getSpec().steps.get(0).command).isEqualTo("make");
+    assertThat(stored.getStatus() == null || stored.getStatus().conditions.isEmpty()).isTrue();
+    assertThat(store.events(before, 100)).hasSize(1);
   }
 
   // ---------------------------------------------------------------- update
@@ -792,6 +822,32 @@ public abstract class ResourceStoreContract {
     spec.ref = "refs/heads/main";
     run.setSpec(spec);
     return new Mutation.Create(run);
+  }
+
+  @Test
+  void aRunsLogStopsAtItsQuotaBehindOneMarker() {
+    ResourceStore store = newStore();
+    JobRun run = (JobRun) store.create(run("quota-1").resource());
+    run.setStatus(new dev.gryt.crds.JobRunStatus());
+    run.getStatus().phase = "Running";
+    JobRun reported =
+        store.reportRun(
+            run,
+            1,
+            List.of(
+                new dev.gryt.crds.RunReport.LogText("a", "x".repeat(30)),
+                new dev.gryt.crds.RunReport.LogText("b", "y".repeat(30))),
+            1_000,
+            50);
+    store.reportRun(
+        reported, 1, List.of(new dev.gryt.crds.RunReport.LogText("b", "dropped")), 1_000, 50);
+
+    List<LogChunk> logs = store.runLogs("default", "quota-1", 0, 100);
+    assertThat(logs).extracting(LogChunk::step).containsExactly("a", "b", "b");
+    assertThat(logs.get(0).text()).isEqualTo("x".repeat(30));
+    assertThat(logs.get(1).text()).isEqualTo("y".repeat(20));
+    assertThat(logs.get(2).truncated()).isTrue();
+    assertThat(logs.get(2).text()).contains("reached its quota of 50 characters");
   }
 
   @Test

@@ -1,9 +1,17 @@
 package dev.gryt.agent.run;
 
+import dev.gryt.crds.GitRemote;
+import dev.gryt.crds.PinnedProxy;
+import dev.gryt.crds.TenantAddresses;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.EmptyProgressMonitor;
@@ -39,8 +47,52 @@ public final class GitCheckout {
    * commit id checked out.
    *
    * @param cancelled polled during the fetch; true stops it
+   * @param fromAdmin whether the run is the admin's: only then may the remote be local
    */
-  public static String checkout(RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled)
+  public static String checkout(
+      RunAssignment.Repo repo, Path dir, BooleanSupplier cancelled, boolean fromAdmin)
+      throws CheckoutException {
+    // The server refuses these before a run is placed; checked again here, whoever sent the run:
+    // JGit hands ssh remotes to the GIT_SSH program, which would read a host like
+    // -oProxyCommand=... as an option, and a tenant's file:// would read this machine's disk.
+    Optional<String> refused = GitRemote.refusal(repo.gitUrl(), fromAdmin);
+    if (refused.isPresent()) {
+      throw new CheckoutException("git_url refused: " + refused.get());
+    }
+    if (fromAdmin) {
+      return fetchAndCheckout(repo, dir, cancelled, null, false);
+    }
+    // A tenant's remote: https/http on public addresses only, resolved once, every address checked,
+    // and every connection held to the addresses checked (no DNS rebinding).
+    GitRemote remote = GitRemote.parse(repo.gitUrl()).orElseThrow();
+    List<InetAddress> checked;
+    try {
+      checked = TenantAddresses.check(remote.host(), resolver);
+    } catch (TenantAddresses.Refused e) {
+      throw new CheckoutException(
+          e.addressRefused()
+              ? "git_url refused: " + e.getMessage()
+              : "checkout of " + safeUrl(repo.gitUrl()) + " failed: " + e.getMessage());
+    }
+    try (PinnedProxy pin = PinnedProxy.open(remote.host(), remote.port(), checked)) {
+      Proxy proxy = pin.proxy();
+      return fetchAndCheckout(
+          repo, dir, cancelled, transport -> PinnedConnections.pin(transport, proxy), true);
+    } catch (java.io.IOException e) {
+      throw new CheckoutException(
+          "checkout of " + safeUrl(repo.gitUrl()) + " failed: " + TenantAddresses.NOT_REACHABLE);
+    }
+  }
+
+  /** How tenants' hosts are resolved: DNS; tests set a table. */
+  static volatile TenantAddresses.Resolver resolver = TenantAddresses.DNS;
+
+  static String fetchAndCheckout(
+      RunAssignment.Repo repo,
+      Path dir,
+      BooleanSupplier cancelled,
+      TransportConfigCallback pin,
+      boolean tenant)
       throws CheckoutException {
     CredentialsProvider credentials =
         repo.token() == null || repo.token().isBlank()
@@ -60,9 +112,9 @@ public final class GitCheckout {
           .call();
       ObjectId commit;
       if (repo.sha() != null && !repo.sha().isBlank()) {
-        commit = fetchCommit(git, repo, credentials, monitor);
+        commit = fetchCommit(git, repo, credentials, pin, monitor);
       } else {
-        commit = fetchRef(git, repo.ref(), credentials, monitor);
+        commit = fetchRef(git, repo.ref(), credentials, pin, monitor);
       }
       git.checkout().setName(commit.name()).call();
       return commit.name();
@@ -73,20 +125,34 @@ public final class GitCheckout {
       if (cancelled.getAsBoolean()) {
         throw new CheckoutException("checkout cancelled");
       }
+      // A tenant reads what a git server answered (auth), never how a connection failed.
+      String why = message(e);
+      if (tenant && !isAuthFailure(why)) {
+        why = TenantAddresses.NOT_REACHABLE;
+      }
       throw new CheckoutException(
-          mask("checkout of " + safeUrl(repo.gitUrl()) + " failed: " + message(e), repo.token()));
+          mask("checkout of " + safeUrl(repo.gitUrl()) + " failed: " + why, repo.token()));
     }
   }
 
+  private static boolean isAuthFailure(String message) {
+    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    return lower.contains("not authorized") || lower.contains("authentication is required");
+  }
+
   private static ObjectId fetchCommit(
-      Git git, RunAssignment.Repo repo, CredentialsProvider credentials, ProgressMonitor monitor)
+      Git git,
+      RunAssignment.Repo repo,
+      CredentialsProvider credentials,
+      TransportConfigCallback pin,
+      ProgressMonitor monitor)
       throws GitAPIException, java.io.IOException, CheckoutException {
     ObjectId wanted = ObjectId.fromString(repo.sha().toLowerCase(java.util.Locale.ROOT));
     String ref = repo.ref() == null || repo.ref().isBlank() ? null : repo.ref();
     if (ref != null) {
       // usually the commit is the branch's tip (a push just happened): one shallow fetch
       try {
-        if (fetchRef(git, ref, credentials, monitor).equals(wanted)) {
+        if (fetchRef(git, ref, credentials, pin, monitor).equals(wanted)) {
           return wanted;
         }
       } catch (CheckoutException | GitAPIException e) {
@@ -95,10 +161,23 @@ public final class GitCheckout {
     }
     try {
       fetch(
-          git, credentials, monitor, new RefSpec(wanted.name() + ":refs/gryt/checkout"), 1, false);
+          git,
+          credentials,
+          pin,
+          monitor,
+          new RefSpec(wanted.name() + ":refs/gryt/checkout"),
+          1,
+          false);
     } catch (GitAPIException | RuntimeException e) {
       // the server will not hand out a commit by id: fetch whole branches and look for it there
-      fetch(git, credentials, monitor, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), 0, true);
+      fetch(
+          git,
+          credentials,
+          pin,
+          monitor,
+          new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
+          0,
+          true);
     }
     if (!has(git, wanted)) {
       throw new CheckoutException(
@@ -114,9 +193,13 @@ public final class GitCheckout {
   }
 
   private static ObjectId fetchRef(
-      Git git, String ref, CredentialsProvider credentials, ProgressMonitor monitor)
+      Git git,
+      String ref,
+      CredentialsProvider credentials,
+      TransportConfigCallback pin,
+      ProgressMonitor monitor)
       throws GitAPIException, CheckoutException {
-    FetchResult result = fetch(git, credentials, monitor, refSpec(ref), 1, false);
+    FetchResult result = fetch(git, credentials, pin, monitor, refSpec(ref), 1, false);
     Ref fetched = result.getAdvertisedRef(fullName(ref));
     if (fetched == null) {
       fetched = result.getAdvertisedRef(Constants.R_TAGS + ref);
@@ -132,6 +215,7 @@ public final class GitCheckout {
   private static FetchResult fetch(
       Git git,
       CredentialsProvider credentials,
+      TransportConfigCallback pin,
       ProgressMonitor monitor,
       RefSpec spec,
       int depth,
@@ -151,6 +235,9 @@ public final class GitCheckout {
     }
     if (credentials != null) {
       fetch.setCredentialsProvider(credentials);
+    }
+    if (pin != null) {
+      fetch.setTransportConfigCallback(pin);
     }
     return fetch.call();
   }

@@ -142,6 +142,7 @@ public record RunAssignment(
         }
       }
       envProblems(problems, "pipeline.env", pipeline.env());
+      imageProblems(problems, "pipeline.image", pipeline.image());
       if (pipeline.steps() == null || pipeline.steps().isEmpty()) {
         problems.add("pipeline.steps: at least one step required");
       } else {
@@ -166,6 +167,7 @@ public record RunAssignment(
             problems.add(at + ".retries: must be between 0 and 10");
           }
           envProblems(problems, at + ".env", step.env());
+          imageProblems(problems, at + ".image", step.image());
         }
       }
     }
@@ -193,6 +195,12 @@ public record RunAssignment(
             problems.add(path + "." + name + ": value required");
           }
         });
+  }
+
+  private static void imageProblems(List<String> problems, String path, String image) {
+    if (image != null) {
+      dev.gryt.crds.ImageReferences.problem(image).ifPresent(p -> problems.add(path + ": " + p));
+    }
   }
 
   private static boolean isBlank(String s) {

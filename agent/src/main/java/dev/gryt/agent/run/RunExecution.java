@@ -165,7 +165,9 @@ final class RunExecution implements Runnable {
       // A run without a repository (a local project's pipeline sent by gryt run in cloud mode)
       // starts in the empty workspace.
       if (assignment.repo() != null) {
-        String sha = GitCheckout.checkout(assignment.repo(), workspace, () -> cancelled || refused);
+        String sha =
+            GitCheckout.checkout(
+                assignment.repo(), workspace, () -> cancelled || refused, assignment.fromAdmin());
         synchronized (lock) {
           commit = sha;
         }

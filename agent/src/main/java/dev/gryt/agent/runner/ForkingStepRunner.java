@@ -40,9 +40,33 @@ abstract class ForkingStepRunner implements StepRunner {
   /** Runs after the step ended however it ended; removes leftovers (e.g. the container). */
   protected void cleanUp(StepSpec step) {}
 
+  /**
+   * Runs before {@link #commandLine}: whatever the command line needs on disk (files it reads, the
+   * workspace's owner). A failure means the step could not be started.
+   */
+  protected void prepare(StepSpec step) throws IOException {}
+
+  /**
+   * Runs once the step's process started, while its output already flows: what must join the
+   * process from outside (its network). A failure is the step's own: say it in {@code sink}.
+   */
+  protected void started(StepSpec step, Process process, LogSink sink)
+      throws InterruptedException {}
+
   @Override
   public StepResult run(StepSpec step, LogSink sink) throws IOException, InterruptedException {
     long started = System.nanoTime();
+    Running current = new Running(step);
+    if (running.putIfAbsent(step.runId(), current) != null) {
+      throw new IllegalStateException("run " + step.runId() + " already has a step running");
+    }
+    try {
+      prepare(step);
+    } catch (IOException | RuntimeException e) {
+      running.remove(step.runId());
+      cleanUp(step);
+      throw e;
+    }
     ProcessBuilder builder = new ProcessBuilder(commandLine(step));
     builder.redirectErrorStream(true);
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -51,15 +75,12 @@ abstract class ForkingStepRunner implements StepRunner {
     env.clear();
     env.putAll(baseEnv());
     env.putAll(processEnv(step));
-    Running current = new Running(step);
-    if (running.putIfAbsent(step.runId(), current) != null) {
-      throw new IllegalStateException("run " + step.runId() + " already has a step running");
-    }
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
       running.remove(step.runId());
+      cleanUp(step);
       throw e;
     }
     Thread pump = new Thread(() -> pump(process, sink), "gryt-log-" + step.runId());
@@ -70,6 +91,7 @@ abstract class ForkingStepRunner implements StepRunner {
       if (current.cancelled) {
         stop(step, process);
       }
+      started(step, process, sink);
       boolean exited = waitFor(process, step.timeout());
       StepResult.Outcome outcome = StepResult.Outcome.EXITED;
       if (!exited) {

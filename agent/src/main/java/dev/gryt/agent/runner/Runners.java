@@ -37,9 +37,22 @@ public final class Runners {
       case CONTAINER:
       case AUTO:
         for (String engine : ENGINES) {
+          Optional<String> isolation =
+              engine.equals("podman")
+                  ? isolationProblem(engine, image)
+                  : Optional.of("docker's root in a container is the host's root");
+          if (isolation.isEmpty()) {
+            return new ContainerRunner(engine, image, true);
+          }
           Optional<String> problem = containerProblem(engine, image);
           if (problem.isEmpty()) {
-            return new ContainerRunner(engine, image);
+            LOG.warn(
+                "{} runs containers but cannot isolate them ({}): tenants' runs are refused here;"
+                    + " bin/setup-containers sets up the subordinate ids podman's --userns auto"
+                    + " needs",
+                engine,
+                isolation.get());
+            return new ContainerRunner(engine, image, false);
           }
           tried.add(engine + ": " + problem.get());
         }
@@ -70,9 +83,33 @@ public final class Runners {
     }
   }
 
+  /**
+   * The runner's name and whether it isolates, as an agent says at start: {@code container:podman
+   * (isolates steps: tenants' runs too)}.
+   */
+  public static String describe(StepRunner runner) {
+    return runner.name()
+        + (runner.isolates()
+            ? " (isolates steps: tenants' runs too)"
+            : " (does not isolate steps: only the admin's own namespaces; tenants' runs are"
+                + " refused)");
+  }
+
   /** Empty when {@code engine} runs a container of {@code image}; else why not. */
   public static Optional<String> containerProblem(String engine, String image) {
     return probe(List.of(engine, "run", "--rm", "--network", "none", image, "true"));
+  }
+
+  /**
+   * Empty when podman runs a container of {@code image} in a user namespace of its own with no
+   * capabilities ({@link ContainerRunner#PODMAN_ISOLATION}); else why not (typically: no
+   * subordinate ids for the {@code containers} user in /etc/subuid).
+   */
+  public static Optional<String> isolationProblem(String engine, String image) {
+    List<String> command = new ArrayList<>(List.of(engine, "run", "--rm"));
+    command.addAll(ContainerRunner.PODMAN_ISOLATION);
+    command.addAll(List.of("--network", "none", "--", image, "true"));
+    return probe(command);
   }
 
   /** Empty when bubblewrap makes a sandbox here; else why not. */
@@ -93,7 +130,8 @@ public final class Runners {
             "true"));
   }
 
-  private static Optional<String> probe(List<String> command) {
+  /** Empty when {@code command} runs and exits 0 within a minute; else why not. */
+  static Optional<String> probe(List<String> command) {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -15,6 +15,16 @@ public interface StepRunner {
   String name();
 
   /**
+   * Whether a tenant's step may run here: it gets no capability on the host (a user namespace with
+   * an unprivileged mapping, no new privileges, namespaces of its own) and sees none of the
+   * server's files or environment. An agent whose runner does not isolate runs only the admin's own
+   * namespaces.
+   */
+  default boolean isolates() {
+    return false;
+  }
+
+  /**
    * Runs the step to its end, its timeout, or a {@link #cancel(String)} of its run, sending every
    * output line to {@code sink} as it comes. Whatever the step started (processes, a container) is
    * gone when this returns.

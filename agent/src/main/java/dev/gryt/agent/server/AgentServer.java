@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's HTTP API: {@code GET /health}, {@code POST /runs}, {@code POST /runs/{id}/cancel}.
  * With TLS files it accepts only mutual TLS: a client must present a certificate that chains to the
- * CA, or the handshake fails. Without them (the {@code --insecure} development mode) it speaks
- * plain HTTP.
+ * CA, or the handshake fails. With an {@link AgentToken} (the in-process agents of {@code gryt
+ * server}, plain HTTP on loopback) every request must carry it as a bearer token, or gets 401.
+ * Without either (the {@code --insecure} development mode) it speaks plain HTTP to anyone.
  */
 public final class AgentServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
@@ -42,6 +43,18 @@ public final class AgentServer implements AutoCloseable {
    */
   public static AgentServer start(
       String host, int port, AgentTls tls, RunExecutor executor, String version)
+      throws IOException {
+    return start(host, port, tls, null, executor, version);
+  }
+
+  /**
+   * The same, demanding {@code token} of every request when it is not null.
+   *
+   * @param token the bearer token every request must carry; null for none (mutual TLS, or {@code
+   *     --insecure})
+   */
+  public static AgentServer start(
+      String host, int port, AgentTls tls, AgentToken token, RunExecutor executor, String version)
       throws IOException {
     SslContextFactory.Server ssl = tls == null ? null : sslContextFactory(tls);
     RunsHandler runs = new RunsHandler(executor);
@@ -71,6 +84,9 @@ public final class AgentServer implements AutoCloseable {
                     });
               }
               var routes = config.routes;
+              if (token != null) {
+                routes.before(ctx -> requireToken(ctx, token));
+              }
               routes.get("/health", ctx -> health(ctx, executor, version));
               routes.post("/runs", runs::start);
               routes.post("/runs/{run_id}/cancel", runs::cancel);
@@ -95,6 +111,13 @@ public final class AgentServer implements AutoCloseable {
     return new AgentServer(app, executor);
   }
 
+  private static void requireToken(Context ctx, AgentToken token) {
+    if (!token.accepts(ctx.header("Authorization"))) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new AgentHttpException(401, "this agent takes requests from its server only");
+    }
+  }
+
   private static SslContextFactory.Server sslContextFactory(AgentTls tls) throws IOException {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(PemTls.keyStore(tls.certificate(), tls.key()));
@@ -110,6 +133,8 @@ public final class AgentServer implements AutoCloseable {
     body.put("status", "ok");
     body.put("version", version);
     body.put("runtime", executor.runner().name());
+    // placement sends a tenant's run only to an agent that says it isolates
+    body.put("isolates", executor.runner().isolates());
     body.put("capacity", executor.capacity());
     body.put("running", executor.running());
     ctx.json(body);

@@ -32,6 +32,14 @@ final class RunsHandler {
       throw new AgentHttpException(
           400, "invalid run: " + problems.size() + " problem(s)", problems);
     }
+    if (!assignment.fromAdmin() && !executor.runner().isolates()) {
+      throw new AgentHttpException(
+          403,
+          "this agent's runner ("
+              + executor.runner().name()
+              + ") does not isolate steps: it runs only the admin's own namespaces, not "
+              + (assignment.namespace() == null ? "a run without a namespace" : "a tenant's run"));
+    }
     switch (executor.submit(assignment)) {
       case ACCEPTED ->
           ctx.status(202)

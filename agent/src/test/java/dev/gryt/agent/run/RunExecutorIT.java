@@ -219,6 +219,31 @@ class RunExecutorIT {
   }
 
   @Test
+  void aTenantsRunOfALocalRepositoryFailsBeforeAnythingIsRead() throws Exception {
+    RunAssignment admins = assignment(null, step("show", "cat version.txt"));
+    RunAssignment run =
+        new RunAssignment(
+            "run-tenantlocal",
+            "t1a2b3c4d-default",
+            1,
+            receiver.url(),
+            "report-token-1",
+            admins.repo(),
+            new RunAssignment.Pipeline(null, null, null, null, List.of(step("show", "ls -A"))),
+            null);
+    executor(new ProcessRunner(), 1).submit(run);
+    JsonNode last = receiver.awaitFinal(WAIT);
+    assertThat(last.path("phase").asText()).isEqualTo("Failed");
+    assertThat(last.path("message").asText())
+        .isEqualTo(
+            "git_url refused: local repositories and remote helpers (file://, paths, ext::) are"
+                + " for the admin's namespaces only");
+    assertThat(last.path("steps").findValuesAsText("state")).containsExactly("Skipped");
+    assertThat(last.path("commit").asText("")).isEmpty();
+    awaitNoRunsAndEmpty(workDir);
+  }
+
+  @Test
   void cancelStopsTheStepAndRemovesTheWorkspace() throws Exception {
     RunAssignment run =
         assignment(null, step("long", "echo started; sleep 60"), step("next", "true"));

@@ -17,13 +17,74 @@ import org.junit.jupiter.api.Test;
  * makes them.
  */
 class ContainerRunnerIT extends StepRunnerContract {
-  private final ContainerRunner runner = new ContainerRunner("podman", Runners.DEFAULT_IMAGE);
+  private final ContainerRunner runner = new ContainerRunner("podman", Runners.DEFAULT_IMAGE, true);
 
   @BeforeAll
   static void podmanWorks() {
     assertThat(Runners.containerProblem("podman", Runners.DEFAULT_IMAGE))
         .as("podman must run " + Runners.DEFAULT_IMAGE + " here; run bin/setup-containers")
         .isEmpty();
+    assertThat(Runners.isolationProblem("podman", Runners.DEFAULT_IMAGE))
+        .as("podman --userns auto must work here; run bin/setup-containers")
+        .isEmpty();
+  }
+
+  @Test
+  void detectedPodmanIsolates() {
+    StepRunner detected = Runners.detect(RunnerKind.CONTAINER, Runners.DEFAULT_IMAGE);
+    assertThat(detected.name()).isEqualTo("container:podman");
+    assertThat(detected.isolates()).isTrue();
+  }
+
+  @Test
+  void aStepHasNoCapabilitiesAndNoNewPrivileges() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result =
+        run(step("grep -E '^(CapEff|NoNewPrivs):' /proc/self/status").build(), lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines).containsExactly("CapEff:\t0000000000000000", "NoNewPrivs:\t1");
+  }
+
+  @Test
+  void rootInTheStepIsAnUnprivilegedUidOnTheHost() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result = run(step("id -u; cat /proc/self/uid_map; touch made").build(), lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines.get(0)).isEqualTo("0");
+    String[] map = lines.get(1).trim().split("\\s+");
+    assertThat(map[0]).isEqualTo("0");
+    long hostUid = Long.parseLong(map[1]);
+    assertThat(hostUid).as("uid 0 inside maps to").isGreaterThanOrEqualTo(65536);
+    assertThat(map[2]).isEqualTo(Integer.toString(ContainerRunner.USERNS_SIZE));
+    // what the step made belongs, on the host, to that uid: not to the agent's user
+    Object owner = java.nio.file.Files.getAttribute(workspace.resolve("made"), "unix:uid");
+    assertThat(((Number) owner).longValue()).isEqualTo(hostUid);
+  }
+
+  @Test
+  void aStepsVariablesNeverSteerPodman() throws Exception {
+    // had podman read this configuration (CONTAINERS_CONF from the step's env, as before), every
+    // container would have PWNED=1 and the host's pid namespace
+    java.nio.file.Path conf = workspace.resolve("evil.conf");
+    java.nio.file.Files.writeString(conf, "[containers]\nenv = [\"PWNED=1\"]\npidns = \"host\"\n");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result =
+        run(
+            step("echo \"pwned=${PWNED:-no} conf=$CONTAINERS_CONF pid=$$\"")
+                .env("CONTAINERS_CONF", conf.toString())
+                .env("LD_PRELOAD", "/nonexistent/gryt-evil.so")
+                .build(),
+            lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines).containsExactly("pwned=no conf=" + conf + " pid=1");
+  }
+
+  @Test
+  void anImageThatIsAnOptionIsRefusedBeforePodmanStarts() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> runner.run(step("id").image("--privileged").build(), LogSink.discard()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("must be an image reference");
   }
 
   @Override

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What every runner does, run against each real runner by its subclass. */
 abstract class StepRunnerContract {
   @TempDir Path workspace;
+  @TempDir Path otherWorkspace;
 
   abstract StepRunner runner();
 
@@ -105,10 +106,20 @@ abstract class StepRunnerContract {
   @Test
   void stepsOfDifferentRunsRunAtOnce() throws Exception {
     long started = System.nanoTime();
+    // each run has a workspace of its own, as on an agent (a container runner hands it to the
+    // step's user namespace)
+    StepSpec first = step("sleep 2").build();
+    StepSpec second =
+        StepSpec.builder(
+                "run-" + UUID.randomUUID().toString().substring(0, 8),
+                "s1",
+                "sleep 2",
+                otherWorkspace)
+            .build();
     CompletableFuture<StepResult> a =
-        CompletableFuture.supplyAsync(() -> run(step("sleep 2").build(), LogSink.discard()));
+        CompletableFuture.supplyAsync(() -> run(first, LogSink.discard()));
     CompletableFuture<StepResult> b =
-        CompletableFuture.supplyAsync(() -> run(step("sleep 2").build(), LogSink.discard()));
+        CompletableFuture.supplyAsync(() -> run(second, LogSink.discard()));
     assertThat(a.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
     assertThat(b.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3900));

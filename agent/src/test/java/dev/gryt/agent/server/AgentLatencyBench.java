@@ -90,7 +90,7 @@ class AgentLatencyBench {
         String runId = "bench-" + (i + 5);
         String body =
             """
-            {"run_id":"%s","attempt":1,"report_url":"%s","report_token":"t",
+            {"run_id":"%s","namespace":"default","attempt":1,"report_url":"%s","report_token":"t",
              "repo":{"git_url":"%s","ref":"main"},
              "pipeline":{"steps":[{"name":"s","command":"cat /proc/uptime"}]}}
             """

@@ -97,13 +97,69 @@ class AgentServerIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A run of the admin's namespace {@code default}: the process runner takes only those. */
   private String run(String runId, int attempt, String command) {
+    return run(runId, attempt, command, "default");
+  }
+
+  private String run(String runId, int attempt, String command, String namespace) {
     return """
-        {"run_id":"%s","attempt":%d,"report_url":"%s","report_token":"tok-1",
+        {"run_id":"%s",%s"attempt":%d,"report_url":"%s","report_token":"tok-1",
          "repo":{"git_url":"%s","ref":"main"},
          "pipeline":{"steps":[{"name":"only","command":"%s"}]}}
         """
-        .formatted(runId, attempt, receiver.url(), TestRepos.url(origin), command);
+        .formatted(
+            runId,
+            namespace == null ? "" : "\"namespace\":\"" + namespace + "\",",
+            attempt,
+            receiver.url(),
+            TestRepos.url(origin),
+            command);
+  }
+
+  @Test
+  void theProcessRunnerRefusesATenantsRunSoItsStepNeverReadsTheAgentsEnvironment()
+      throws Exception {
+    assertThat(JSON.readTree(get(client, "/health").body()).path("isolates").asBoolean(true))
+        .isFalse();
+    Path loot = tmp.resolve("loot");
+    // what a tenant's step on the process runner did before: the agent's (the server's)
+    // environment, tokens and all, is its parent's
+    String steal = "cat /proc/$PPID/environ > " + loot;
+    for (String namespace : java.util.Arrays.asList("t1a2b3c4d-default", "g0011aabb-ci", null)) {
+      HttpResponse<String> refused = post("/runs", run("run-steal", 1, steal, namespace));
+      assertThat(refused.statusCode()).as(namespace).isEqualTo(403);
+      assertThat(JSON.readTree(refused.body()).path("message").asText())
+          .as(namespace)
+          .startsWith("this agent's runner (process) does not isolate steps");
+    }
+    assertThat(JSON.readTree(get(client, "/health").body()).path("running").asInt()).isZero();
+    assertThat(receiver.phases()).isEmpty();
+    assertThat(loot).doesNotExist();
+    // the admin's own run still runs there, and may read what the admin trusts it with
+    assertThat(post("/runs", run("run-admin", 1, steal + " && echo read")).statusCode())
+        .isEqualTo(202);
+    assertThat(receiver.awaitFinal(Duration.ofSeconds(30)).path("phase").asText())
+        .isEqualTo("Succeeded");
+    assertThat(receiver.log("only")).isEqualTo("read\n");
+    assertThat(loot).exists();
+  }
+
+  @Test
+  void anImageThatIsAnOptionIs400() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/runs",
+            """
+            {"run_id":"run-img","namespace":"default","attempt":1,"report_url":"%s",
+             "report_token":"t","pipeline":{"image":"docker://x",
+             "steps":[{"name":"a","command":"id","image":"--privileged"}]}}
+            """
+                .formatted(receiver.url()));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body())
+        .contains("pipeline.image: \\\"docker://x\\\" must be an image reference")
+        .contains("pipeline.steps[0].image: \\\"--privileged\\\" must be an image reference");
   }
 
   @Test

@@ -21,9 +21,19 @@ public final class ApplyEngine {
   private static final int ATTEMPTS = 3;
 
   private final ResourceStore store;
+  private final java.util.function.IntConsumer growthCheck;
 
   public ApplyEngine(ResourceStore store) {
+    this(store, added -> {});
+  }
+
+  /**
+   * @param growthCheck given the objects a plan would add (created minus pruned) before it is
+   *     committed; throws to refuse it (a quota)
+   */
+  public ApplyEngine(ResourceStore store, java.util.function.IntConsumer growthCheck) {
     this.store = store;
+    this.growthCheck = growthCheck;
   }
 
   /**
@@ -37,6 +47,7 @@ public final class ApplyEngine {
       if (options.dryRun() || !plan.changesAnything()) {
         return plan.results();
       }
+      growthCheck.accept(growth(plan));
       try {
         List<GrytResource<?, ?>> stored = store.commit(plan.mutations());
         return withIds(plan, stored);
@@ -74,6 +85,18 @@ public final class ApplyEngine {
       members.addAll(store.list(kind.type(), null, selector));
     }
     return members;
+  }
+
+  private static int growth(ApplyPlan plan) {
+    int added = 0;
+    for (ApplyResult r : plan.results()) {
+      if (r.action() == ApplyAction.CREATED) {
+        added++;
+      } else if (r.action() == ApplyAction.PRUNED) {
+        added--;
+      }
+    }
+    return added;
   }
 
   private static List<ApplyResult> withIds(ApplyPlan plan, List<GrytResource<?, ?>> stored) {

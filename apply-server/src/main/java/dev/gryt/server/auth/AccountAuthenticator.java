@@ -5,6 +5,7 @@ import dev.gryt.server.Authenticator;
 import dev.gryt.server.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
+import dev.gryt.store.ReplayLedger;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -34,24 +35,48 @@ public final class AccountAuthenticator implements Authenticator {
   public static final Duration WINDOW = Duration.ofSeconds(300);
 
   private static final Duration CACHE_TTL = Duration.ofSeconds(30);
-  private static final int MAX_FAILURES = 10;
-  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
 
   private final Accounts accounts;
   private final Clock clock;
   private final ReplayGuard replays;
+  private final ReplayLedger ledger;
   private final LoginThrottle throttle;
+  private final ClientAddress clientAddress;
   private final byte[] cacheKey = new byte[32];
   private final ShortCache<Principal> passwords;
   private final ShortCache<KeyEntry> keys;
 
-  private record KeyEntry(ApiKey key, String secret, Principal principal) {}
+  private record KeyEntry(ApiKey key, String secret, Principal principal, boolean disabled) {}
 
-  public AccountAuthenticator(Accounts accounts, Clock clock) {
+  /**
+   * @param ledger the signatures every server sharing the store has seen: a replay sent to another
+   *     replica is refused too
+   */
+  public AccountAuthenticator(Accounts accounts, Clock clock, ReplayLedger ledger) {
+    this(accounts, clock, ledger, ClientAddress.DIRECT);
+  }
+
+  /**
+   * @param ledger the signatures every server sharing the store has seen
+   * @param clientAddress where a request comes from, for the login throttle
+   */
+  public AccountAuthenticator(
+      Accounts accounts, Clock clock, ReplayLedger ledger, ClientAddress clientAddress) {
+    this(accounts, clock, ledger, clientAddress, new LoginThrottle(clock));
+  }
+
+  AccountAuthenticator(
+      Accounts accounts,
+      Clock clock,
+      ReplayLedger ledger,
+      ClientAddress clientAddress,
+      LoginThrottle throttle) {
     this.accounts = accounts;
     this.clock = clock;
+    this.clientAddress = clientAddress;
     this.replays = new ReplayGuard(WINDOW, clock);
-    this.throttle = new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW, clock);
+    this.ledger = ledger;
+    this.throttle = throttle;
     this.passwords = new ShortCache<>(CACHE_TTL, clock);
     this.keys = new ShortCache<>(CACHE_TTL, clock);
     new SecureRandom().nextBytes(cacheKey);
@@ -92,35 +117,57 @@ public final class AccountAuthenticator implements Authenticator {
   }
 
   /**
-   * Checks a username and password (also for {@code change-password}), rate-limited per account and
-   * per client address.
+   * Checks a username and password (also for {@code change-password}), rate-limited per (account,
+   * client address) and per client address by {@link LoginThrottle}: the attempt is reserved before
+   * anything slow, and a throttled key is refused (429) before any hashing.
+   *
+   * @throws ApiException 401 wrong credentials, 403 a disabled account (only once the password
+   *     proved the caller is its owner), 429 throttled
    */
   public Principal login(Context ctx, String username, String password) {
-    String byUser = "user:" + username;
-    String byAddress = "addr:" + ctx.ip();
-    Duration wait = max(throttle.retryAfter(byUser), throttle.retryAfter(byAddress));
-    if (!wait.isZero()) {
-      ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
-      throw new ApiException(
-          429,
-          "too many failed logins; try again in " + Math.max(1, wait.toSeconds()) + " s",
-          null);
+    return login(username, password, clientAddress.of(ctx));
+  }
+
+  /** The same, from the client at {@code address}. */
+  Principal login(String username, String password, String address) {
+    LoginThrottle.Attempt attempt = throttle.begin(username, address);
+    Account account;
+    try {
+      String cacheEntry = username + "\u0000" + keyed(password);
+      Principal cached = passwords.get(cacheEntry);
+      if (cached != null) {
+        attempt.succeeded();
+        return cached;
+      }
+      Optional<Account> found = accounts.byUsername(username);
+      if (found.isEmpty() || !accounts.passwordMatches(found.get(), password)) {
+        attempt.failed();
+        throw unauthorized("invalid username or password");
+      }
+      account = found.get();
+      attempt.succeeded();
+      if (!account.disabled()) {
+        passwords.put(cacheEntry, Accounts.principalOf(account));
+      }
+    } finally {
+      // A store that failed is no guess: give the reserved attempt back.
+      attempt.abandoned();
     }
-    String cacheEntry = username + "\u0000" + keyed(password);
-    Principal cached = passwords.get(cacheEntry);
-    if (cached != null) {
-      return cached;
+    if (account.disabled()) {
+      throw disabled(account.username());
     }
-    Optional<Account> account = accounts.byUsername(username);
-    if (account.isEmpty() || !accounts.passwordMatches(account.get(), password)) {
-      throttle.failed(byUser);
-      throttle.failed(byAddress);
-      throw unauthorized("invalid username or password");
-    }
-    throttle.succeeded(byUser);
-    Principal principal = Accounts.principalOf(account.get());
-    passwords.put(cacheEntry, principal);
-    return principal;
+    return Accounts.principalOf(account);
+  }
+
+  /** Forgets what was remembered of a disabled account: its next request is refused here too. */
+  public void accountDisabled(Account account) {
+    passwordChanged(account.username());
+    keys.removeIf(k -> true);
+  }
+
+  static ApiException disabled(String username) {
+    return ApiException.forbidden(
+        "account " + username + " is disabled by the server's admin; ask them to enable it");
   }
 
   /** Forgets remembered passwords of an account whose password just changed. */
@@ -156,8 +203,16 @@ public final class AccountAuthenticator implements Authenticator {
     if (!sig.verifies(entry.secret(), ctx.method().name(), pathAndQuery, ctx.bodyAsBytes())) {
       throw unauthorized("the request signature does not match (method, path, timestamp, body)");
     }
-    if (!replays.firstSighting(sig.keyId(), sig.signature())) {
+    // This server's memory first (no write for a replay to the same server), then the store's
+    // ledger, which every replica shares. An entry can go once the timestamp check refuses it
+    // (twice the window: room for replicas whose clocks differ).
+    if (!replays.firstSighting(sig.keyId(), sig.signature())
+        || !ledger.firstSighting(
+            sig.keyId() + ":" + sig.signature(), at.plus(WINDOW.multipliedBy(2)))) {
       throw unauthorized("this signed request was already used; sign each request anew");
+    }
+    if (entry.disabled()) {
+      throw disabled(entry.principal().username());
     }
     return entry.principal();
   }
@@ -182,7 +237,8 @@ public final class AccountAuthenticator implements Authenticator {
       // Sealed under another master key: the key cannot authenticate anything here.
       return null;
     }
-    KeyEntry entry = new KeyEntry(key.get(), secret, Accounts.principalOf(owner.get()));
+    KeyEntry entry =
+        new KeyEntry(key.get(), secret, Accounts.principalOf(owner.get()), owner.get().disabled());
     keys.put(keyId, entry);
     return entry;
   }
@@ -202,10 +258,6 @@ public final class AccountAuthenticator implements Authenticator {
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static ApiException unauthorized(String message) {

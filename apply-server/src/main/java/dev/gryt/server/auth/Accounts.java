@@ -6,6 +6,7 @@ import dev.gryt.store.Account;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.AlreadyExistsException;
 import dev.gryt.store.ApiKey;
+import dev.gryt.store.SecretSealer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +32,12 @@ public final class Accounts {
   private static final Pattern KEY_NAME = Pattern.compile("[^\\p{Cntrl}]{1,100}");
 
   private final AccountStore store;
-  private final SecretBox box;
+  private final SecretSealer box;
   private final PasswordHasher hasher;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Accounts(AccountStore store, SecretBox box, PasswordHasher hasher, Clock clock) {
+  public Accounts(AccountStore store, SecretSealer box, PasswordHasher hasher, Clock clock) {
     this.store = store;
     this.box = box;
     this.hasher = hasher;
@@ -120,6 +121,33 @@ public final class Accounts {
 
   public Optional<Account> byId(String id) {
     return store.accountById(id);
+  }
+
+  /** Every account, by username. */
+  public List<Account> list() {
+    return store.listAccounts();
+  }
+
+  /**
+   * Disables the account named {@code username}: its logins and keys are refused from now on.
+   *
+   * @return the account as it was before
+   * @throws ApiException 404 no such account; 409 the bootstrap admin (whose key runs the server)
+   *     or an account already disabled
+   */
+  public Account disable(String username) {
+    Account account =
+        store
+            .accountByUsername(username)
+            .orElseThrow(() -> ApiException.notFound("no account " + username));
+    if (Principal.ADMIN_ID.equals(account.id())) {
+      throw ApiException.conflict(
+          "the bootstrap admin cannot be disabled: gryt server itself uses its key");
+    }
+    if (!store.disableAccount(account.id(), clock.instant())) {
+      throw ApiException.conflict("account " + username + " is disabled already");
+    }
+    return account;
   }
 
   /** Whether {@code password} is the account's; slow on purpose (the hash's work factor). */

@@ -1,86 +1,106 @@
 package dev.gryt.server.auth;
 
+import dev.gryt.server.ApiException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 /**
- * Rate-limits failed logins per account and per client address: after {@code limit} failures inside
- * {@code window}, further attempts are refused (429) until the oldest failure leaves the window —
- * also with the right password, so that guessing gains nothing by waiting less.
+ * Rate-limits password attempts under two keys: the account together with the client's address
+ * ({@value #PER_ACCOUNT_ADDRESS} per window), and the address alone ({@value #PER_ADDRESS} per
+ * window, across every account). An attempt is reserved under both keys before the slow hash, so
+ * concurrent guesses never pass the limit together, and a throttled key is refused (429) before any
+ * hashing.
  *
- * <p>What it remembers is bounded: subjects whose failures all left the window are dropped once per
- * window, and each subject keeps at most {@code limit} timestamps. Since an address is refused
- * after {@code limit} failures, one address adds at most {@code limit} subjects per window.
+ * <p>No key is the account alone: a stranger's failures from their addresses never throttle the
+ * account's owner at theirs. A correct password forgets the failures of its (account, address) key,
+ * never its address's, so one's own account cannot launder guesses at others.
  */
 final class LoginThrottle {
-  private final int limit;
-  private final Duration window;
-  private final Clock clock;
-  private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
-  private volatile Instant nextSweep;
+  static final int PER_ACCOUNT_ADDRESS = 10;
+  static final int PER_ADDRESS = 50;
+  static final Duration WINDOW = Duration.ofMinutes(5);
 
-  LoginThrottle(int limit, Duration window, Clock clock) {
-    this.limit = limit;
-    this.window = window;
-    this.clock = clock;
-    this.nextSweep = clock.instant().plus(window);
+  private final AttemptWindow byAccountAddress;
+  private final AttemptWindow byAddress;
+
+  LoginThrottle(Clock clock) {
+    this(PER_ACCOUNT_ADDRESS, PER_ADDRESS, WINDOW, clock);
   }
 
-  /** How many subjects are remembered (for tests). */
+  LoginThrottle(int perAccountAddress, int perAddress, Duration window, Clock clock) {
+    this.byAccountAddress = new AttemptWindow(perAccountAddress, window, clock);
+    this.byAddress = new AttemptWindow(perAddress, window, clock);
+  }
+
+  /** One password attempt, reserved: settle it exactly once. */
+  interface Attempt {
+    /** The password was right: the (account, address) key forgets its failures. */
+    void succeeded();
+
+    /** The password (or the username) was wrong: the attempt counts under both keys. */
+    void failed();
+
+    /** Neither (the store failed): the reservation is given back; a no-op once settled. */
+    void abandoned();
+  }
+
+  /**
+   * Reserves an attempt at {@code username} from {@code address}.
+   *
+   * @throws ApiException 429 with Retry-After seconds when either key is full
+   */
+  Attempt begin(String username, String address) {
+    List<String> pair = List.of(username + "\u0000" + address);
+    List<String> addr = List.of(address);
+    // Both or neither: the address's room is taken only once the pair's was.
+    Duration wait = byAddress.reserve(addr);
+    if (wait.isZero()) {
+      wait = byAccountAddress.reserve(pair);
+      if (!wait.isZero()) {
+        byAddress.release(addr);
+      }
+    }
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, wait.toSeconds());
+      throw ApiException.tooMany(
+          "too many failed logins from this address; try again in " + seconds + " s", seconds);
+    }
+    return new Attempt() {
+      private boolean settled;
+
+      @Override
+      public void succeeded() {
+        if (!settled) {
+          settled = true;
+          byAccountAddress.release(pair);
+          byAccountAddress.forget(pair.get(0));
+          byAddress.release(addr);
+        }
+      }
+
+      @Override
+      public void abandoned() {
+        if (!settled) {
+          settled = true;
+          byAccountAddress.release(pair);
+          byAddress.release(addr);
+        }
+      }
+
+      @Override
+      public void failed() {
+        if (!settled) {
+          settled = true;
+          byAccountAddress.count(pair);
+          byAddress.count(addr);
+        }
+      }
+    };
+  }
+
+  /** How many keys are remembered (for tests). */
   int remembered() {
-    return failures.size();
-  }
-
-  private void sweep(Instant now) {
-    if (now.isAfter(nextSweep)) {
-      nextSweep = now.plus(window);
-      failures
-          .entrySet()
-          .removeIf(
-              e -> {
-                synchronized (e.getValue()) {
-                  Instant newest = e.getValue().peekLast();
-                  return newest == null || !newest.plus(window).isAfter(now);
-                }
-              });
-    }
-  }
-
-  /** How long until {@code subject} may try again; zero when it may now. */
-  Duration retryAfter(String subject) {
-    Deque<Instant> times = failures.get(subject);
-    if (times == null) {
-      return Duration.ZERO;
-    }
-    synchronized (times) {
-      Instant now = clock.instant();
-      while (!times.isEmpty() && !times.peekFirst().plus(window).isAfter(now)) {
-        times.pollFirst();
-      }
-      if (times.size() < limit) {
-        return Duration.ZERO;
-      }
-      return Duration.between(now, times.peekFirst().plus(window));
-    }
-  }
-
-  void failed(String subject) {
-    sweep(clock.instant());
-    Deque<Instant> times = failures.computeIfAbsent(subject, s -> new ArrayDeque<>());
-    synchronized (times) {
-      times.addLast(clock.instant());
-      while (times.size() > limit) {
-        times.pollFirst();
-      }
-    }
-  }
-
-  void succeeded(String subject) {
-    failures.remove(subject);
+    return byAccountAddress.remembered() + byAddress.remembered();
   }
 }

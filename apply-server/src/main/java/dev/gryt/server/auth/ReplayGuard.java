@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers the signatures seen inside the time window, so that a captured request sent again is
- * refused. Entries older than the window are dropped: by then the timestamp check refuses them.
+ * Remembers the signatures this server saw inside the time window, so that a captured request sent
+ * to it again is refused without a write. Entries older than the window are dropped: by then the
+ * timestamp check refuses them.
  *
- * <p>In memory, per process: two servers behind one load balancer each keep their own, so a replay
- * sent to the other server inside the window gets through. The closing note of the accounts work
- * says so.
+ * <p>In memory, per process: a replay sent to another server is refused by the store's {@link
+ * dev.gryt.store.ReplayLedger}, which every server sharing the database writes to.
  */
 final class ReplayGuard {
   private final Map<String, Instant> seen = new ConcurrentHashMap<>();

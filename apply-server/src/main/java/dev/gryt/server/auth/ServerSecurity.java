@@ -2,6 +2,7 @@ package dev.gryt.server.auth;
 
 import dev.gryt.server.Authenticator;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import java.time.Clock;
 
 /**
@@ -20,6 +21,13 @@ public record ServerSecurity(
     this(authenticator, accounts, handler, null);
   }
 
+  /** Runs {@code listener} after each account the admin disables (none without accounts). */
+  public void whenAccountDisabled(Runnable listener) {
+    if (handler != null) {
+      handler.whenDisabled(listener);
+    }
+  }
+
   /** Every caller is the admin. Never for a server other machines can reach. */
   public static final ServerSecurity TRUST_LOOPBACK =
       new ServerSecurity(Authenticator.LOOPBACK_ONLY, null, null, null);
@@ -28,18 +36,38 @@ public record ServerSecurity(
    * Accounts, HTTP Basic and HMAC API keys over the store, key secrets sealed by the master key.
    */
   public static ServerSecurity accounts(ResourceStore store, byte[] masterKey, Clock clock) {
-    return accounts(store, masterKey, clock, new PasswordHasher());
+    return accounts(store, masterKey, clock, AccountSettings.DEFAULT);
+  }
+
+  /** The same, letting strangers in as {@code settings} says. */
+  public static ServerSecurity accounts(
+      ResourceStore store, byte[] masterKey, Clock clock, AccountSettings settings) {
+    return accounts(store, masterKey, clock, new PasswordHasher(), settings);
   }
 
   static ServerSecurity accounts(
       ResourceStore store, byte[] masterKey, Clock clock, PasswordHasher hasher) {
-    Accounts accounts = new Accounts(store.accounts(), new SecretBox(masterKey), hasher, clock);
+    return accounts(store, masterKey, clock, hasher, AccountSettings.DEFAULT);
+  }
+
+  static ServerSecurity accounts(
+      ResourceStore store,
+      byte[] masterKey,
+      Clock clock,
+      PasswordHasher hasher,
+      AccountSettings settings) {
+    Accounts accounts = new Accounts(store.accounts(), new SecretSealer(masterKey), hasher, clock);
     accounts.ensureAdmin();
-    AccountAuthenticator authenticator = new AccountAuthenticator(accounts, clock);
+    AccountAuthenticator authenticator =
+        new AccountAuthenticator(
+            accounts,
+            clock,
+            store.accounts().replayLedger(),
+            new ClientAddress(settings.trustedProxies()));
     return new ServerSecurity(
         authenticator,
         accounts,
-        new AccountHandler(accounts, authenticator),
+        new AccountHandler(accounts, authenticator, store, settings, clock),
         new Teams(store.accounts(), clock));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -220,6 +221,40 @@ class AuthIT {
         .isEqualTo(200);
   }
 
+  @Test
+  void onlyTheAdminListsAndDisablesAccountsAndADisabledAccountIsRefused() throws Exception {
+    signUp("alice", PASSWORD_A);
+    signUp("bob", PASSWORD_B);
+    Key bob = createKey("bob", PASSWORD_B, "main", null);
+    assertThat(send("GET", "/api/v1/accounts", "", basic("alice", PASSWORD_A)).statusCode())
+        .isEqualTo(403);
+    assertThat(
+            send("POST", "/api/v1/accounts/bob/disable", "", basic("alice", PASSWORD_A))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(store.accounts().accountByUsername("bob").orElseThrow().disabled()).isFalse();
+
+    Accounts accounts =
+        new Accounts(
+            store.accounts(), new SecretSealer(new byte[32]), new PasswordHasher(1_000), clock);
+    accounts.disable("bob");
+    assertThat(store.accounts().accountByUsername("bob").orElseThrow().disabledAt())
+        .isEqualTo(clock.instant());
+    // Another server's view: the caches of this one still hold bob for up to 30 s.
+    clock.advance(Duration.ofMinutes(1));
+    HttpResponse<String> byPassword =
+        send("GET", "/api/v1/accounts/me", "", basic("bob", PASSWORD_B));
+    assertThat(byPassword.statusCode()).isEqualTo(403);
+    assertThat(byPassword.body()).contains("account bob is disabled");
+    assertThat(
+            send("GET", "/api/v1/accounts/me", "", basic("bob", "not his password")).statusCode())
+        .isEqualTo(401);
+    assertThat(send("GET", "/api/v1/accounts/me", "", bob.signer(clock)).statusCode())
+        .isEqualTo(403);
+    assertThat(send("GET", "/api/v1/accounts/me", "", basic("alice", PASSWORD_A)).statusCode())
+        .isEqualTo(200);
+  }
+
   // ---------------------------------------------------------------- the auth matrix
 
   /** Every authenticated route, with what a bad credential must not change. */
@@ -244,7 +279,9 @@ class AuthIT {
           new String[] {"POST", "/api/v1/accounts/change-password", "{}"},
           new String[] {"POST", "/api/v1/api-keys", "{\"name\":\"n\"}"},
           new String[] {"GET", "/api/v1/api-keys", ""},
-          new String[] {"DELETE", "/api/v1/api-keys/key_000000000000000000000000", ""});
+          new String[] {"DELETE", "/api/v1/api-keys/key_000000000000000000000000", ""},
+          new String[] {"GET", "/api/v1/accounts", ""},
+          new String[] {"POST", "/api/v1/accounts/bob/disable", ""});
 
   @Test
   void everyRouteRefusesEveryBadCredentialAndChangesNothing() throws Exception {

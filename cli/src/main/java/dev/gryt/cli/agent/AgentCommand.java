@@ -174,7 +174,7 @@ public final class AgentCommand implements Callable<Integer> {
             + server.port()
             + (tls == null ? " (INSECURE: plain HTTP, no client authentication)" : " (mutual TLS)")
             + "; runtime "
-            + stepRunner.name()
+            + Runners.describe(stepRunner)
             + ", capacity "
             + capacity
             + ", workspaces in "

@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       AccountCommands.WhoAmI.class,
       ApiKeysCommand.class,
       TeamsCommand.class,
+      AccountsCommand.class,
       KindCommands.Pipelines.class,
       KindCommands.Repos.class,
       KindCommands.Webhooks.class,

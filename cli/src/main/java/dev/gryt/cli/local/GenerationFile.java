@@ -1,6 +1,7 @@
 package dev.gryt.cli.local;
 
 import dev.gryt.cli.ProblemsException;
+import dev.gryt.crds.manifest.AliasExpansion;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,10 @@ public record GenerationFile(String version, String description, List<Change> ch
                   + String.valueOf(e.getProblem()).lines().findFirst().orElse("")));
     } catch (YAMLException e) {
       throw new ProblemsException(List.of(source + ": YAML error: " + e.getMessage()));
+    }
+    String expanded = root == null ? null : AliasExpansion.problem(root);
+    if (expanded != null) {
+      throw new ProblemsException(List.of(source + ":" + line(root) + ": " + expanded));
     }
     if (!(root instanceof MappingNode mapping)) {
       throw new ProblemsException(

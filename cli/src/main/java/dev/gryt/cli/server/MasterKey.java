@@ -33,6 +33,11 @@ final class MasterKey {
       if (!Files.exists(file)) {
         create(file);
       }
+      if (file.equals(defaultFile(environment))) {
+        // Made by an older gryt with the default mode: take group and other access away.
+        Files.setPosixFilePermissions(
+            file.getParent(), PosixFilePermissions.fromString("rwx------"));
+      }
       return decode(Files.readString(file).strip(), file.toString());
     } catch (IOException e) {
       throw new CliException(
@@ -43,7 +48,13 @@ final class MasterKey {
   private static void create(Path file) throws IOException {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    Files.createDirectories(file.getParent());
+    Path directory = file.getParent();
+    if (!Files.isDirectory(directory)) {
+      // $GRYT_HOME/server holds the master key: nobody else may list or enter it.
+      Files.createDirectories(
+          directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
     try {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -7,6 +7,7 @@ import dev.gryt.agent.runner.RunnerKind;
 import dev.gryt.agent.runner.Runners;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.server.AgentServer;
+import dev.gryt.agent.server.AgentToken;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyOutput;
@@ -28,6 +29,7 @@ import dev.gryt.server.Principal;
 import dev.gryt.server.auth.Accounts;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,10 +43,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -176,6 +180,17 @@ public final class ServerCommand implements Callable<Integer> {
           "Placements a run gets before a lost agent fails it (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Mixin TenantOptions tenants = new TenantOptions();
+
+  @Option(
+      names = "--repo-token-env",
+      paramLabel = "NAME",
+      description =
+          "An environment variable of this server that GitHubRepos in the admin's own namespaces"
+              + " may name as token_env (repeatable; default: none). Tenants never read the"
+              + " server's environment.")
+  List<String> repoTokenEnv = new ArrayList<>();
+
   ServerCommand(CliEnvironment environment) {
     this.environment = environment;
   }
@@ -184,22 +199,34 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     SSLContext tls = agentTls();
-    ResourceStore store = openStore();
-    ServerSecurity security = security(store);
+    tenants.accountSettings(host);
+    tenants.quotas();
+    byte[] masterKey = masterKey();
+    ResourceStore store = openStore(masterKey);
+    ServerSecurity security = security(store, masterKey);
     ApiServer server = startServer(store, security);
     URI url = URI.create("http://" + urlHost() + ":" + server.port());
     // Written before anything slow (a local agent probes its runner): once /healthz answers,
     // local commands find the key.
     Credentials admin = adminCredentials(security, url);
-    List<AgentServer> local = noController ? List.of() : startLocalAgents();
+    // One secret for this process's agents: only its own dispatcher may call them.
+    AgentToken localToken = AgentToken.random();
+    List<AgentServer> local = noController ? List.of() : startLocalAgents(localToken);
     List<URI> agents = new ArrayList<>(agentUrls);
-    local.forEach(a -> agents.add(URI.create("http://127.0.0.1:" + a.port())));
+    Map<String, String> tokens = new java.util.HashMap<>();
+    for (AgentServer a : local) {
+      URI agent = URI.create("http://127.0.0.1:" + a.port());
+      agents.add(agent);
+      tokens.put(AgentRegistry.nameOf(agent), localToken.value());
+    }
     LeaderElectedLoop controller =
         noController
             ? null
-            : startController(store, advertiseUrl == null ? url : advertiseUrl, tls, agents);
+            : startController(
+                store, advertiseUrl == null ? url : advertiseUrl, tls, agents, tokens);
     if (controller != null) {
       server.healthDetails(() -> controllerCounters(controller));
+      server.liveness(controller::deadThreads);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -214,6 +241,8 @@ public final class ServerCommand implements Callable<Integer> {
             + admin.source()
             + "; gryt commands on this machine use it");
     out.flush();
+    spec.commandLine().getErr().println(tenants.signupLine(host));
+    spec.commandLine().getErr().flush();
     if (applyPath != null) {
       List<ApplyResult> applied = applyManifests(url, admin, out);
       printNextSteps(url, out, jobToRun(applied), !agents.isEmpty());
@@ -227,11 +256,12 @@ public final class ServerCommand implements Callable<Integer> {
    * servers on one database never reconcile the same resource at once.
    */
   /**
-   * The in-process agents: plain HTTP on loopback (only this server talks to them), with the runner
-   * asked for, else the best one that works here. Without an explicit {@code --runner}, a machine
-   * where none works gets a server without local agents and a warning, not a failure.
+   * The in-process agents: plain HTTP on loopback, each request bearing {@code token} (only this
+   * server talks to them: any other local process gets 401), with the runner asked for, else the
+   * best one that works here. Without an explicit {@code --runner}, a machine where none works gets
+   * a server without local agents and a warning, not a failure.
    */
-  private List<AgentServer> startLocalAgents() {
+  private List<AgentServer> startLocalAgents(AgentToken token) {
     if (localAgents <= 0) {
       return List.of();
     }
@@ -263,7 +293,7 @@ public final class ServerCommand implements Callable<Integer> {
                 agentCapacity,
                 Clock.systemUTC(),
                 RunExecutor.Options.defaults());
-        started.add(AgentServer.start("127.0.0.1", 0, null, executor, "local"));
+        started.add(AgentServer.start("127.0.0.1", 0, null, token, executor, "local"));
       } catch (IOException | RuntimeException e) {
         started.forEach(AgentServer::close);
         throw new CliException("cannot start a local agent: " + RootCause.oneLine(e), e);
@@ -279,31 +309,36 @@ public final class ServerCommand implements Callable<Integer> {
             + " x "
             + agentCapacity
             + " runs, runner "
-            + stepRunner.name());
+            + Runners.describe(stepRunner));
     err.flush();
     return started;
   }
 
   private LeaderElectedLoop startController(
-      ResourceStore store, URI reportBase, SSLContext tls, List<URI> agentUrls) {
+      ResourceStore store,
+      URI reportBase,
+      SSLContext tls,
+      List<URI> agentUrls,
+      Map<String, String> agentTokens) {
     Placement.Settings placement =
         new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts);
     return new LeaderElectedLoop(
             store.leaderLock("controller"),
             () -> {
-              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC());
+              RepoTokens tokens = RepoTokens.standalone(Set.copyOf(repoTokenEnv));
+              ControlLoop loop = StandaloneOperator.create(store, Clock.systemUTC(), tokens);
               if (!agentUrls.isEmpty()) {
                 AgentRegistry agents =
                     new AgentRegistry(
                         agentUrls,
-                        new AgentClient(tls, Duration.ofSeconds(5)),
+                        new AgentClient(tls, Duration.ofSeconds(5), agentTokens),
                         Duration.ofSeconds(2));
                 loop.with(
                     new JobRunDispatcher(
                         store,
                         Clock.systemUTC(),
                         agents,
-                        RepoTokens.standalone(),
+                        tokens,
                         placement,
                         reportBase.toString()));
               }
@@ -378,7 +413,7 @@ public final class ServerCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private ResourceStore openStore() {
+  private ResourceStore openStore(byte[] masterKey) {
     String url = db.strip();
     if (url.startsWith(SQLITE)) {
       url = SQLITE + sqliteFile(url.substring(SQLITE.length()));
@@ -390,7 +425,7 @@ public final class ServerCommand implements Callable<Integer> {
       url = url.substring(0, path) + sqliteFile(url.substring(path));
     }
     try {
-      return StoreFactory.open(url);
+      return StoreFactory.open(url, Clock.systemUTC(), new SecretSealer(masterKey));
     } catch (IllegalArgumentException e) {
       // The factory's message already lists the URL forms it takes.
       throw new CliException("invalid --db: " + e.getMessage(), e);
@@ -419,11 +454,15 @@ public final class ServerCommand implements Callable<Integer> {
     return file;
   }
 
-  private ServerSecurity security(ResourceStore store) {
+  /** The master key: it seals secrets in the store, which therefore opens after it. */
+  private byte[] masterKey() {
     Path keyFile = masterKeyFile != null ? masterKeyFile : MasterKey.defaultFile(environment);
-    byte[] key = MasterKey.load(environment, keyFile);
+    return MasterKey.load(environment, keyFile);
+  }
+
+  private ServerSecurity security(ResourceStore store, byte[] key) {
     try {
-      return ServerSecurity.accounts(store, key, Clock.systemUTC());
+      return ServerSecurity.accounts(store, key, Clock.systemUTC(), tenants.accountSettings(host));
     } catch (RuntimeException e) {
       store.close();
       throw new CliException("cannot set up accounts: " + RootCause.oneLine(e), e);
@@ -463,7 +502,15 @@ public final class ServerCommand implements Callable<Integer> {
 
   private ApiServer startServer(ResourceStore store, ServerSecurity security) {
     try {
-      return ApiServer.start(store, host, port, security);
+      return ApiServer.start(
+          store,
+          host,
+          port,
+          security,
+          new ApiServer.RunSettings(
+              Clock.systemUTC(),
+              ApiServer.RunSettings.DEFAULT.maxLogCharsPerStep(),
+              tenants.quotas()));
     } catch (RuntimeException e) {
       store.close();
       throw new CliException(

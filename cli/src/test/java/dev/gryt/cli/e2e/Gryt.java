@@ -90,6 +90,36 @@ final class Gryt {
     return run(Duration.ofSeconds(60), args);
   }
 
+  /** Runs a command to its end with {@code stdin} as its input. */
+  Result runWithStdin(Duration limit, String stdin, String... args) {
+    try {
+      Path in = Files.createTempFile(workingDirectory, "in-", ".txt");
+      Files.writeString(in, stdin);
+      Path out = Files.createTempFile(workingDirectory, "out-", ".txt");
+      Path err = Files.createTempFile(workingDirectory, "err-", ".txt");
+      Process p =
+          builder(args)
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+        throw new AssertionError("gryt " + String.join(" ", args) + " did not end within " + limit);
+      }
+      Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      Files.delete(in);
+      Files.delete(out);
+      Files.delete(err);
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Starts a long-running command (server, agent), its output going to {@code log}. */
   Process start(Path log, String... args) throws IOException {
     return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -171,6 +201,15 @@ final class Gryt {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> send(
+      String method, String url, Map<String, String> headers, String body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     headers.forEach(b::header);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

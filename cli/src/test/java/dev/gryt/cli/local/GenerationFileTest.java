@@ -53,6 +53,26 @@ class GenerationFileTest {
   }
 
   @Test
+  void refusesScalarAliasesThatExpandPastTheObjectLimit() {
+    StringBuilder yaml =
+        new StringBuilder("version: v1.0.0\ndescription: &x ")
+            .append("b".repeat(64 * 1024))
+            .append("\nchanges:\n");
+    for (int i = 0; i < 500; i++) {
+      yaml.append("  - {id: A-").append(i).append(", type: add, title: *x}\n");
+    }
+
+    assertThatThrownBy(() -> GenerationFile.parse("g.yaml", yaml.toString()))
+        .isInstanceOfSatisfying(
+            ProblemsException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("g.yaml:1: aliases expand this document past 512 KiB (*x"));
+  }
+
+  @Test
   void listsEveryProblemAtOnce() {
     assertThatThrownBy(
             () ->

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -137,6 +139,13 @@ final class DocumentValidator {
     GrytResource<?, ?> resource = null;
     if (problems.isEmpty() && key != null && spec != null) {
       resource = convert(kind, metadata, spec, problems);
+    }
+    if (resource != null) {
+      Optional<String> tooLarge = ObjectSize.problem(resource);
+      if (tooLarge.isPresent()) {
+        problems.add("", line, tooLarge.get());
+        resource = null;
+      }
     }
     return new Result(resource, key, line, nameLine, problems.problems());
   }

@@ -39,7 +39,8 @@ final class ObjectSchema {
 
   /**
    * One field. {@code element} describes list items and map values; {@code object} describes a
-   * nested object. Constraints are null when absent.
+   * nested object. Constraints are null when absent; {@code maxLength} (a string's, from
+   * {@code @Size(max)}) is checked before {@code pattern}, which then never runs on overlong input.
    */
   record Field(
       String name,
@@ -49,15 +50,17 @@ final class ObjectSchema {
       boolean required,
       Long min,
       Long minItems,
+      Long maxLength,
       java.util.regex.Pattern pattern,
       String defaultValue) {
 
     static Field of(String name, Type type) {
-      return new Field(name, type, null, null, false, null, null, null, null);
+      return new Field(name, type, null, null, false, null, null, null, null, null);
     }
 
     Field withRequired() {
-      return new Field(name, type, element, object, true, min, minItems, pattern, defaultValue);
+      return new Field(
+          name, type, element, object, true, min, minItems, maxLength, pattern, defaultValue);
     }
 
     Field withPattern(String regex) {
@@ -69,12 +72,14 @@ final class ObjectSchema {
           required,
           min,
           minItems,
+          maxLength,
           java.util.regex.Pattern.compile(regex),
           defaultValue);
     }
 
     Field withElement(Field value) {
-      return new Field(name, type, value, object, required, min, minItems, pattern, defaultValue);
+      return new Field(
+          name, type, value, object, required, min, minItems, maxLength, pattern, defaultValue);
     }
   }
 
@@ -148,7 +153,8 @@ final class ObjectSchema {
     if (type.isMapLikeType()) {
       return Field.of(name, Type.MAP).withElement(shape(mapper, name, type.getContentType()));
     }
-    return new Field(name, Type.OBJECT, null, of(mapper, type), false, null, null, null, null);
+    return new Field(
+        name, Type.OBJECT, null, of(mapper, type), false, null, null, null, null, null);
   }
 
   private static Field constrained(Field field, AnnotatedMember member) {
@@ -167,6 +173,9 @@ final class ObjectSchema {
         member.hasAnnotation(Required.class),
         min == null ? null : (long) min.value(),
         size == null || size.min() <= 0 ? null : size.min(),
+        size == null || size.max() == Long.MAX_VALUE || field.type() != Type.STRING
+            ? null
+            : size.max(),
         pattern == null ? null : java.util.regex.Pattern.compile(pattern.value()),
         defaultValue == null ? null : defaultValue.value());
   }

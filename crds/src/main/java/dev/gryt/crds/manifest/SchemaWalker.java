@@ -132,6 +132,13 @@ final class SchemaWalker {
       problems.add(path, line(node), "required; must not be empty");
       return null;
     }
+    if (field.maxLength() != null && text.length() > field.maxLength()) {
+      problems.add(
+          path,
+          line(node),
+          "\"" + shorten(text) + "\" is longer than " + field.maxLength() + " characters");
+      return null;
+    }
     if (field.pattern() != null && !field.pattern().matcher(text).matches()) {
       problems.add(
           path,

@@ -16,6 +16,14 @@ final class SourceText {
   /** Largest source accepted; a manifest set is a few KB, anything near this is a mistake. */
   static final int MAX_BYTES = 4 * 1024 * 1024;
 
+  /**
+   * Longest run of characters without a space or line break. SnakeYAML's reader copies all it has
+   * read of a token each time it reads 1,024 characters more, so a token costs the square of its
+   * length: a single 4 MiB word took seconds of CPU per request. No field needs such a run (long
+   * text has spaces or lines; a block scalar {@code |} keeps them).
+   */
+  static final int MAX_RUN_BYTES = 64 * 1024;
+
   private static final double MIB = 1024.0 * 1024.0;
 
   /** The decoded text, or the single problem that stopped decoding. */
@@ -44,14 +52,26 @@ final class SourceText {
     } else if (startsWith(content, 0xFF, 0xFE) || startsWith(content, 0xFE, 0xFF)) {
       return failed(source, 1, "file is encoded as UTF-16; save it as UTF-8");
     }
+    int run = 0;
     for (int i = start; i < content.length; i++) {
-      if (content[i] == 0) {
+      byte b = content[i];
+      if (b == 0) {
         return failed(
             source,
             lineAt(content, i),
             "binary content (NUL byte at byte offset "
                 + i
                 + "); a manifest must be UTF-8 YAML text");
+      }
+      run = b == ' ' || b == '\n' || b == '\r' || b == '\t' ? 0 : run + 1;
+      if (run > MAX_RUN_BYTES) {
+        return failed(
+            source,
+            lineAt(content, i),
+            "more than "
+                + MAX_RUN_BYTES / 1024
+                + " KiB without a space or line break; break long text into lines (a block"
+                + " scalar | keeps them)");
       }
     }
     CharsetDecoder decoder =

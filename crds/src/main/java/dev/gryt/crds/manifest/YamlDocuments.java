@@ -14,9 +14,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Splits YAML text into composed documents (node trees that keep their line numbers), with limits
- * that keep hostile input cheap: few collection aliases (an alias bomb stops at the eleventh),
- * shallow nesting, bounded size. A syntax error ends the stream; the documents composed before it
- * are still returned so their problems are reported too.
+ * that keep hostile input cheap: few collection aliases (an alias bomb stops at the eleventh), no
+ * document that aliases expand past the object size limit ({@link AliasExpansion}), shallow
+ * nesting, bounded size. A syntax error ends the stream; the documents composed before it are still
+ * returned so their problems are reported too.
  */
 final class YamlDocuments {
   static final int MAX_COLLECTION_ALIASES = 10;
@@ -41,6 +42,11 @@ final class YamlDocuments {
       while (composer.checkNode()) {
         Node document = composer.getNode();
         if (document != null && !SchemaWalker.isNull(document)) {
+          Problem expanded = AliasExpansion.check(source, document);
+          if (expanded != null) {
+            // The rest of the stream is not read: it may hold more of the same.
+            return new Composed(documents, expanded);
+          }
           documents.add(document);
         }
       }

@@ -85,7 +85,7 @@ public final class BadManifestCorpus {
     cases.add(
         new Case(
             "generated-flow-nesting-100k.yaml",
-            utf8(head + "  description: " + "[".repeat(100_000) + "\n"),
+            utf8(head + "  description: " + "[ ".repeat(100_000) + "\n"),
             6,
             "nested too deeply"));
 
@@ -104,6 +104,33 @@ public final class BadManifestCorpus {
         new Case(
             "generated-billion-laughs.yaml", utf8(billionLaughs(head)), 10, "too many aliases"));
 
+    // The attack of issue 13: 37 KB of text that expanded to a 33 MB row.
+    cases.add(
+        new Case(
+            "generated-scalar-alias-bomb.yaml",
+            utf8(scalarAliasBomb()),
+            1,
+            "aliases expand this document past 512 KiB (*x repeats &x)"));
+
+    cases.add(
+        new Case(
+            "generated-600kib-object.yaml",
+            utf8(
+                "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata:\n  name: big\nspec:\n"
+                    + "  steps:\n  - name: build\n    command: "
+                    + "x ".repeat(300 * 1024)
+                    + "\n"),
+            1,
+            "Pipeline \"big\" in namespace \"default\" is 600.1 KiB stored;"
+                + " the limit is 512 KiB per object"));
+
+    cases.add(
+        new Case(
+            "generated-65kib-word.yaml",
+            utf8(head + "  pipeline_name: p\n  description: " + "w".repeat(65 * 1024) + "\n"),
+            7,
+            "more than 64 KiB without a space or line break"));
+
     StringBuilder manyDocuments = new StringBuilder();
     for (int i = 0; i < 500; i++) {
       manyDocuments.append("---\n").append(head).append("  pipeline_name: p\n");
@@ -115,6 +142,20 @@ public final class BadManifestCorpus {
             12,
             "duplicate Job \"j\" in namespace \"default\""));
     return cases;
+  }
+
+  /** A Webhook whose 500 branches are aliases of one 64 KiB string. */
+  public static String scalarAliasBomb() {
+    StringBuilder yaml =
+        new StringBuilder(
+            "apiVersion: gryt.io/v1\nkind: Webhook\nmetadata:\n  name: bomb\nspec:\n"
+                + "  job_name: j\n  description: &x "
+                + "b".repeat(64 * 1024)
+                + "\n  branches:\n");
+    for (int i = 0; i < 500; i++) {
+      yaml.append("  - *x\n");
+    }
+    return yaml.toString();
   }
 
   private static String billionLaughs(String head) {

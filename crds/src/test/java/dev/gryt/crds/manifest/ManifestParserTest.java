@@ -167,6 +167,24 @@ class ManifestParserTest {
             List.of(
                 "test.yaml:8: spec.steps[1].name: duplicate step name \"a\" (first at line 7)")),
         Arguments.of(
+            "images that are options or transports, each refused where it stands",
+            pipelineHead
+                + "spec:\n  image: \"--privileged\"\n  steps:\n"
+                + "    - {name: a, command: x, image: \"containers-storage:alpine\"}\n"
+                + "    - {name: b, command: x, image: \"docker://alpine\"}\n"
+                + "    - {name: c, command: x, image: localhost/gryt-base:latest}\n",
+            List.of(
+                "test.yaml:6: spec.image: \"--privileged\" must be an image reference:"
+                    + " [registry[:port]/]name[:tag][@sha256:digest], e.g."
+                    + " localhost/gryt-base:latest",
+                "test.yaml:8: spec.steps[0].image: \"containers-storage:alpine\" names the image"
+                    + " transport \"containers-storage:\", which reads images from places other"
+                    + " than registries; give an image reference such as"
+                    + " localhost/gryt-base:latest",
+                "test.yaml:9: spec.steps[1].image: \"docker://alpine\" must be an image"
+                    + " reference: [registry[:port]/]name[:tag][@sha256:digest], e.g."
+                    + " localhost/gryt-base:latest")),
+        Arguments.of(
             "timeout below one and negative retries",
             pipelineHead
                 + "spec:\n  timeout_seconds: 0\n  steps:\n"
@@ -185,6 +203,13 @@ class ManifestParserTest {
             List.of(
                 "test.yaml:5: spec.git_url: \"myorg/myapp\" must be a git URL (https://, http://,"
                     + " ssh://, git://, file:// or user@host:path)")),
+        Arguments.of(
+            "ssh host and user that ssh would read as options",
+            "apiVersion: gryt.io/v1\nkind: GitHubRepo\nmetadata: {name: r}\nspec:\n"
+                + "  git_url: 'ssh://-oProxyCommand=touch%20x@-oProxyCommand=id/r.git'\n",
+            List.of(
+                "test.yaml:5: spec.git_url: the host must not start with '-'",
+                "test.yaml:5: spec.git_url: the user must not start with '-'")),
         Arguments.of(
             "two token sources",
             "apiVersion: gryt.io/v1\nkind: GitHubRepo\nmetadata: {name: r}\n"
@@ -371,5 +396,59 @@ class ManifestParserTest {
     assertThat(problems("!!binary AAAA")).isNotEmpty();
     assertThat(problems("? [a, b]\n: c\n")).isNotEmpty();
     assertThat(problems("a: &x [1]\nb: *x\n<<: {c: d}\n")).isNotEmpty();
+  }
+
+  @Test
+  void aliasesWithinTheObjectLimitStillWork() {
+    ParseResult result =
+        parse(
+            """
+            apiVersion: gryt.io/v1
+            kind: Webhook
+            metadata: {name: w}
+            spec:
+              job_name: j
+              description: &main main
+              branches: [*main, *main]
+            """);
+
+    assertThat(result.problems()).isEmpty();
+    Webhook webhook = (Webhook) result.manifests().get(0).resource();
+    assertThat(webhook.getSpec().branches).containsExactly("main", "main");
+  }
+
+  @Test
+  void scalarAliasesThatExpandPastTheObjectLimitAreRefused() {
+    ParseResult result =
+        ManifestParser.parse(
+            "bomb.yaml", BadManifestCorpus.scalarAliasBomb().getBytes(StandardCharsets.UTF_8));
+
+    assertThat(result.manifests()).isEmpty();
+    assertThat(result.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "bomb.yaml:1: aliases expand this document past 512 KiB (*x repeats &x); the limit"
+                + " is 512 KiB per object, aliases included");
+  }
+
+  @Test
+  void anObjectJustUnderTheLimitIsKeptAndOneOverItIsNamed() {
+    String head = "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata: {name: %s}\nspec:\n";
+    String under =
+        head.formatted("under")
+            + "  steps: [{name: b, command: "
+            + "x ".repeat(250 * 1024)
+            + "}]\n";
+    String over =
+        head.formatted("over") + "  steps: [{name: b, command: " + "x ".repeat(260 * 1024) + "}]\n";
+
+    assertThat(parse(under).problems()).isEmpty();
+    assertThat(parse(over).manifests()).isEmpty();
+    assertThat(parse(over).problems())
+        .extracting(Problem::message)
+        .singleElement()
+        .asString()
+        .startsWith("Pipeline \"over\" in namespace \"default\" is 520.")
+        .endsWith(" KiB stored; the limit is 512 KiB per object");
   }
 }

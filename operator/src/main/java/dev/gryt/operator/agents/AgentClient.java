@@ -10,6 +10,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,16 +31,30 @@ public final class AgentClient {
 
   public record Sent(Delivery delivery, String detail) {}
 
-  /** An agent's {@code GET /health}. */
-  public record Health(String status, String version, String runtime, int capacity, int running) {}
+  /**
+   * An agent's {@code GET /health}; {@code isolates} is false for an agent that does not say (one
+   * older than the rule): it is given only the admin's runs.
+   */
+  public record Health(
+      String status, String version, String runtime, int capacity, int running, boolean isolates) {}
 
   private final HttpClient http;
   private final Duration timeout;
+  private final Map<String, String> bearerTokens;
 
   /**
    * @param tls the client certificate and trusted CA for https agents; null for plain http only
    */
   public AgentClient(SSLContext tls, Duration timeout) {
+    this(tls, timeout, Map.of());
+  }
+
+  /**
+   * @param bearerTokens the token each agent that has one demands (the in-process agents of {@code
+   *     gryt server}), by agent name ({@link AgentRegistry#nameOf}); sent to that agent only
+   */
+  public AgentClient(SSLContext tls, Duration timeout, Map<String, String> bearerTokens) {
+    this.bearerTokens = Map.copyOf(bearerTokens);
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
     if (tls != null) {
       builder.sslContext(tls);
@@ -50,9 +65,7 @@ public final class AgentClient {
 
   public Health health(URI agent) throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        http.send(
-            HttpRequest.newBuilder(agent.resolve("/health")).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        http.send(request(agent, "/health").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IOException("GET /health answered HTTP " + response.statusCode());
     }
@@ -62,13 +75,13 @@ public final class AgentClient {
         body.path("version").asText(""),
         body.path("runtime").asText(""),
         body.path("capacity").asInt(0),
-        body.path("running").asInt(0));
+        body.path("running").asInt(0),
+        body.path("isolates").asBoolean(false));
   }
 
   public Sent start(URI agent, byte[] assignment) throws InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(agent.resolve("/runs"))
-            .timeout(timeout)
+        request(agent, "/runs")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(assignment))
             .build();
@@ -95,8 +108,7 @@ public final class AgentClient {
   /** Asks an agent to stop a run; true when it answered 2xx (or no longer knows the run). */
   public boolean cancel(URI agent, String runId) throws InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(agent.resolve("/runs/" + runId + "/cancel"))
-            .timeout(timeout)
+        request(agent, "/runs/" + runId + "/cancel")
             .POST(HttpRequest.BodyPublishers.noBody())
             .build();
     try {
@@ -105,6 +117,16 @@ public final class AgentClient {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** A request to {@code path} of {@code agent}, with the agent's token if it has one. */
+  private HttpRequest.Builder request(URI agent, String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(agent.resolve(path)).timeout(timeout);
+    String token = bearerTokens.get(AgentRegistry.nameOf(agent));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
   }
 
   static String describe(Exception e) {

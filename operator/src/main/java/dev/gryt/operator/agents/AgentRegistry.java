@@ -171,7 +171,10 @@ public final class AgentRegistry implements AutoCloseable {
     try {
       AgentClient.Health h = client.health(url);
       boolean healthy = "ok".equals(h.status()) && h.capacity() > 0;
-      update(name, new Placement.Agent(name, healthy, h.capacity(), h.running()), h.status());
+      update(
+          name,
+          new Placement.Agent(name, healthy, h.capacity(), h.running(), h.isolates()),
+          h.status());
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -195,7 +198,11 @@ public final class AgentRegistry implements AutoCloseable {
             "agent {} is {}{}",
             name,
             now.healthy() ? "up" : "down",
-            now.healthy() ? "" : ": " + why);
+            !now.healthy()
+                ? ": " + why
+                : now.isolates()
+                    ? " (isolates steps)"
+                    : " (does not isolate steps: it gets only the admin's runs)");
       }
       listeners.forEach(Runnable::run);
     }

@@ -8,7 +8,6 @@ import dev.gryt.crds.RunReports;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Lookup;
 import dev.gryt.operator.Placement;
-import dev.gryt.operator.Reasons;
 import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.RunAssignment;
 import dev.gryt.operator.TokenUnavailableException;
@@ -240,7 +239,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
               ? Optional.empty()
               : tokens.token(run.getMetadata().getNamespace(), resolved.repo().getSpec());
     } catch (TokenUnavailableException e) {
-      write(run, Placement.unplaceable(run, Reasons.TOKEN_UNAVAILABLE, e.getMessage(), now));
+      write(run, Placement.unplaceable(run, e.reason(), e.getMessage(), now));
       return;
     }
     String reportToken = newToken();

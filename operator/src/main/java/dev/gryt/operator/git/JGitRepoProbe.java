@@ -1,7 +1,13 @@
 package dev.gryt.operator.git;
 
+import dev.gryt.crds.GitRemote;
+import dev.gryt.crds.PinnedProxy;
+import dev.gryt.crds.TenantAddresses;
 import dev.gryt.operator.ProbeResult;
 import dev.gryt.operator.RepoProbe;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,22 +40,71 @@ public final class JGitRepoProbe implements RepoProbe {
           "not permitted");
 
   private final Duration timeout;
+  private final TenantAddresses.Resolver resolver;
 
   public JGitRepoProbe() {
     this(DEFAULT_TIMEOUT);
   }
 
   public JGitRepoProbe(Duration timeout) {
+    this(timeout, TenantAddresses.DNS);
+  }
+
+  /** A probe that resolves tenants' hosts with {@code resolver} (tests give a table). */
+  public JGitRepoProbe(Duration timeout, TenantAddresses.Resolver resolver) {
     this.timeout = timeout;
+    this.resolver = resolver;
   }
 
   @Override
   public ProbeResult probe(String url, String branch, Optional<String> token) {
+    return probe(url, branch, token, false);
+  }
+
+  /**
+   * For a tenant, the remote must be an http(s) one on a public address: the host is resolved once,
+   * every address checked, and JGit's connections go through a {@link PinnedProxy} to the addresses
+   * checked. Whatever fails on the way reads the same ({@link TenantAddresses#NOT_REACHABLE}),
+   * except what only a git server answers (auth, branch).
+   */
+  @Override
+  public ProbeResult probe(String url, String branch, Optional<String> token, boolean tenant) {
+    // The reconciler refuses these too; checked here again because JGit hands ssh remotes to the
+    // GIT_SSH program, which would read a host like -oProxyCommand=... as an option.
+    Optional<String> refused = GitRemote.refusal(url, !tenant);
+    if (refused.isPresent()) {
+      return ProbeResult.refused(refused.get());
+    }
+    if (!tenant) {
+      return list(url, branch, token, null, false);
+    }
+    GitRemote remote = GitRemote.parse(url).orElseThrow();
+    List<InetAddress> checked;
+    try {
+      checked = TenantAddresses.check(remote.host(), resolver);
+    } catch (TenantAddresses.Refused e) {
+      return e.addressRefused()
+          ? ProbeResult.refused(e.getMessage())
+          : ProbeResult.unreachable(e.getMessage());
+    }
+    try (PinnedProxy pin = PinnedProxy.open(remote.host(), remote.port(), checked)) {
+      return list(url, branch, token, pin.proxy(), true);
+    } catch (IOException e) {
+      return ProbeResult.unreachable(TenantAddresses.NOT_REACHABLE);
+    }
+  }
+
+  /** Lists the heads, through {@code pinned} when given; package-private for its test. */
+  ProbeResult list(
+      String url, String branch, Optional<String> token, Proxy pinned, boolean tenant) {
     LsRemoteCommand ls =
         Git.lsRemoteRepository()
             .setRemote(url)
             .setHeads(true)
             .setTimeout((int) Math.max(1, timeout.toSeconds()));
+    if (pinned != null) {
+      ls.setTransportConfigCallback(transport -> PinnedConnections.pin(transport, pinned));
+    }
     token.ifPresent(
         t ->
             ls.setCredentialsProvider(
@@ -61,7 +116,10 @@ public final class JGitRepoProbe implements RepoProbe {
       // JGit reports transport failures as exceptions of a few broad types; what went wrong is in
       // the messages down the cause chain.
       String cause = scrub(causeOf(e, url), token);
-      return isAuthFailure(cause) ? ProbeResult.authFailed(cause) : ProbeResult.unreachable(cause);
+      if (isAuthFailure(cause)) {
+        return ProbeResult.authFailed(tenant ? "not authorized" : cause);
+      }
+      return ProbeResult.unreachable(tenant ? TenantAddresses.NOT_REACHABLE : cause);
     }
     Ref head = heads.get(Constants.R_HEADS + branch);
     if (head == null || head.getObjectId() == null) {

@@ -116,7 +116,7 @@ public final class KubernetesOperator implements AutoCloseable {
     return List.of(
         new PipelineController(clock),
         new GitHubRepoController(
-            clock, probe, new RepoTokens(System::getenv, new SecretTokens(client))),
+            clock, probe, new RepoTokens(System::getenv, new SecretTokens(client), Set.of())),
         new JobController(clock),
         new WebhookController(clock),
         new JobRunController(clock, batchJobs));

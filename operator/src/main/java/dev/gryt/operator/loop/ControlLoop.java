@@ -46,7 +46,7 @@ public final class ControlLoop implements AutoCloseable {
   private final ResourceCache cache = new ResourceCache();
   private final int workers;
   private final Duration resyncPeriod;
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Companion> companions = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong statusWrites = new AtomicLong();
@@ -62,7 +62,7 @@ public final class ControlLoop implements AutoCloseable {
   /** Keys whose next reconcile reads the store, not the cache (a conflict showed it behind). */
   private final Set<ResourceKey> readFromStore = ConcurrentHashMap.newKeySet();
 
-  private StatusWriter writer;
+  private volatile StatusWriter writer;
   private ScheduledExecutorService timer;
   private volatile Watch watch;
   private volatile boolean running;
@@ -342,6 +342,27 @@ public final class ControlLoop implements AutoCloseable {
   /** Resources deleted on a reconciler's decision (run history beyond its limit). */
   public long deletes() {
     return deletes.get();
+  }
+
+  /**
+   * The threads this loop needs that have died (the status writer, a reconcile worker): empty while
+   * it runs as it should, or once it is closed. A dead one never comes back by itself.
+   */
+  public List<String> deadThreads() {
+    if (!running) {
+      return List.of();
+    }
+    List<String> dead = new ArrayList<>();
+    StatusWriter w = writer;
+    if (w != null && w.dead()) {
+      dead.add(w.threadName());
+    }
+    for (Thread t : threads) {
+      if (!t.isAlive()) {
+        dead.add(t.getName());
+      }
+    }
+    return dead;
   }
 
   /** True when no key is queued, delayed or being reconciled. */

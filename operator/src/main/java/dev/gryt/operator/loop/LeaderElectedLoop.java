@@ -2,6 +2,8 @@ package dev.gryt.operator.loop;
 
 import dev.gryt.store.LeaderLock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,8 @@ public final class LeaderElectedLoop implements AutoCloseable {
   private final Duration retry;
   private final Thread thread;
   private volatile boolean running = true;
-  private ControlLoop loop;
+  // Volatile so that a health check reads it without waiting for a loop that is starting.
+  private volatile ControlLoop loop;
 
   public LeaderElectedLoop(LeaderLock lock, Supplier<ControlLoop> loops, Duration retry) {
     this.lock = lock;
@@ -37,6 +40,23 @@ public final class LeaderElectedLoop implements AutoCloseable {
   /** The loop while this process leads, else null. */
   public synchronized ControlLoop current() {
     return loop;
+  }
+
+  /**
+   * The threads that must live and have died: the election's own (a standby that no longer asks
+   * would never take over), and the control loop's while this process leads. A standby with its
+   * election alive is healthy.
+   */
+  public List<String> deadThreads() {
+    List<String> dead = new ArrayList<>();
+    if (running && thread.getState() != Thread.State.NEW && !thread.isAlive()) {
+      dead.add(thread.getName());
+    }
+    ControlLoop current = loop;
+    if (current != null) {
+      dead.addAll(current.deadThreads());
+    }
+    return dead;
   }
 
   private void run() {

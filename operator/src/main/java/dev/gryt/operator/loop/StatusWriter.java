@@ -127,6 +127,18 @@ final class StatusWriter implements AutoCloseable {
     w.callback().written(written);
   }
 
+  /**
+   * Whether the writing thread has died (an Error it cannot survive): no status is written again,
+   * so the process must be restarted.
+   */
+  boolean dead() {
+    return running && !thread.isAlive();
+  }
+
+  String threadName() {
+    return thread.getName();
+  }
+
   /** Stops writing; writes still queued are dropped (the loop stops with them). */
   @Override
   public void close() {

@@ -6,16 +6,19 @@ import com.sun.net.httpserver.HttpServer;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoSpec;
+import dev.gryt.crds.PinnedProxy;
 import dev.gryt.operator.GitHubRepoReconciler;
 import dev.gryt.operator.Lookup;
 import dev.gryt.operator.ProbeResult;
 import dev.gryt.operator.Reasons;
 import dev.gryt.operator.RepoTokens;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -117,10 +120,90 @@ class JGitRepoProbeIT {
   }
 
   @Test
+  void aTenantsProbeOfAnInternalAddressSendsNothingAndReadsTheSameOpenOrClosed() {
+    int open = server.getAddress().getPort();
+    ProbeResult toOpen =
+        probe.probe("http://127.0.0.1:" + open + "/r.git", "main", Optional.of(TOKEN), true);
+    ProbeResult toClosed =
+        probe.probe("http://127.0.0.1:1/r.git", "main", Optional.of(TOKEN), true);
+    assertThat(toOpen)
+        .isEqualTo(toClosed)
+        .isEqualTo(
+            ProbeResult.refused(
+                "the host's address is not allowed: repositories of tenants must be on public"
+                    + " addresses"));
+    for (String url :
+        List.of(
+            "http://localhost:" + open + "/r.git",
+            "http://[::1]:" + open + "/r.git",
+            "http://[::ffff:127.0.0.1]:" + open + "/r.git",
+            "http://0.0.0.0:" + open + "/r.git",
+            "http://169.254.169.254/latest/meta-data/",
+            "https://10.0.0.5:5432/r.git")) {
+      assertThat(probe.probe(url, "main", Optional.of(TOKEN), true)).as(url).isEqualTo(toOpen);
+    }
+    assertThat(authorizations).isEmpty();
+  }
+
+  @Test
+  void aTenantsProbeIsHeldToTheAddressCheckedWhateverTheNameResolvesToLater() {
+    // The tenant's DNS answers a public address when gryt checks; this machine's resolver answers
+    // 127.0.0.1 for the same name, where the listener waits.
+    JGitRepoProbe rebinding =
+        new JGitRepoProbe(
+            Duration.ofSeconds(5),
+            host -> new InetAddress[] {InetAddress.getByName("140.82.112.3")});
+    ProbeResult result =
+        rebinding.probe(
+            "http://localhost:" + server.getAddress().getPort() + "/r.git",
+            "main",
+            Optional.of(TOKEN),
+            true);
+    assertThat(result).isEqualTo(ProbeResult.unreachable("repository not reachable"));
+    assertThat(authorizations).isEmpty();
+  }
+
+  @Test
+  void aPinnedProbeSpeaksToTheCheckedAddressUnderTheHostsName() throws Exception {
+    String host = "git.gryt-pinned.invalid"; // resolves nowhere: only the pin reaches it
+    int port = server.getAddress().getPort();
+    JGitRepoProbe pinned =
+        new JGitRepoProbe(
+            Duration.ofSeconds(5), h -> new InetAddress[] {InetAddress.getByName("140.82.112.3")});
+    try (PinnedProxy pin =
+        PinnedProxy.open(host, port, List.of(InetAddress.getLoopbackAddress()))) {
+      ProbeResult result =
+          pinned.list(
+              "http://" + host + ":" + port + "/r.git",
+              "main",
+              Optional.of(TOKEN),
+              pin.proxy(),
+              true);
+      assertThat(result).isEqualTo(ProbeResult.authFailed("not authorized"));
+    }
+    assertThat(authorizations)
+        .contains(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(("x-access-token:" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aTenantsLocalRemoteIsRefusedByTheProbeToo() throws Exception {
+    commitTo(dir.resolve("app"), "main");
+    ProbeResult result = probe.probe(url(dir.resolve("app")), "main", Optional.empty(), true);
+    assertThat(result.kind()).isEqualTo(ProbeResult.Kind.REFUSED);
+  }
+
+  @Test
   void theReconcilerReportsAuthFailedWithoutTheToken() {
     GitHubRepoReconciler reconciler =
         new GitHubRepoReconciler(
-            probe, new RepoTokens(Map.of("GH_TOKEN", TOKEN)::get, RepoTokens.NO_SECRETS));
+            probe,
+            new RepoTokens(
+                Map.of("GH_TOKEN", TOKEN)::get,
+                RepoTokens.NO_SECRETS,
+                java.util.Set.of("GH_TOKEN")));
     GitHubRepo repo = repo(serverUrl());
     repo.getSpec().tokenEnv = "GH_TOKEN";
     Condition ready =

@@ -35,6 +35,7 @@ final class EventLog {
   private static final int SEEN_KEYS = 50_000;
 
   private final long retention;
+  private final java.util.function.UnaryOperator<GrytResource<?, ?>> reading;
   private final ArrayDeque<WatchEvent> events = new ArrayDeque<>();
   private final Map<String, Boolean> seen =
       new LinkedHashMap<>() {
@@ -49,7 +50,13 @@ final class EventLog {
   /** Events after this position are all in the log; older ones are gone (or were never seen). */
   private long floor;
 
-  EventLog(long start, long retention) {
+  /**
+   * @param reading what each recorded object goes through before it is kept (its sealed secret
+   *     opened: the log is what watches and {@code history} read)
+   */
+  EventLog(
+      long start, long retention, java.util.function.UnaryOperator<GrytResource<?, ?>> reading) {
+    this.reading = reading;
     this.position = start;
     this.floor = start;
     this.retention = retention;
@@ -71,7 +78,7 @@ final class EventLog {
       }
     }
     position = next;
-    events.addLast(new WatchEvent(next, type, ResourceCodec.copy(resource)));
+    events.addLast(new WatchEvent(next, type, reading.apply(ResourceCodec.copy(resource))));
     while (events.size() > retention) {
       floor = events.removeFirst().resourceVersion();
     }

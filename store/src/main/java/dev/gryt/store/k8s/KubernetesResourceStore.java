@@ -3,6 +3,7 @@ package dev.gryt.store.k8s;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.RunReport;
@@ -17,6 +18,7 @@ import dev.gryt.store.NotFoundException;
 import dev.gryt.store.RejectedException;
 import dev.gryt.store.ReleaseStore;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.SealedFields;
 import dev.gryt.store.SqlResourceStore;
 import dev.gryt.store.SqlSideTables;
 import dev.gryt.store.StoreException;
@@ -113,6 +115,7 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   private final SqlResourceStore sql;
   private final SqlSideTables side;
+  private final SealedFields sealed;
   private final EventLog log;
   private final List<io.fabric8.kubernetes.client.Watch> watches = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
@@ -129,6 +132,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     this.namespaces = List.copyOf(namespaces);
     this.sql = sql;
     this.side = sql.sideTables();
+    this.sealed = sql.sealedFields();
     Map<Scope, String> listedAt = new LinkedHashMap<>();
     long start = 0;
     for (ResourceKind kind : ResourceKind.values()) {
@@ -143,7 +147,7 @@ public final class KubernetesResourceStore implements ResourceStore {
         start = Math.max(start, numberOr(version, 0));
       }
     }
-    this.log = new EventLog(start, eventRetention);
+    this.log = new EventLog(start, eventRetention, sealed::open);
     listedAt.forEach(this::watchFrom);
   }
 
@@ -248,6 +252,12 @@ public final class KubernetesResourceStore implements ResourceStore {
   @Override
   public <R extends GrytResource<?, ?>> Optional<R> get(
       Class<R> type, String namespace, String name) {
+    return stored(type, namespace, name).map(sealed::open);
+  }
+
+  /** The object as the cluster stores it, its secret field sealed. */
+  private <R extends GrytResource<?, ?>> Optional<R> stored(
+      Class<R> type, String namespace, String name) {
     String ns = namespaceOf(namespace);
     try {
       return Optional.ofNullable(client.resources(type).inNamespace(ns).withName(name).get());
@@ -282,7 +292,7 @@ public final class KubernetesResourceStore implements ResourceStore {
             labelSelector == null || labelSelector.isEmpty()
                 ? scope.list()
                 : scope.withLabels(labelSelector).list();
-        items.addAll(listed.getItems());
+        listed.getItems().forEach(item -> items.add(sealed.open(item)));
       }
       items.sort(
           Comparator.comparing((R r) -> r.getMetadata().getNamespace())
@@ -299,11 +309,12 @@ public final class KubernetesResourceStore implements ResourceStore {
   public <R extends GrytResource<?, ?>> R create(R resource) {
     R created = doCreate(resource, null);
     log.record(WatchEvent.Type.ADDED, created);
-    return created;
+    return sealed.open(created);
   }
 
   /** Creates {@code resource}, with {@code id} as its id label (null: a new one). */
   private <R extends GrytResource<?, ?>> R doCreate(R resource, String id) {
+    requireSize(resource);
     R body = ResourceCodec.copy(resource);
     ObjectMeta meta = body.getMetadata() == null ? new ObjectMeta() : body.getMetadata();
     body.setMetadata(meta);
@@ -318,6 +329,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     labels.put(GrytResource.ID_LABEL, id != null ? id : newId(body.kind()));
     meta.setLabels(labels);
     setStatus(body, null);
+    sealed.seal(body, null);
     String what = body.kind().kind() + " " + ns + "/" + name;
     try {
       return client.resource(body).inNamespace(ns).create();
@@ -333,10 +345,12 @@ public final class KubernetesResourceStore implements ResourceStore {
   public <R extends GrytResource<?, ?>> R update(R resource) {
     R stored = requireCurrent(resource);
     R next = ResourceCodec.copy(stored);
+    setSpec(next, ResourceCodec.copy(resource).getSpec());
+    // An unchanged secret keeps its sealed form, so the specs compare equal.
+    sealed.seal(next, stored);
     boolean specChanged =
         !Objects.equals(
-            ResourceCodec.toTree(stored).get("spec"), ResourceCodec.toTree(resource).get("spec"));
-    setSpec(next, ResourceCodec.copy(resource).getSpec());
+            ResourceCodec.toTree(stored).get("spec"), ResourceCodec.toTree(next).get("spec"));
     Map<String, String> labels =
         resource.getMetadata().getLabels() == null
             ? new HashMap<>()
@@ -353,7 +367,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     }
     R updated = write(next, false);
     recordModified(stored, updated);
-    return updated;
+    return sealed.open(updated);
   }
 
   @Override
@@ -363,7 +377,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     setStatus(next, ResourceCodec.copy(resource).getStatus());
     R updated = write(next, true);
     recordModified(stored, updated);
-    return updated;
+    return sealed.open(updated);
   }
 
   /** Logs an update, unless Kubernetes found nothing to change and so wrote nothing. */
@@ -382,7 +396,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     String ns = namespaceOf(meta == null ? null : meta.getNamespace());
     String name = requireName(meta == null ? null : meta.getName());
     R stored =
-        get(type, ns, name)
+        stored(type, ns, name)
             .orElseThrow(
                 () ->
                     new NotFoundException(
@@ -405,6 +419,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   private <R extends GrytResource<?, ?>> R write(R next, boolean status) {
+    requireSize(next);
     var resource = client.resource(next).inNamespace(next.getMetadata().getNamespace());
     try {
       return status ? resource.updateStatus() : resource.update();
@@ -436,7 +451,7 @@ public final class KubernetesResourceStore implements ResourceStore {
       ResourceKind kind, String namespace, String name, String expectedResourceVersion) {
     String ns = namespaceOf(namespace);
     GrytResource<?, ?> stored =
-        get(kind.type(), ns, name)
+        stored(kind.type(), ns, name)
             .orElseThrow(
                 () -> new NotFoundException(kind.kind() + " " + ns + "/" + name + " not found"));
     if (expectedResourceVersion != null) {
@@ -513,6 +528,9 @@ public final class KubernetesResourceStore implements ResourceStore {
         ns = namespaceOf(meta == null ? null : meta.getNamespace());
         name = requireName(meta == null ? null : meta.getName());
       }
+      if (resource != null) {
+        requireSize(resource);
+      }
       String key = kind.kind() + " " + ns + "/" + name;
       if (!touched.add(key)) {
         continue;
@@ -578,7 +596,8 @@ public final class KubernetesResourceStore implements ResourceStore {
     ObjectMeta meta = before.getMetadata();
     GrytResource<?, ?> current =
         get(before.getClass(), meta.getNamespace(), meta.getName()).orElseThrow();
-    GrytResource<?, ?> back = ResourceCodec.copy(before);
+    // Given back as a caller would give it: its secret in the clear, to be sealed again.
+    GrytResource<?, ?> back = sealed.open(ResourceCodec.copy(before));
     back.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
     if (status) {
       updateStatus(back);
@@ -588,7 +607,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   private void recreate(GrytResource<?, ?> deleted) {
-    GrytResource<?, ?> created = doCreate(deleted, deleted.id());
+    GrytResource<?, ?> created = doCreate(sealed.open(ResourceCodec.copy(deleted)), deleted.id());
     log.record(WatchEvent.Type.ADDED, created);
     if (deleted.getStatus() != null) {
       GrytResource<?, ?> withStatus = ResourceCodec.copy(created);
@@ -706,7 +725,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   private void requireWebhook(String ns, String name) {
-    if (get(ResourceKind.WEBHOOK.type(), ns, name).isEmpty()) {
+    if (stored(ResourceKind.WEBHOOK.type(), ns, name).isEmpty()) {
       throw new NotFoundException("webhook " + ns + "/" + name + " not found");
     }
   }
@@ -734,7 +753,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   public Optional<WebhookKey> findWebhookKey(String key) {
     // A Webhook deleted while no store watched keeps its key row; it still belongs to nobody.
     return side.findWebhookKey(key)
-        .filter(k -> get(ResourceKind.WEBHOOK.type(), k.namespace(), k.name()).isPresent());
+        .filter(k -> stored(ResourceKind.WEBHOOK.type(), k.namespace(), k.name()).isPresent());
   }
 
   // ---------------------------------------------------------------- events, runs, the rest
@@ -746,14 +765,19 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   @Override
   public JobRun reportRun(
-      JobRun run, int attempt, List<RunReport.LogText> logs, int maxCharsPerStep) {
+      JobRun run,
+      int attempt,
+      List<RunReport.LogText> logs,
+      int maxCharsPerStep,
+      long maxCharsPerRun) {
     JobRun written = updateStatus(run);
     side.appendRunLogs(
         written.getMetadata().getNamespace(),
         written.getMetadata().getName(),
         attempt,
         logs,
-        maxCharsPerStep);
+        maxCharsPerStep,
+        maxCharsPerRun);
     return written;
   }
 
@@ -850,6 +874,15 @@ public final class KubernetesResourceStore implements ResourceStore {
               + " only");
     }
     return ns;
+  }
+
+  /** Refuses an object over the size limit before Kubernetes (or the event log) sees it. */
+  private static void requireSize(GrytResource<?, ?> resource) {
+    ObjectSize.problem(resource)
+        .ifPresent(
+            tooLarge -> {
+              throw new RejectedException(tooLarge);
+            });
   }
 
   private static String requireName(String name) {

@@ -1,0 +1,34 @@
+package dev.gryt.server.auth;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a server lets strangers in: whether anyone may sign up, how often from one address, and which
+ * proxies' {@code X-Forwarded-For} says where a request comes from.
+ *
+ * @param signupOpen whether {@code POST /api/v1/accounts/create} is open to anyone (else only the
+ *     admin may create accounts: 403 for everyone else)
+ * @param signupsPerAddress sign-ups one client address may attempt per {@code signupWindow} (429
+ *     past it)
+ * @param trustedProxies the peers whose {@code X-Forwarded-For} is believed
+ */
+public record AccountSettings(
+    boolean signupOpen,
+    int signupsPerAddress,
+    Duration signupWindow,
+    List<AddressRange> trustedProxies) {
+  public static final int SIGNUPS_PER_ADDRESS = 10;
+  public static final Duration SIGNUP_WINDOW = Duration.ofHours(1);
+
+  /** Sign-up open, 10 per address per hour, no trusted proxy. */
+  public static final AccountSettings DEFAULT = of(true, List.of());
+
+  public AccountSettings {
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  public static AccountSettings of(boolean signupOpen, List<AddressRange> trustedProxies) {
+    return new AccountSettings(signupOpen, SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW, trustedProxies);
+  }
+}
