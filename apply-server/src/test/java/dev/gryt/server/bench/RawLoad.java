@@ -122,14 +122,19 @@ final class RawLoad {
               }));
     }
     long[] all = new long[0];
-    for (Future<long[]> f : futures) {
-      long[] part = f.get();
-      long[] merged = Arrays.copyOf(all, all.length + part.length);
-      System.arraycopy(part, 0, merged, all.length, part.length);
-      all = merged;
+    try {
+      for (Future<long[]> f : futures) {
+        long[] part = f.get();
+        long[] merged = Arrays.copyOf(all, all.length + part.length);
+        System.arraycopy(part, 0, merged, all.length, part.length);
+        all = merged;
+      }
+    } finally {
+      // Also when a client failed (a server that stopped answering): its threads must not keep
+      // the benchmark's JVM alive.
+      pool.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
     }
-    pool.shutdown();
-    pool.awaitTermination(10, TimeUnit.SECONDS);
     Arrays.sort(all);
     double seconds = measure.toNanos() / 1e9;
     String mode =
