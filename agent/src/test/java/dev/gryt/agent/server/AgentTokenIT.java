@@ -76,8 +76,8 @@ class AgentTokenIT {
 
   private String run(String command) {
     return """
-        {"run_id":"run-1","attempt":1,"report_url":"%s","report_token":"tok-1",
-         "repo":{"git_url":"%s","ref":"main"},
+        {"run_id":"run-1","namespace":"default","attempt":1,"report_url":"%s",
+         "report_token":"tok-1","repo":{"git_url":"%s","ref":"main"},
          "pipeline":{"steps":[{"name":"only","command":"%s"}]}}
         """
         .formatted(receiver.url(), TestRepos.url(origin), command);
