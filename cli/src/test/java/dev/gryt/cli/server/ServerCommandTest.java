@@ -71,4 +71,28 @@ class ServerCommandTest {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.errLines()).first().asString().contains("'http' is not an int");
   }
+
+  @Test
+  void tenantFlagsWithBadValuesExitOneNamingTheFlag() {
+    for (List<String> args :
+        List.of(
+            List.of("--signup", "maybe"),
+            List.of("--trusted-proxy", "10.0.0.0/99"),
+            List.of("--trusted-proxy", "proxy.example"),
+            List.of("--quota-runs", "0"),
+            List.of("--quota-log-bytes", "-1"))) {
+      List<String> command = new java.util.ArrayList<>(List.of("server", "--agents", "0"));
+      command.addAll(args);
+      CliRun.Result result = new CliRun(home).run(command.toArray(String[]::new));
+
+      assertThat(result.exitCode()).as("%s", args).isEqualTo(1);
+      assertThat(result.errLines())
+          .as("%s", args)
+          .singleElement()
+          .asString()
+          .startsWith("error: ")
+          .contains(args.get(0));
+      assertThat(result.out()).as("%s", args).isEmpty();
+    }
+  }
 }
