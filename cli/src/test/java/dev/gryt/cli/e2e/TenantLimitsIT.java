@@ -164,6 +164,9 @@ class TenantLimitsIT {
     assertThat(again.err()).contains("disabled already");
     assertThat(gryt.run(PATIENCE, "cloud", "accounts", "disable", "admin").err())
         .contains("the bootstrap admin cannot be disabled");
+    Gryt.Result nobody = gryt.run(PATIENCE, "cloud", "accounts", "disable", "nobody");
+    assertThat(nobody.exitCode()).isNotZero();
+    assertThat(nobody.err()).contains("no account nobody");
 
     Gryt.Result list = gryt.run(PATIENCE, "cloud", "accounts", "list");
     assertThat(list.exitCode()).as(list.err()).isZero();
