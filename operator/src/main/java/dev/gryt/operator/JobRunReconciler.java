@@ -30,6 +30,9 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
   public static final String CANCELLED = "Cancelled";
   public static final String TIMED_OUT = "TimedOut";
 
+  /** The state of a step that never ran because its run ended first. */
+  public static final String SKIPPED_STEP = "Skipped";
+
   static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
@@ -153,6 +156,19 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
       Instant now) {
     status.phase = phase;
     status.finishedAt = now.toString();
+    // The agent's last report is refused once the run is finished, so the steps it left
+    // unfinished end here, as the agent itself ends them: waiting ones skipped, the running one
+    // with the run's ending.
+    if (status.steps != null) {
+      for (JobRunStatus.StepStatus step : status.steps) {
+        if (PENDING.equals(step.state)) {
+          step.state = SKIPPED_STEP;
+        } else if (RUNNING.equals(step.state)) {
+          step.state = phase;
+          step.finishedAt = now.toString();
+        }
+      }
+    }
     conditions.set(Condition.SUCCEEDED, false, reason, message);
     conditions.set(Condition.READY, false, reason, message);
   }

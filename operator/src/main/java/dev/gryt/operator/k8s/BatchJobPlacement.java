@@ -49,7 +49,7 @@ final class BatchJobPlacement {
   /** The run's status and the action. */
   record Placement(JobRunStatus status, Action action) {}
 
-  static final String SKIPPED = "Skipped";
+  static final String SKIPPED = JobRunReconciler.SKIPPED_STEP;
 
   private BatchJobPlacement() {}
 
