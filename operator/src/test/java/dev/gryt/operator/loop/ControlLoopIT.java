@@ -10,6 +10,7 @@ import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
@@ -149,6 +150,28 @@ class ControlLoopIT {
     JobRun timedOut = fresh(run);
     assertThat(timedOut.getStatus().condition(Condition.SUCCEEDED).orElseThrow().status)
         .isEqualTo("False");
+
+    // Asked to cancel now, the loop decides again and leaves the finished run as it was. A run
+    // created after the request is the sentinel: the watch delivers changes in order and the
+    // queue hands keys out first come first served, so once the sentinel is decided the request
+    // has been taken up too.
+    long reconcilesBefore = loop.reconciles();
+    cancel(run);
+    JobRun sentinel = store.create(run("sentinel", "my-app-ci"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                JobRunReconciler.PENDING.equals(phase(sentinel))
+                    && loop.reconciles() >= reconcilesBefore + 2);
+    JobRun after = fresh(run);
+    assertThat(after.getSpec().cancelRequested).isTrue();
+    assertThat(after.getStatus().phase).isEqualTo(JobRunReconciler.TIMED_OUT);
+    assertThat(after.getStatus().finishedAt).isEqualTo(timedOut.getStatus().finishedAt);
+    assertThat(after.getStatus().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(Reasons.TIMED_OUT);
+    assertThat(ResourceCodec.toJson(after.getStatus()))
+        .isEqualTo(ResourceCodec.toJson(timedOut.getStatus()));
   }
 
   @Test
