@@ -194,8 +194,11 @@ public final class OperatorCommand implements Callable<Integer> {
     out.flush();
     try {
       stopped.await();
+    } catch (InterruptedException e) {
+      // Interrupted (an embedding caller stopping us) rather than Ctrl-C: a stop asked for, so it
+      // ends as Ctrl-C does, exit 0 (the flag kept for the caller).
+      Thread.currentThread().interrupt();
     } finally {
-      // Interrupted (an embedding caller stopping us) rather than Ctrl-C: stop the same way.
       stop.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
