@@ -31,7 +31,8 @@ public final class JobReconciler implements Reconciler<Job, JobStatus> {
         Reference.byName(Job.class, GitHubRepo.class, job -> job.getSpec().githubRepoName),
         Reference.namedBy(Job.class, JobRun.class, run -> run.getSpec().jobName)
             .narrowedBy(
-                (run, gone, jobs, lookup) -> JobRunReconciler.finished(run) ? jobs : List.of()));
+                (run, gone, jobs, lookup) ->
+                    JobRunReconciler.finished(run) ? jobs.get() : List.of()));
   }
 
   @Override

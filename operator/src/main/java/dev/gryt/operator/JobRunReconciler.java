@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The lifecycle of a run up to placement: {@code Pending} (reason {@code NoAgent} until agents
@@ -54,11 +55,13 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
             .narrowedBy(JobRunReconciler::affectedSiblings));
   }
 
+  /** Under plain allow no sibling matters, and the siblings are not even listed. */
   private static List<JobRun> affectedSiblings(
-      JobRun changed, boolean gone, List<JobRun> siblings, Lookup lookup) {
+      JobRun changed, boolean gone, Supplier<List<JobRun>> siblings, Lookup lookup) {
     return lookup
         .get(Job.class, changed.getMetadata().getNamespace(), changed.getSpec().jobName)
-        .map(job -> RunPolicy.affectedBy(changed, gone, job, siblings))
+        .filter(RunPolicy::needsSiblings)
+        .map(job -> RunPolicy.affectedBy(changed, gone, job, siblings.get()))
         .orElse(List.of());
   }
 

@@ -4,6 +4,7 @@ import dev.gryt.crds.GrytResource;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * "Who refers to whom", declared once: a kind {@code S} that the reconciler of kind {@code P} reads
@@ -28,10 +29,11 @@ public final class Reference<P extends GrytResource<?, ?>, S extends GrytResourc
     /**
      * @param changed the {@code S} that changed (as it was last seen, when {@code gone})
      * @param gone whether the change was a deletion
-     * @param concerned the {@code P}s the reference maps {@code changed} to
+     * @param concerned the {@code P}s the reference maps {@code changed} to, looked up only when
+     *     asked: a narrowing that can tell from {@code changed} alone spares the scan
      * @param lookup what the driver knows of the world
      */
-    List<P> affected(S changed, boolean gone, List<P> concerned, Lookup lookup);
+    List<P> affected(S changed, boolean gone, Supplier<List<P>> concerned, Lookup lookup);
   }
 
   private final Class<P> primary;
@@ -137,14 +139,12 @@ public final class Reference<P extends GrytResource<?, ?>, S extends GrytResourc
       return List.of();
     }
     String ns = changed.getMetadata().getNamespace();
-    List<P> concerned =
-        namesPrimary
-            ? lookup.get(primary, ns, name).map(List::of).orElse(List.of())
-            : lookup.list(primary, ns).stream().filter(p -> name.equals(nameIn(p))).toList();
-    if (concerned.isEmpty() || narrowing == null) {
-      return concerned;
-    }
-    return narrowing.affected(s, gone, concerned, lookup);
+    Supplier<List<P>> concerned =
+        () ->
+            namesPrimary
+                ? lookup.get(primary, ns, name).map(List::of).orElse(List.of())
+                : lookup.list(primary, ns).stream().filter(p -> name.equals(nameIn(p))).toList();
+    return narrowing == null ? concerned.get() : narrowing.affected(s, gone, concerned, lookup);
   }
 
   @Override

@@ -17,8 +17,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The GitHubRepo decision with a fake {@link RepoProbe} (the real one is I/O, tested in {@code
- * JGitRepoProbeIT}): which answer means which condition, and when the network is asked again.
+ * The GitHubRepo decision as the drivers run it, through {@link GitHubRepoProber} with a fake
+ * {@link RepoProbe} (the real one is I/O, tested in {@code JGitRepoProbeIT}): which answer means
+ * which condition, and when the network is asked again; then the pure {@link GitHubRepoReconciler}
+ * alone, given the answer.
  */
 class GitHubRepoReconcilerTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

@@ -98,9 +98,11 @@ class ReferencesTest {
     world.add(RunPolicyTest.run("second", 1, "Pending"));
     world.add(RunPolicyTest.run("third", 2, "Pending"));
 
-    // Under plain allow no sibling's verdict depends on another run.
+    // Under plain allow no sibling's verdict depends on another run: they are not even listed.
     first.getStatus().phase = "Succeeded";
+    world.read.clear();
     assertThat(woken(first, false)).containsExactly("Job j");
+    assertThat(world.read).doesNotContain(JobRun.class);
 
     // Under a limit of one, the finished run frees one slot: the oldest waiting run takes it.
     job.getSpec().maxConcurrentRuns = 1;
