@@ -16,7 +16,7 @@ import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.RepoTokens;
-import dev.gryt.operator.StandaloneOperator;
+import dev.gryt.operator.loop.StandaloneOperator;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
