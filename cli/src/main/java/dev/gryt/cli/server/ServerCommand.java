@@ -17,13 +17,12 @@ import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.cli.cloud.ManifestInput;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.RepoTokens;
-import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.operator.agents.AgentClient;
 import dev.gryt.operator.agents.AgentRegistry;
-import dev.gryt.operator.agents.AgentTls;
 import dev.gryt.operator.agents.JobRunDispatcher;
 import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.operator.loop.LeaderElectedLoop;
+import dev.gryt.operator.loop.StandaloneOperator;
 import dev.gryt.server.ApiServer;
 import dev.gryt.server.Principal;
 import dev.gryt.server.auth.Accounts;
@@ -31,13 +30,13 @@ import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
+import dev.gryt.tls.PemTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -374,11 +373,11 @@ public final class ServerCommand implements Callable<Integer> {
       throw new CliException("--agent-cert, --agent-key and --agent-ca go together");
     }
     try {
-      return AgentTls.context(
+      return PemTls.clientContext(
+          environment.workingDirectory().resolve(agentCa),
           environment.workingDirectory().resolve(agentCert),
-          environment.workingDirectory().resolve(agentKey),
-          environment.workingDirectory().resolve(agentCa));
-    } catch (IOException | GeneralSecurityException e) {
+          environment.workingDirectory().resolve(agentKey));
+    } catch (IOException e) {
       throw new CliException("cannot load the agent TLS files: " + RootCause.oneLine(e), e);
     }
   }

@@ -136,8 +136,7 @@ class KubernetesOperatorIT {
             }
             return new PipelineReconciler().reconcile(pipeline, lookup, now);
           },
-          Clock.systemUTC(),
-          List.of());
+          Clock.systemUTC());
       this.callNanos = callNanos;
     }
 
