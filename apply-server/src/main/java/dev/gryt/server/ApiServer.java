@@ -1,11 +1,16 @@
 package dev.gryt.server;
 
-import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.apply.ApplyEngine;
+import dev.gryt.server.apply.ApplyHandler;
 import dev.gryt.server.auth.AccountHandler;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.server.auth.TeamHandler;
 import dev.gryt.server.auth.Teams;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Authenticator;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
@@ -109,7 +114,14 @@ public final class ApiServer implements AutoCloseable {
     Authenticator authenticator = security.authenticator();
     TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
     security.whenAccountDisabled(limits::accountsChanged);
-    ApplyHandler apply = new ApplyHandler(store, limits);
+    ApplyHandler apply =
+        new ApplyHandler(
+            ctx -> {
+              // Through the caller's view, so names resolve in its namespaces; its object quota.
+              String tenant = Principal.of(ctx).namespacePrefix();
+              return new ApplyEngine(
+                  TenantStore.of(store, ctx), added -> limits.checkObjects(tenant, added));
+            });
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
     QueuedThreadPool requestThreads = threadPool();
@@ -179,8 +191,7 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/github-repos", create::repo);
               routes.post("/api/v1/jobs", create::job);
               routes.post("/api/v1/webhooks", create::webhook);
-              GenerationHandler generations =
-                  new GenerationHandler(store, java.time.Clock.systemUTC());
+              GenerationHandler generations = new GenerationHandler(store, runSettings.clock());
               routes.post("/api/v1/generations", generations::create);
               routes.get("/api/v1/generations", generations::list);
               routes.get("/api/v1/generations/{ref}", generations::get);
@@ -276,12 +287,8 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
   }
 
-  public static void reply(Context ctx, int status, Envelope envelope) {
-    ctx.status(status).contentType("application/json").result(ResourceCodec.toJsonBytes(envelope));
-  }
-
   private static void error(Context ctx, int status, String message, Object detail) {
-    reply(ctx, status, Envelope.error(message, detail));
+    Envelope.reply(ctx, status, Envelope.error(message, detail));
   }
 
   private static void serverTiming(Context ctx) {
@@ -304,7 +311,7 @@ public final class ApiServer implements AutoCloseable {
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("status", "unhealthy");
       detail.put("dead_threads", dead);
-      reply(
+      Envelope.reply(
           ctx,
           503,
           Envelope.error(
@@ -317,6 +324,6 @@ public final class ApiServer implements AutoCloseable {
     data.put("resource_version", store.resourceVersion());
     data.put("long_polls", watches.open());
     data.putAll(details.get());
-    reply(ctx, 200, Envelope.success("ok", data));
+    Envelope.reply(ctx, 200, Envelope.success("ok", data));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;

@@ -50,7 +50,7 @@ class CollaborationIT {
   }
 
   private List<Generation> cloud() {
-    return store.releases().generations(dev.gryt.server.Principal.ADMIN_ID, null);
+    return store.releases().generations(dev.gryt.server.http.Principal.ADMIN_ID, null);
   }
 
   private Generation cloud(String version) {
@@ -106,7 +106,7 @@ class CollaborationIT {
     assertThat(bob.show("v3.0.0", "remote_id")).isEqualTo(remoteId);
     ann.prove("v3.0.0", "API-1");
     bob.prove("v3.0.0", "API-2");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, remoteId))
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, remoteId))
         .extracting(dev.gryt.store.Evolution::changeId)
         .containsExactlyInAnyOrder("API-1", "API-2");
 
@@ -167,7 +167,8 @@ class CollaborationIT {
     ann.generation("5.0.0", "C-1");
     assertThat(cloud("v5.0.0").changesJson()).contains("C-1");
     ann.ok("evolution", "start", "v5.0.0", "--change", "C-1");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null)).hasSize(1);
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .hasSize(1);
 
     LocalProject offline = new LocalProject(dir.resolve("ann"), "http://127.0.0.1:1");
     CliRun.Result saved = offline.ok("generation", "new", "6.0.0");
