@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of gryt ({@code /api/v1/...}) over a {@link ResourceStore}: apply, REST reads and
- * deletes per kind, health. Errors are mapped to the wire envelope here and nowhere else.
+ * deletes per kind, health. The wiring on top of the server's packages: it builds every handler,
+ * routes to them, and maps errors to the wire envelope here and nowhere else. No handler knows it
+ * (they answer through {@link Envelope#reply}).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -92,8 +94,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * How agents' reports are taken and tenants' work limited: the clock that stamps them, how much
-   * log a step keeps, each tenant's quotas.
+   * How agents' reports are taken and tenants' work limited: the clock that stamps reports and
+   * promotions, how much log a step keeps, each tenant's quotas.
    */
   public record RunSettings(Clock clock, int maxLogCharsPerStep, Quotas quotas) {
     /** One million characters of log per step, the default quotas. */
