@@ -1,8 +1,8 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.ApiException;
-import dev.gryt.server.Authenticator;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Authenticator;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
 import dev.gryt.store.ReplayLedger;

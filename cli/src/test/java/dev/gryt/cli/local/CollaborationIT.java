@@ -50,7 +50,7 @@ class CollaborationIT {
   }
 
   private List<Generation> cloud() {
-    return store.releases().generations(dev.gryt.server.Principal.ADMIN_ID, null);
+    return store.releases().generations(dev.gryt.server.http.Principal.ADMIN_ID, null);
   }
 
   private Generation cloud(String version) {
@@ -106,7 +106,7 @@ class CollaborationIT {
     assertThat(bob.show("v3.0.0", "remote_id")).isEqualTo(remoteId);
     ann.prove("v3.0.0", "API-1");
     bob.prove("v3.0.0", "API-2");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, remoteId))
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, remoteId))
         .extracting(dev.gryt.store.Evolution::changeId)
         .containsExactlyInAnyOrder("API-1", "API-2");
 
@@ -167,7 +167,8 @@ class CollaborationIT {
     ann.generation("5.0.0", "C-1");
     assertThat(cloud("v5.0.0").changesJson()).contains("C-1");
     ann.ok("evolution", "start", "v5.0.0", "--change", "C-1");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null)).hasSize(1);
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .hasSize(1);
 
     LocalProject offline = new LocalProject(dir.resolve("ann"), "http://127.0.0.1:1");
     CliRun.Result saved = offline.ok("generation", "new", "6.0.0");
@@ -240,7 +241,7 @@ class CollaborationIT {
     ann.ok("generation", "promote", "v8.0.0");
 
     assertThat(cloud()).as("no generation went up").isEmpty();
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null))
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
         .as("no evolution went up")
         .isEmpty();
     assertThat(ann.show("v8.0.0", "sync_status")).isEqualTo("not_synced");
@@ -266,11 +267,12 @@ class CollaborationIT {
     assertThat(ann.run("evolution", "prove", red, "--pipeline", "red").exitCode()).isEqualTo(1);
 
     assertThat(cloud()).as("a failed proof takes its generation nowhere").isEmpty();
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null)).isEmpty();
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .isEmpty();
 
     // A passing proof of the same change does go up, and only it.
     String green = ann.prove("v9.0.0", "H-1");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null))
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
         .extracting(dev.gryt.store.Evolution::codeName, dev.gryt.store.Evolution::status)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(green, "pass"));
     assertThat(ann.db("SELECT code_name, status, sync_status FROM evolutions ORDER BY id"))
