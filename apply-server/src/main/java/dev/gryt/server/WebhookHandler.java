@@ -57,6 +57,7 @@ final class WebhookHandler {
   void trigger(Context ctx) {
     Webhook webhook =
         store
+            .triggers()
             .webhookByKey(ctx.pathParam("key"))
             .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
     String tenant = TenantLimits.tenantOf(webhook.getMetadata().getNamespace());
@@ -93,8 +94,11 @@ final class WebhookHandler {
     Delivery.Recorded recorded;
     if (skip.isPresent()) {
       recorded =
-          store.recordDelivery(
-              Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()), Optional.empty());
+          store
+              .triggers()
+              .recordDelivery(
+                  Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()),
+                  Optional.empty());
     } else {
       // The store checks, in the delivery's transaction, that the Job exists (409 when not).
       JobRun run = RunHandler.newRun(ns, webhook.getSpec().jobName, "webhook", null);
@@ -104,9 +108,11 @@ final class WebhookHandler {
           limits.startRun(
               tenant,
               () ->
-                  store.recordDelivery(
-                      Delivery.triggered(ns, name, event.event(), deliveryId),
-                      Optional.of(new Mutation.Create(run))));
+                  store
+                      .triggers()
+                      .recordDelivery(
+                          Delivery.triggered(ns, name, event.event(), deliveryId),
+                          Optional.of(new Mutation.Create(run))));
     }
     Delivery delivery = recorded.delivery();
     Map<String, Object> data = new LinkedHashMap<>();
@@ -129,7 +135,9 @@ final class WebhookHandler {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
-        store.webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+        store
+            .triggers()
+            .webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
     ObjectNode view = ResourceView.of(webhook);
     view.put("webhook_key", key.key());
     view.put("url", TRIGGER_PATH + key.key());
@@ -140,8 +148,10 @@ final class WebhookHandler {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
-        store.rotateWebhookKey(
-            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+        store
+            .triggers()
+            .rotateWebhookKey(
+                webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", webhook.id());
     data.put("webhook_key", key.key());
@@ -160,6 +170,7 @@ final class WebhookHandler {
     int limit = limit(ctx.queryParam("limit"));
     List<Map<String, Object>> items =
         store
+            .triggers()
             .deliveries(
                 webhook.getMetadata().getNamespace(), webhook.getMetadata().getName(), limit)
             .stream()
