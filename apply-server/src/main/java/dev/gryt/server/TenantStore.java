@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.LeaderLock;
 import dev.gryt.store.Mutation;

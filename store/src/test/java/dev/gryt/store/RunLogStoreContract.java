@@ -74,15 +74,35 @@ public abstract class RunLogStoreContract extends StoreContract {
   }
 
   @Test
-  void aDeletedRunsLogsGoWithIt() {
+  void aRunsLogsAreDeletedWithItAndANewRunOfTheSameNameStartsEmpty() {
     ResourceStore store = newStore();
-    JobRun run = (JobRun) store.create(run("gone-1").resource());
-    store.runLogs().report(run, 1, List.of(new RunReport.LogText("a", "output")), 1_000, 1_000);
-    assertThat(store.runLogs().read("default", "gone-1", 0, 100)).hasSize(1);
+    for (String name : List.of("gone-1", "gone-2", "kept-1")) {
+      JobRun run = (JobRun) store.create(run(name).resource());
+      run.setStatus(new dev.gryt.crds.JobRunStatus());
+      run.getStatus().phase = "Running";
+      store
+          .runLogs()
+          .report(
+              run,
+              1,
+              List.of(new dev.gryt.crds.RunReport.LogText("build", "output of " + name)),
+              1_000,
+              10_000);
+      assertThat(store.runLogs().read("default", name, 0, 100)).hasSize(1);
+    }
 
+    // Both ways a run is deleted: by itself, and as one mutation of a commit.
     store.delete(ResourceKind.JOB_RUN, "default", "gone-1", null);
-    store.create(run("gone-1").resource());
+    store.commit(List.of(new Mutation.Delete(ResourceKind.JOB_RUN, "default", "gone-2", null)));
 
     assertThat(store.runLogs().read("default", "gone-1", 0, 100)).isEmpty();
+    assertThat(store.runLogs().read("default", "gone-2", 0, 100)).isEmpty();
+    // A run created again under a deleted run's name does not inherit its output.
+    store.create(run("gone-1").resource());
+    assertThat(store.runLogs().read("default", "gone-1", 0, 100)).isEmpty();
+    // Only the deleted runs' logs go.
+    assertThat(store.runLogs().read("default", "kept-1", 0, 100))
+        .extracting(LogChunk::text)
+        .containsExactly("output of kept-1");
   }
 }

@@ -1,7 +1,7 @@
 package dev.gryt.agent.server;
 
 import dev.gryt.agent.run.RunExecutor;
-import dev.gryt.agent.tls.PemTls;
+import dev.gryt.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

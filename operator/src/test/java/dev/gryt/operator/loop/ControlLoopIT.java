@@ -17,7 +17,6 @@ import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.operator.ExampleRepoProbe;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Reasons;
-import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
