@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.agent.AgentProtocol;
 import dev.gryt.server.auth.AccountHandler;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.server.auth.TeamHandler;
@@ -166,8 +167,7 @@ public final class ApiServer implements AutoCloseable {
               RunReportHandler reports =
                   new RunReportHandler(
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);
-              routes.post(
-                  RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
+              routes.post(AgentProtocol.REPORT, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
               WebhookHandler webhooks = new WebhookHandler(store, limits);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.

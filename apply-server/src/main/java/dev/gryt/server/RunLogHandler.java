@@ -1,8 +1,8 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReports;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
@@ -105,7 +105,7 @@ final class RunLogHandler {
   }
 
   private static boolean finished(JobRun run) {
-    return run.getStatus() != null && RunReports.terminal(run.getStatus().phase);
+    return run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase);
   }
 
   private static long number(Context ctx, String name, long fallback, long max) {

@@ -3,7 +3,7 @@ package dev.gryt.server;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.Delivery;
 import dev.gryt.store.LeaderLock;

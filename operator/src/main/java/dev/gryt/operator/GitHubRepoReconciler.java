@@ -2,6 +2,7 @@ package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.GitRemote;
@@ -83,7 +84,8 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
   private record Pending(String spec, Instant asked, CompletableFuture<Probed> answer) {}
 
   /** The Ready condition a probe's answer means, and when the answer was had. */
-  private record Probed(String spec, Instant at, boolean ready, String reason, String message) {}
+  private record Probed(
+      String spec, Instant at, boolean ready, GitHubRepoReason reason, String message) {}
 
   @Override
   public Outcome<GitHubRepoStatus> reconcile(GitHubRepo repo, Lookup lookup, Instant now) {
@@ -110,7 +112,8 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
             : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
     if (refused.isPresent()) {
       answers.remove(key);
-      conditions.set(Condition.READY, false, Reasons.URL_REFUSED, "spec.git_url: " + refused.get());
+      conditions.set(
+          Condition.READY, false, GitHubRepoReason.URL_REFUSED, "spec.git_url: " + refused.get());
       status.conditions = conditions.build();
       return Outcome.of(status);
     }
@@ -136,7 +139,7 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
   private Outcome<GitHubRepoStatus> invalid(
       GitHubRepoStatus status, Conditions conditions, String key, String message) {
     answers.remove(key);
-    conditions.set(Condition.READY, false, Reasons.INVALID_SPEC, message);
+    conditions.set(Condition.READY, false, GitHubRepoReason.INVALID_SPEC, message);
     status.conditions = conditions.build();
     return Outcome.of(status);
   }
@@ -219,21 +222,21 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
               fingerprint,
               now,
               true,
-              Reasons.REACHABLE,
+              GitHubRepoReason.REACHABLE,
               "branch " + branch + " is at " + shortSha(result.detail()));
       case BRANCH_NOT_FOUND ->
           new Probed(
               fingerprint,
               now,
               false,
-              Reasons.BRANCH_NOT_FOUND,
+              GitHubRepoReason.BRANCH_NOT_FOUND,
               "branch " + branch + " not found at " + spec.gitUrl + ": " + result.detail());
       case AUTH_FAILED ->
           new Probed(
               fingerprint,
               now,
               false,
-              Reasons.AUTH_FAILED,
+              GitHubRepoReason.AUTH_FAILED,
               (token.isPresent()
                       ? "the token was refused: "
                       : "the server wants a token and none is set (token_env, token_secret or"
@@ -241,13 +244,17 @@ public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHub
                   + result.detail());
       case REFUSED ->
           new Probed(
-              fingerprint, now, false, Reasons.URL_REFUSED, "spec.git_url: " + result.detail());
+              fingerprint,
+              now,
+              false,
+              GitHubRepoReason.URL_REFUSED,
+              "spec.git_url: " + result.detail());
       case UNREACHABLE ->
           new Probed(
               fingerprint,
               now,
               false,
-              Reasons.UNREACHABLE,
+              GitHubRepoReason.UNREACHABLE,
               "cannot list " + spec.gitUrl + ": " + result.detail());
     };
   }

@@ -1,5 +1,6 @@
 package dev.gryt.operator;
 
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.Tenancy;
 import java.util.Optional;
@@ -72,13 +73,13 @@ public final class RepoTokens {
     if (present(spec.tokenEnv)) {
       if (!Tenancy.isAdminNamespace(namespace)) {
         throw new TokenUnavailableException(
-            Reasons.TOKEN_ENV_NOT_ALLOWED,
+            GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED,
             "token_env: the server's environment is the admin's; bring the token as access_token"
                 + " instead");
       }
       if (!allowedEnv.contains(spec.tokenEnv)) {
         throw new TokenUnavailableException(
-            Reasons.TOKEN_ENV_NOT_ALLOWED,
+            GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED,
             "token_env "
                 + spec.tokenEnv
                 + " is not allowed: the admin allows a variable with gryt server --repo-token-env "

@@ -835,12 +835,12 @@ public abstract class ResourceStoreContract {
             run,
             1,
             List.of(
-                new dev.gryt.crds.RunReport.LogText("a", "x".repeat(30)),
-                new dev.gryt.crds.RunReport.LogText("b", "y".repeat(30))),
+                new dev.gryt.crds.agent.RunReport.LogText("a", "x".repeat(30)),
+                new dev.gryt.crds.agent.RunReport.LogText("b", "y".repeat(30))),
             1_000,
             50);
     store.reportRun(
-        reported, 1, List.of(new dev.gryt.crds.RunReport.LogText("b", "dropped")), 1_000, 50);
+        reported, 1, List.of(new dev.gryt.crds.agent.RunReport.LogText("b", "dropped")), 1_000, 50);
 
     List<LogChunk> logs = store.runLogs("default", "quota-1", 0, 100);
     assertThat(logs).extracting(LogChunk::step).containsExactly("a", "b", "b");

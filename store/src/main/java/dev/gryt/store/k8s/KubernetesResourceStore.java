@@ -6,7 +6,7 @@ import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.AlreadyExistsException;
 import dev.gryt.store.ConflictException;
