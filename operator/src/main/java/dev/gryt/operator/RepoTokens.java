@@ -15,7 +15,7 @@ import java.util.function.Function;
  * <p>The server's environment is the server's: {@code token_env} may name only the variables the
  * admin allowed ({@code gryt server --repo-token-env NAME}), and only from the admin's own
  * namespaces ({@link Tenancy#isAdminNamespace}); any other name is refused with {@link
- * Reasons#TOKEN_ENV_NOT_ALLOWED} before the environment is read.
+ * GitHubRepoReason#TOKEN_ENV_NOT_ALLOWED} before the environment is read.
  */
 public final class RepoTokens {
   /** Reads a {@code token_secret}: the secret's {@code token} value. */
