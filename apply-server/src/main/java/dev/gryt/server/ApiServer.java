@@ -1,12 +1,17 @@
 package dev.gryt.server;
 
-import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.server.apply.ApplyEngine;
+import dev.gryt.server.apply.ApplyHandler;
 import dev.gryt.server.auth.AccountHandler;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.server.auth.TeamHandler;
 import dev.gryt.server.auth.Teams;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Authenticator;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
@@ -27,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of gryt ({@code /api/v1/...}) over a {@link ResourceStore}: apply, REST reads and
- * deletes per kind, health. Errors are mapped to the wire envelope here and nowhere else.
+ * deletes per kind, health. The wiring on top of the server's packages: it builds every handler,
+ * routes to them, and maps errors to the wire envelope here and nowhere else. No handler knows it
+ * (they answer through {@link Envelope#reply}).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -88,8 +95,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * How agents' reports are taken and tenants' work limited: the clock that stamps them, how much
-   * log a step keeps, each tenant's quotas.
+   * How agents' reports are taken and tenants' work limited: the clock that stamps reports and
+   * promotions, how much log a step keeps, each tenant's quotas.
    */
   public record RunSettings(Clock clock, int maxLogCharsPerStep, Quotas quotas) {
     /** One million characters of log per step, the default quotas. */
@@ -110,7 +117,14 @@ public final class ApiServer implements AutoCloseable {
     Authenticator authenticator = security.authenticator();
     TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
     security.whenAccountDisabled(limits::accountsChanged);
-    ApplyHandler apply = new ApplyHandler(store, limits);
+    ApplyHandler apply =
+        new ApplyHandler(
+            ctx -> {
+              // Through the caller's view, so names resolve in its namespaces; its object quota.
+              String tenant = Principal.of(ctx).namespacePrefix();
+              return new ApplyEngine(
+                  TenantStore.of(store, ctx), added -> limits.checkObjects(tenant, added));
+            });
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
     QueuedThreadPool requestThreads = threadPool();
@@ -179,8 +193,7 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/github-repos", create::repo);
               routes.post("/api/v1/jobs", create::job);
               routes.post("/api/v1/webhooks", create::webhook);
-              GenerationHandler generations =
-                  new GenerationHandler(store, java.time.Clock.systemUTC());
+              GenerationHandler generations = new GenerationHandler(store, runSettings.clock());
               routes.post("/api/v1/generations", generations::create);
               routes.get("/api/v1/generations", generations::list);
               routes.get("/api/v1/generations/{ref}", generations::get);
@@ -276,12 +289,8 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
   }
 
-  public static void reply(Context ctx, int status, Envelope envelope) {
-    ctx.status(status).contentType("application/json").result(ResourceCodec.toJsonBytes(envelope));
-  }
-
   private static void error(Context ctx, int status, String message, Object detail) {
-    reply(ctx, status, Envelope.error(message, detail));
+    Envelope.reply(ctx, status, Envelope.error(message, detail));
   }
 
   private static void serverTiming(Context ctx) {
@@ -304,7 +313,7 @@ public final class ApiServer implements AutoCloseable {
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("status", "unhealthy");
       detail.put("dead_threads", dead);
-      reply(
+      Envelope.reply(
           ctx,
           503,
           Envelope.error(
@@ -317,6 +326,6 @@ public final class ApiServer implements AutoCloseable {
     data.put("resource_version", store.resourceVersion());
     data.put("long_polls", watches.open());
     data.putAll(details.get());
-    reply(ctx, 200, Envelope.success("ok", data));
+    Envelope.reply(ctx, 200, Envelope.success("ok", data));
   }
 }

@@ -1,5 +1,6 @@
 package dev.gryt.server;
 
+import dev.gryt.server.http.ApiException;
 import io.javalin.http.Context;
 import java.util.Locale;
 

@@ -9,6 +9,10 @@ import dev.gryt.crds.Webhook;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.crds.manifest.Problem;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.JsonBody;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.WebhookKey;
 import io.javalin.http.Context;
@@ -165,7 +169,7 @@ final class CreateHandler {
       data.put("webhook_key", key.key());
       data.put("url", WebhookHandler.TRIGGER_PATH + key.key());
     }
-    ApiServer.reply(ctx, 201, Envelope.success(kind.singular() + "/" + name + " created", data));
+    Envelope.reply(ctx, 201, Envelope.success(kind.singular() + "/" + name + " created", data));
   }
 
   /** {@code spec.steps[0].name} as the body names it: {@code steps[0].name}, or the body field. */
@@ -213,7 +217,7 @@ final class CreateHandler {
     } catch (IOException e) {
       throw ApiException.unprocessable(
           "config is not valid YAML",
-          List.of(Map.of("path", "config", "message", ApplyHandler.firstLine(e.getMessage()))));
+          List.of(Map.of("path", "config", "message", JsonBody.parseError(e))));
     }
     if (tree == null || !tree.isObject()) {
       throw ApiException.unprocessable(

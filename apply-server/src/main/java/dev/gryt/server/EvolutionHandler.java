@@ -1,6 +1,9 @@
 package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Evolution;
 import dev.gryt.store.Generation;
 import dev.gryt.store.ReleaseStore;
@@ -57,7 +60,7 @@ final class EvolutionHandler {
       }
     }
     rules.throwIfAny("invalid evolution");
-    GenerationHandler.refuseIfPromoted(generation);
+    ReleaseRules.refuseIfPromoted(generation);
     Evolution created =
         releases()
             .createEvolution(
@@ -73,7 +76,7 @@ final class EvolutionHandler {
                     completedAt,
                     null,
                     null));
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         201,
         Envelope.success("evolution " + codeName + " created", ReleaseJson.view(created)));
@@ -91,12 +94,12 @@ final class EvolutionHandler {
     data.put("evolutions", items);
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " evolutions", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " evolutions", data));
   }
 
   void get(Context ctx) {
     Evolution e = find(ctx);
-    ApiServer.reply(ctx, 200, Envelope.success("evolution " + e.codeName(), ReleaseJson.view(e)));
+    Envelope.reply(ctx, 200, Envelope.success("evolution " + e.codeName(), ReleaseJson.view(e)));
   }
 
   void update(Context ctx) {
@@ -110,7 +113,7 @@ final class EvolutionHandler {
     rules.throwIfAny("invalid evolution");
     releases()
         .generation(e.accountId(), e.generationId())
-        .ifPresent(GenerationHandler::refuseIfPromoted);
+        .ifPresent(ReleaseRules::refuseIfPromoted);
     Evolution updated =
         releases()
             .updateEvolution(
@@ -126,7 +129,7 @@ final class EvolutionHandler {
                     completedAt == null ? e.completedAt() : completedAt,
                     null,
                     null));
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success("evolution " + e.codeName() + " updated", ReleaseJson.view(updated)));
@@ -136,13 +139,13 @@ final class EvolutionHandler {
     Evolution e = find(ctx);
     releases()
         .generation(e.accountId(), e.generationId())
-        .ifPresent(GenerationHandler::refuseIfPromoted);
+        .ifPresent(ReleaseRules::refuseIfPromoted);
     releases().deleteEvolution(e.accountId(), e.id());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", e.id());
     data.put("code_name", e.codeName());
     data.put("action", "deleted");
-    ApiServer.reply(ctx, 200, Envelope.success("evolution " + e.codeName() + " deleted", data));
+    Envelope.reply(ctx, 200, Envelope.success("evolution " + e.codeName() + " deleted", data));
   }
 
   private static String time(ReleaseRules rules, JsonNode body, String field) {

@@ -1,6 +1,9 @@
 package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Evolution;
 import dev.gryt.store.Generation;
 import dev.gryt.store.ReleaseStore;
@@ -55,7 +58,7 @@ final class GenerationHandler {
                     null,
                     null,
                     null));
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         201,
         Envelope.success("generation " + version + " created", ReleaseJson.view(created)));
@@ -76,12 +79,12 @@ final class GenerationHandler {
     data.put("generations", items);
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " generations", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " generations", data));
   }
 
   void get(Context ctx) {
     Generation g = find(ctx);
-    ApiServer.reply(ctx, 200, Envelope.success("generation " + g.version(), ReleaseJson.view(g)));
+    Envelope.reply(ctx, 200, Envelope.success("generation " + g.version(), ReleaseJson.view(g)));
   }
 
   void update(Context ctx) {
@@ -93,7 +96,7 @@ final class GenerationHandler {
     String description = rules.text(body.get("description"), "description", false);
     rules.changes(body.get("changes"), "changes");
     rules.throwIfAny("invalid generation");
-    refuseIfPromoted(g);
+    ReleaseRules.refuseIfPromoted(g);
     if (version != null && !version.equals(g.version())) {
       refuseTakenVersion(g.accountId(), version, g.id());
     }
@@ -113,7 +116,7 @@ final class GenerationHandler {
                     null,
                     null,
                     null));
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success(
@@ -145,7 +148,7 @@ final class GenerationHandler {
     }
     rules.throwIfAny("invalid promotion");
     if (g.promoted()) {
-      ApiServer.reply(
+      Envelope.reply(
           ctx,
           200,
           Envelope.success("generation " + g.version() + " already promoted", ReleaseJson.view(g)));
@@ -175,7 +178,7 @@ final class GenerationHandler {
                     at == null ? Instant.now(clock).toString() : at,
                     null,
                     null));
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success("generation " + g.version() + " promoted", ReleaseJson.view(promoted)));
@@ -183,13 +186,13 @@ final class GenerationHandler {
 
   void delete(Context ctx) {
     Generation g = find(ctx);
-    refuseIfPromoted(g);
+    ReleaseRules.refuseIfPromoted(g);
     releases().deleteGeneration(g.accountId(), g.id());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", g.id());
     data.put("version", g.version());
     data.put("action", "deleted");
-    ApiServer.reply(ctx, 200, Envelope.success("generation " + g.version() + " deleted", data));
+    Envelope.reply(ctx, 200, Envelope.success("generation " + g.version() + " deleted", data));
   }
 
   /** Change ids without a passing evolution, or whose latest evolution failed. */
@@ -214,12 +217,6 @@ final class GenerationHandler {
       }
     }
     return unproven;
-  }
-
-  static void refuseIfPromoted(Generation g) {
-    if (g.promoted()) {
-      throw ApiException.conflict("generation " + g.version() + " is promoted and immutable");
-    }
   }
 
   private void refuseTakenVersion(String account, String version, String exceptId) {

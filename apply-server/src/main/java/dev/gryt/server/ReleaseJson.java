@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.JsonBody;
 import dev.gryt.store.Evolution;
 import dev.gryt.store.Generation;
 import io.javalin.http.Context;
@@ -23,8 +25,7 @@ final class ReleaseJson {
     try {
       body = ResourceCodec.json().readTree(bytes);
     } catch (IOException e) {
-      throw ApiException.badRequest(
-          "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw ApiException.badRequest("the body is not valid JSON: " + JsonBody.parseError(e));
     }
     if (body == null || !body.isObject()) {
       throw ApiException.badRequest("the body must be a JSON object");

@@ -1,6 +1,8 @@
 package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.store.Generation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,8 +12,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a generation or evolution sent to the API must look like. Pure: each check adds every
- * problem it finds ({@code {path, message}}) so that one reply lists them all.
+ * What a generation or evolution sent to the API must look like, and when one may change. Pure:
+ * each check of a body adds every problem it finds ({@code {path, message}}) so that one reply
+ * lists them all; {@link #refuseIfPromoted} refuses at once.
  */
 final class ReleaseRules {
   static final Pattern VERSION =
@@ -24,6 +27,16 @@ final class ReleaseRules {
   static final int MAX_TEXT = 10_000;
 
   private final List<Map<String, Object>> problems = new ArrayList<>();
+
+  /**
+   * Refuses (409) to change a promoted generation, or its evolutions: a promotion is a release that
+   * was proven, and what proved it must stay as it was.
+   */
+  static void refuseIfPromoted(Generation g) {
+    if (g.promoted()) {
+      throw ApiException.conflict("generation " + g.version() + " is promoted and immutable");
+    }
+  }
 
   List<Map<String, Object>> problems() {
     return problems;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -32,8 +34,8 @@ final class ResourceHandler {
     ResourceStore store = TenantStore.of(this.store, ctx);
     String namespace = ctx.queryParam("namespace");
     String job = kind == ResourceKind.JOB_RUN ? ctx.queryParam("job") : null;
-    int limit = intParam(ctx, "limit", MAX_PAGE, 1, MAX_PAGE);
-    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = QueryParams.integer(ctx, "limit", MAX_PAGE, 1, MAX_PAGE);
+    int offset = QueryParams.integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     List<? extends GrytResource<?, ?>> all =
         store.list(kind.type(), namespace, Map.of()).stream()
             .filter(r -> job == null || job.equals(((JobRun) r).getSpec().jobName))
@@ -46,12 +48,12 @@ final class ResourceHandler {
     data.put("limit", limit);
     // Where the next page starts; null on the last one.
     data.put("next_offset", offset + items.size() < all.size() ? offset + items.size() : null);
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " " + kind.plural(), data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " " + kind.plural(), data));
   }
 
   void get(Context ctx) {
     GrytResource<?, ?> r = find(ctx);
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success(kind.singular() + "/" + r.getMetadata().getName(), ResourceView.of(r)));
@@ -70,7 +72,7 @@ final class ResourceHandler {
             .toList();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", events);
-    ApiServer.reply(ctx, 200, Envelope.success(events.size() + " event(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(events.size() + " event(s)", data));
   }
 
   void delete(Context ctx) {
@@ -87,26 +89,10 @@ final class ResourceHandler {
     data.put("name", r.getMetadata().getName());
     data.put("id", r.id());
     data.put("action", "deleted");
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success(kind.singular() + "/" + r.getMetadata().getName() + " deleted", data));
-  }
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v.strip());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max);
   }
 
   private GrytResource<?, ?> find(Context ctx) {

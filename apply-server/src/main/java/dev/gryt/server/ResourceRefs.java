@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.ApiException;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
 import java.util.Optional;

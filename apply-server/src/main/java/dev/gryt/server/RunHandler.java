@@ -2,12 +2,14 @@ package dev.gryt.server;
 
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobRunFactory;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.JsonBody;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javalin.http.Context;
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,9 +19,6 @@ import java.util.Map;
  * rest.
  */
 final class RunHandler {
-  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final ResourceStore store;
   private final TenantLimits limits;
 
@@ -43,11 +42,11 @@ final class RunHandler {
     }
     body.check("run");
     JobRun run =
-        newRun(job.getMetadata().getNamespace(), job.getMetadata().getName(), "manual", null);
+        JobRunFactory.manual(job.getMetadata().getNamespace(), job.getMetadata().getName());
     run.getSpec().ref = ref == null || ref.isBlank() ? null : ref;
     run.getSpec().sha = sha;
     JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
-    ApiServer.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
+    Envelope.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
   }
 
   void cancel(Context ctx) {
@@ -68,40 +67,17 @@ final class RunHandler {
                 .orElseThrow(() -> ApiException.notFound("run not found"));
       }
     }
-    ApiServer.reply(
+    Envelope.reply(
         ctx, 202, Envelope.success("cancel requested for run " + run.id(), runData(run)));
   }
 
   void retry(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
-    JobRun run = newRun(old.getMetadata().getNamespace(), old.getSpec().jobName, "retry", old.id());
-    run.getSpec().ref = old.getSpec().ref;
-    run.getSpec().sha = old.getSpec().sha;
+    JobRun run = JobRunFactory.retryOf(old);
     JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
-    ApiServer.reply(
+    Envelope.reply(
         ctx, 201, Envelope.success("run " + stored.id() + " retries " + old.id(), runData(stored)));
-  }
-
-  static JobRun newRun(String namespace, String jobName, String trigger, String retryOf) {
-    JobRun run = new JobRun();
-    String prefix = jobName.length() > 50 ? jobName.substring(0, 50) : jobName;
-    run.setMetadata(
-        new ObjectMetaBuilder().withNamespace(namespace).withName(prefix + "-" + suffix()).build());
-    JobRunSpec spec = new JobRunSpec();
-    spec.jobName = jobName;
-    spec.trigger = trigger;
-    spec.retryOf = retryOf;
-    run.setSpec(spec);
-    return run;
-  }
-
-  private static String suffix() {
-    StringBuilder sb = new StringBuilder(8);
-    for (int i = 0; i < 8; i++) {
-      sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-    }
-    return sb.toString();
   }
 
   private static Map<String, Object> runData(JobRun run) {

@@ -3,6 +3,9 @@ package dev.gryt.server;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
+import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
@@ -39,16 +42,16 @@ final class RunLogHandler {
     // and its logs are read (they may show it already, or not yet).
     long rv = store.resourceVersion();
     JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
-    long after = number(ctx, "after", 0, Long.MAX_VALUE);
-    int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
+    long after = QueryParams.number(ctx, "after", 0, 0, Long.MAX_VALUE);
+    int limit = QueryParams.integer(ctx, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
     boolean follow = "true".equalsIgnoreCase(ctx.queryParam("follow"));
     int timeout =
-        (int)
-            number(
-                ctx,
-                "timeout_seconds",
-                HttpLimits.LONG_POLL_DEFAULT_SECONDS,
-                HttpLimits.LONG_POLL_MAX_SECONDS);
+        QueryParams.integer(
+            ctx,
+            "timeout_seconds",
+            HttpLimits.LONG_POLL_DEFAULT_SECONDS,
+            0,
+            HttpLimits.LONG_POLL_MAX_SECONDS);
     String ns = run.getMetadata().getNamespace();
     String name = run.getMetadata().getName();
 
@@ -101,26 +104,10 @@ final class RunLogHandler {
     data.put("finished", finished(run));
     data.put("next", next);
     data.put("chunks", items);
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " log chunk(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " log chunk(s)", data));
   }
 
   private static boolean finished(JobRun run) {
     return run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase);
-  }
-
-  private static long number(Context ctx, String name, long fallback, long max) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v);
-      if (n >= 0 && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.badRequest(name + " must be a whole number from 0 to " + max);
   }
 }

@@ -8,6 +8,8 @@ import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.agent.AgentProtocol;
 import dev.gryt.crds.agent.RunReport;
 import dev.gryt.crds.agent.RunReports;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.NotFoundException;
 import dev.gryt.store.ResourceStore;
@@ -87,7 +89,7 @@ final class RunReportHandler {
             data.put("run_id", runId);
             data.put("attempt", report.attempt());
             data.put("phase", stored.getStatus().phase);
-            ApiServer.reply(ctx, 200, Envelope.success("report recorded", data));
+            Envelope.reply(ctx, 200, Envelope.success("report recorded", data));
             return;
           } catch (ConflictException e) {
             if (attempt == TRIES) {

@@ -5,6 +5,8 @@ import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.Tenancy;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ResourceStore;
 import java.time.Clock;

@@ -4,6 +4,7 @@ import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.agent.RunReport;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.Delivery;
 import dev.gryt.store.LeaderLock;

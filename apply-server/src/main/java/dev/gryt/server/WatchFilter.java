@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.WatchEvent;
 import java.util.Set;
 

@@ -1,6 +1,10 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.Principal;
+import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.WatchEvent;
 import io.javalin.http.Context;
@@ -30,11 +34,17 @@ final class WatchHandler {
   }
 
   void watch(Context ctx) {
-    long after = longParam(ctx, "after", -1);
+    long after = QueryParams.number(ctx, "after", -1, 0, Long.MAX_VALUE);
+    // A longer wait than the server allows is shortened, not refused.
     int timeout =
         (int)
             Math.min(
-                longParam(ctx, "timeout_seconds", HttpLimits.LONG_POLL_DEFAULT_SECONDS),
+                QueryParams.number(
+                    ctx,
+                    "timeout_seconds",
+                    HttpLimits.LONG_POLL_DEFAULT_SECONDS,
+                    0,
+                    Long.MAX_VALUE),
                 HttpLimits.LONG_POLL_MAX_SECONDS);
     Principal caller = Principal.of(ctx);
     WatchFilter filter = WatchFilter.of(caller, kinds(ctx.queryParam("kind")));
@@ -86,7 +96,7 @@ final class WatchHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("events", out);
     data.put("resource_version", batch.position());
-    ApiServer.reply(ctx, 200, Envelope.success(out.size() + " event(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(out.size() + " event(s)", data));
   }
 
   private static List<WatchEvent> matching(List<WatchEvent> events, WatchFilter filter) {
@@ -107,21 +117,5 @@ final class WatchHandler {
           "unknown kind(s) " + unknown + "; known: pipelines, github-repos, jobs, webhooks, runs");
     }
     return kinds;
-  }
-
-  private static long longParam(Context ctx, String name, long fallback) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v);
-      if (n < 0) {
-        throw ApiException.badRequest(name + " must not be negative");
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be a whole number, not " + v);
-    }
   }
 }

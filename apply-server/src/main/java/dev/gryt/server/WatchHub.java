@@ -1,5 +1,6 @@
 package dev.gryt.server;
 
+import dev.gryt.server.http.ApiException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.Watch;

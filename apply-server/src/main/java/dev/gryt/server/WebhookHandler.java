@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunFactory;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.Webhook;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.Delivery;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
@@ -97,7 +101,7 @@ final class WebhookHandler {
               Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()), Optional.empty());
     } else {
       // The store checks, in the delivery's transaction, that the Job exists (409 when not).
-      JobRun run = RunHandler.newRun(ns, webhook.getSpec().jobName, "webhook", null);
+      JobRun run = JobRunFactory.webhook(ns, webhook.getSpec().jobName);
       run.getSpec().ref = event.ref();
       run.getSpec().sha = event.sha();
       recorded =
@@ -122,7 +126,7 @@ final class WebhookHandler {
             : delivery.runId() != null
                 ? "run " + delivery.runId() + " started"
                 : "skipped: " + delivery.reason();
-    ApiServer.reply(ctx, recorded.duplicate() ? 200 : 202, Envelope.success(message, data));
+    Envelope.reply(ctx, recorded.duplicate() ? 200 : 202, Envelope.success(message, data));
   }
 
   void get(Context ctx) {
@@ -133,7 +137,7 @@ final class WebhookHandler {
     ObjectNode view = ResourceView.of(webhook);
     view.put("webhook_key", key.key());
     view.put("url", TRIGGER_PATH + key.key());
-    ApiServer.reply(ctx, 200, Envelope.success("webhook/" + webhook.getMetadata().getName(), view));
+    Envelope.reply(ctx, 200, Envelope.success("webhook/" + webhook.getMetadata().getName(), view));
   }
 
   void rotateKey(Context ctx) {
@@ -146,7 +150,7 @@ final class WebhookHandler {
     data.put("id", webhook.id());
     data.put("webhook_key", key.key());
     data.put("url", TRIGGER_PATH + key.key());
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success(
@@ -157,7 +161,7 @@ final class WebhookHandler {
   void deliveries(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
-    int limit = limit(ctx.queryParam("limit"));
+    int limit = QueryParams.integer(ctx, "limit", DEFAULT_DELIVERIES, 1, MAX_DELIVERIES);
     List<Map<String, Object>> items =
         store
             .deliveries(
@@ -168,7 +172,7 @@ final class WebhookHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " deliveries", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " deliveries", data));
   }
 
   private static Map<String, Object> view(Delivery delivery) {
@@ -181,21 +185,6 @@ final class WebhookHandler {
     item.put("reason", delivery.reason());
     item.put("run_id", delivery.runId());
     return item;
-  }
-
-  private static int limit(String given) {
-    if (given == null) {
-      return DEFAULT_DELIVERIES;
-    }
-    try {
-      int limit = Integer.parseInt(given);
-      if (limit >= 1 && limit <= MAX_DELIVERIES) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.badRequest("limit must be a number from 1 to " + MAX_DELIVERIES);
   }
 
   private static JsonNode parse(byte[] body) {

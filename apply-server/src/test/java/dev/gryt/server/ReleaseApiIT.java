@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.server.auth.ServerSecurity;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;
@@ -11,6 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +149,30 @@ class ReleaseApiIT {
     assertThat(call("POST", "/api/v1/evolutions", "{\"status\":\"maybe\"}").status())
         .isEqualTo(422);
     assertThat(call("GET", "/api/v1/evolutions/evo-nope", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aPromotionThatSaysNoTimeIsStampedByTheServersClock() throws Exception {
+    server.close();
+    Instant at = Instant.parse("2031-05-06T07:08:09Z");
+    server =
+        ApiServer.start(
+            store,
+            "127.0.0.1",
+            0,
+            ServerSecurity.TRUST_LOOPBACK,
+            new ApiServer.RunSettings(Clock.fixed(at, ZoneOffset.UTC), 1_000_000));
+    String id =
+        call("POST", "/api/v1/generations", "{\"version\":\"2.0.0\",\"changes\":[]}")
+            .data()
+            .get("id")
+            .asText();
+
+    Reply promoted = call("POST", "/api/v1/generations/" + id + "/promote", null);
+
+    assertThat(promoted.status()).isEqualTo(200);
+    assertThat(promoted.data().get("promoted_at").asText()).isEqualTo("2031-05-06T07:08:09Z");
+    assertThat(promoted.data().get("promoted_by").asText()).isEqualTo("admin");
   }
 
   @Test

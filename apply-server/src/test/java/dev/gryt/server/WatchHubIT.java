@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import dev.gryt.store.WatchEvent;

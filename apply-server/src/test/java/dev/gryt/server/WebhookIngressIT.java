@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.server.auth.ServerSecurity;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import java.net.URI;

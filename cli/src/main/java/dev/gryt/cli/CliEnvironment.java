@@ -13,7 +13,7 @@ import java.util.Map;
  * @param userHome the user's home directory, where {@code ~/.gryt} lives by default
  * @param workingDirectory where relative paths (such as the default database) resolve
  * @param stdin read by {@code -f -}
- * @param clock used for ages
+ * @param clock used for ages and to stamp signed requests
  */
 public record CliEnvironment(
     Map<String, String> variables,

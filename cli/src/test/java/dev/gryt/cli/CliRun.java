@@ -23,6 +23,7 @@ public final class CliRun {
   private final Path home;
   private final Path workingDirectory;
   private String stdin = "";
+  private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
   /**
    * @param home used as the user's home and the working directory
@@ -37,6 +38,16 @@ public final class CliRun {
     return this;
   }
 
+  /**
+   * The clock of the commands, {@link #NOW} frozen unless set: ages print alike on every run. A
+   * command that signs requests to a real server needs a real clock: the server refuses a stamp far
+   * from its own time, and a frozen clock would sign two alike requests alike (a replay).
+   */
+  public CliRun clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
   public CliRun stdin(String text) {
     this.stdin = text;
     return this;
@@ -48,7 +59,7 @@ public final class CliRun {
         home,
         workingDirectory,
         new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        clock);
   }
 
   public Result run(String... args) {

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -142,6 +143,7 @@ class SecretsStayOutOfLogsIT {
       // The CLI, logged in with the password, prints neither it nor the key's secret.
       CliRun.Result login =
           new CliRun(dir)
+              .clock(Clock.systemUTC())
               .env("GRYT_HOME", dir.resolve("cli").toString())
               .env("GRYT_URL", base)
               .stdin(PASSWORD + "\n")

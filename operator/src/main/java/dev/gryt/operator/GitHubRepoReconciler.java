@@ -6,16 +6,11 @@ import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.GitRemote;
-import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.Tenancy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -24,239 +19,156 @@ import java.util.regex.Pattern;
  * tenant's local or non-https remote), {@code TokenUnavailable}, {@code TokenEnvNotAllowed}, {@code
  * AuthFailed}, {@code BranchNotFound} or {@code Unreachable}, with the cause.
  *
- * <p>The network is asked through the injected {@link RepoProbe} when the spec changes (a new
- * generation) and once the last answer is older than the probe interval; in between the last answer
- * is reused, so the reconciles a status write or a resync cause do not probe again. Each outcome
- * asks to be looked at again when its answer goes stale.
- *
- * <p>With a pooled {@link ProbeExecutor} the probe runs off the reconciling thread: while it is in
- * flight the repo keeps the status it has (nothing is written), and the listener given to {@link
- * #whenAnswered} hears the repo's key once the answer is in, so the driver reconciles it again at
- * once; without a listener the outcome asks for a look after {@link #PENDING_RECHECK}.
+ * <p>A pure function of the repo, the last probe answer and the time: the network and the tokens
+ * are the driver's ({@code dev.gryt.operator.probe.GitHubRepoProber}), which asks {@link #question}
+ * when the spec changes (a new generation) and once the last answer is {@link #current no longer
+ * current} (older than the probe interval), and passes the newest answer in; in between the last
+ * answer is reused, so the reconciles a status write or a resync cause do not probe again. Each
+ * outcome asks to be looked at again when its answer goes stale.
  */
-public final class GitHubRepoReconciler implements Reconciler<GitHubRepo, GitHubRepoStatus> {
+public final class GitHubRepoReconciler {
   static final Pattern GIT_URL =
       Pattern.compile("^(https?://[^\\s/]+/\\S+|ssh://\\S+|git@[^\\s:]+:\\S+|file://\\S+)$");
 
   /** How often a repo's reachability is checked again when nothing changes. */
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMinutes(10);
 
-  /** When a repo whose probe is in flight is looked at again if no one says the answer is in. */
+  /** When a repo with no answer yet (its probe in flight) is looked at again by default. */
   public static final Duration PENDING_RECHECK = Duration.ofSeconds(5);
 
-  private final ProbeExecutor probes;
-  private final RepoTokens tokens;
   private final Duration probeInterval;
-  private volatile Consumer<ResourceKey> answered = key -> {};
-  private volatile boolean listening;
-  private volatile Instant nextSweep;
 
-  /** The last answer per repo; reconciles of different repos run concurrently. */
-  private final Map<String, Probed> answers = new ConcurrentHashMap<>();
-
-  /** Probes in flight per repo, with the fingerprint of the spec they were asked for. */
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-
-  /** Probes on the reconciling thread. */
-  public GitHubRepoReconciler(RepoProbe probe, RepoTokens tokens) {
-    this(ProbeExecutor.direct(probe), tokens, DEFAULT_PROBE_INTERVAL);
+  public GitHubRepoReconciler() {
+    this(DEFAULT_PROBE_INTERVAL);
   }
 
-  public GitHubRepoReconciler(RepoProbe probe, RepoTokens tokens, Duration probeInterval) {
-    this(ProbeExecutor.direct(probe), tokens, probeInterval);
-  }
-
-  public GitHubRepoReconciler(ProbeExecutor probes, RepoTokens tokens, Duration probeInterval) {
-    this.probes = probes;
-    this.tokens = tokens;
+  public GitHubRepoReconciler(Duration probeInterval) {
     this.probeInterval = probeInterval;
   }
 
   /**
-   * Tells {@code listener} the key of each repo whose probe answered off the reconciling thread.
+   * What to ask the git server about {@code repo}; empty when its spec settles the status without
+   * asking (an invalid or refused URL).
    */
-  public GitHubRepoReconciler whenAnswered(Consumer<ResourceKey> listener) {
-    this.answered = listener;
-    this.listening = true;
-    return this;
+  public Optional<ProbeQuestion> question(GitHubRepo repo) {
+    if (refusal(repo).isPresent()) {
+      return Optional.empty();
+    }
+    GitHubRepoSpec spec = repo.getSpec();
+    String branch = branch(spec);
+    return Optional.of(
+        new ProbeQuestion(
+            fingerprint(repo, branch),
+            spec.gitUrl,
+            branch,
+            Tenancy.isTenantNamespace(repo.getMetadata().getNamespace())));
   }
 
-  private record Pending(String spec, Instant asked, CompletableFuture<Probed> answer) {}
+  /** Whether {@code answer} answers {@code question} and is not stale at {@code now}. */
+  public boolean current(ProbeAnswer answer, ProbeQuestion question, Instant now) {
+    return answer != null
+        && answer.question().equals(question.spec())
+        && now.isBefore(answer.at().plus(probeInterval))
+        && !now.isBefore(answer.at());
+  }
 
-  /** The Ready condition a probe's answer means, and when the answer was had. */
-  private record Probed(
-      String spec, Instant at, boolean ready, GitHubRepoReason reason, String message) {}
-
-  @Override
-  public Outcome<GitHubRepoStatus> reconcile(GitHubRepo repo, Lookup lookup, Instant now) {
+  /**
+   * The status {@code repo} should have given {@code answer}, the newest answer to its {@link
+   * #question} (null when there is none). Without a current answer the status stays as it is and
+   * the repo asks to be looked at again after {@link #PENDING_RECHECK}.
+   */
+  public Outcome<GitHubRepoStatus> reconcile(GitHubRepo repo, ProbeAnswer answer, Instant now) {
     GitHubRepoStatus status = new GitHubRepoStatus();
     status.observedGeneration = repo.getMetadata().getGeneration();
     Conditions conditions = Conditions.of(repo, now);
-    GitHubRepoSpec spec = repo.getSpec();
-    String url = spec == null ? null : spec.gitUrl;
-    String key = repo.getMetadata().getNamespace() + "/" + repo.getMetadata().getName();
-    if (url == null || !GIT_URL.matcher(url).matches()) {
-      return invalid(
-          status,
-          conditions,
-          key,
-          "spec.git_url: not a git URL (https://, ssh://, git@host:path or file://): " + url);
-    }
-    List<String> problems = GitRemote.problemsOf(url);
-    if (!problems.isEmpty()) {
-      return invalid(status, conditions, key, "spec.git_url: " + String.join("; ", problems));
-    }
-    Optional<String> refused =
-        Tenancy.isAdminNamespace(repo.getMetadata().getNamespace())
-            ? Optional.empty()
-            : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
+    Optional<Verdict> refused = refusal(repo);
     if (refused.isPresent()) {
-      answers.remove(key);
-      conditions.set(
-          Condition.READY, false, GitHubRepoReason.URL_REFUSED, "spec.git_url: " + refused.get());
+      conditions.set(Condition.READY, false, refused.get().reason(), refused.get().message());
       status.conditions = conditions.build();
       return Outcome.of(status);
     }
-    String fingerprint = fingerprint(repo, branch(spec));
-    Probed answer = answers.get(key);
-    if (answer == null || !answer.spec().equals(fingerprint) || isStale(answer, now)) {
-      Optional<Probed> fresh = freshAnswer(repo, key, fingerprint, now);
-      if (fresh.isEmpty()) {
-        // In flight: the status stays as it is until the answer is in, when the listener (if any)
-        // has the repo looked at again; a timed look would find nothing to do.
-        return new Outcome<>(repo.getStatus(), listening ? null : PENDING_RECHECK);
-      }
-      answer = fresh.get();
-      forgetDeletedRepos(now);
-      answers.put(key, answer);
+    ProbeQuestion question = question(repo).orElseThrow();
+    if (!current(answer, question, now)) {
+      return new Outcome<>(repo.getStatus(), PENDING_RECHECK);
     }
-    conditions.set(Condition.READY, answer.ready(), answer.reason(), answer.message());
+    Verdict verdict = verdict(answer, repo.getSpec(), question.branch());
+    conditions.set(Condition.READY, verdict.ready(), verdict.reason(), verdict.message());
     status.conditions = conditions.build();
     Duration untilStale = Duration.between(now, answer.at().plus(probeInterval));
     return new Outcome<>(status, untilStale.isNegative() ? probeInterval : untilStale);
   }
 
-  private Outcome<GitHubRepoStatus> invalid(
-      GitHubRepoStatus status, Conditions conditions, String key, String message) {
-    answers.remove(key);
-    conditions.set(Condition.READY, false, GitHubRepoReason.INVALID_SPEC, message);
-    status.conditions = conditions.build();
-    return Outcome.of(status);
-  }
-
-  /**
-   * Deleted repos are never reconciled again: their answers go once well past stale. Swept once per
-   * probe interval, not per probe, which would cost a pass over every repo each time.
-   */
-  private void forgetDeletedRepos(Instant now) {
-    Instant due = nextSweep;
-    if (due != null && now.isBefore(due)) {
-      return;
+  /** The Ready condition's status, reason and message. */
+  private record Verdict(boolean ready, GitHubRepoReason reason, String message) {
+    static Verdict notReady(GitHubRepoReason reason, String message) {
+      return new Verdict(false, reason, message);
     }
-    nextSweep = now.plus(probeInterval);
-    answers.values().removeIf(a -> now.isAfter(a.at().plus(probeInterval.multipliedBy(2))));
-    pending
-        .values()
-        .removeIf(p -> p.answer().isDone() && now.isAfter(p.asked().plus(probeInterval)));
   }
 
-  private boolean isStale(Probed answer, Instant now) {
-    return !now.isBefore(answer.at().plus(probeInterval)) || now.isBefore(answer.at());
-  }
-
-  /**
-   * The answer of a probe for this spec, asking one if none is in flight; empty while it is in
-   * flight.
-   */
-  private Optional<Probed> freshAnswer(
-      GitHubRepo repo, String key, String fingerprint, Instant now) {
-    Pending p = pending.get(key);
-    if (p == null || !p.spec().equals(fingerprint)) {
-      p = new Pending(fingerprint, now, probe(repo, fingerprint, now));
-      pending.put(key, p);
-      if (!p.answer().isDone()) {
-        ResourceKey resourceKey = ResourceKey.of(repo);
-        Pending asked = p;
-        p.answer()
-            .thenRun(
-                () -> {
-                  if (pending.get(key) == asked) {
-                    answered.accept(resourceKey);
-                  }
-                });
-      }
-    }
-    if (!p.answer().isDone()) {
-      return Optional.empty();
-    }
-    pending.remove(key, p);
-    return Optional.of(p.answer().join());
-  }
-
-  private CompletableFuture<Probed> probe(GitHubRepo repo, String fingerprint, Instant now) {
+  /** Why the spec alone makes the repo not Ready, if it does. */
+  private static Optional<Verdict> refusal(GitHubRepo repo) {
     GitHubRepoSpec spec = repo.getSpec();
-    String branch = branch(spec);
-    Optional<String> token;
-    try {
-      token = tokens.token(repo.getMetadata().getNamespace(), spec);
-    } catch (TokenUnavailableException e) {
-      return CompletableFuture.completedFuture(
-          new Probed(fingerprint, now, false, e.reason(), e.getMessage()));
+    String url = spec == null ? null : spec.gitUrl;
+    if (url == null || !GIT_URL.matcher(url).matches()) {
+      return Optional.of(
+          Verdict.notReady(
+              GitHubRepoReason.INVALID_SPEC,
+              "spec.git_url: not a git URL (https://, ssh://, git@host:path or file://): " + url));
     }
-    boolean tenant = Tenancy.isTenantNamespace(repo.getMetadata().getNamespace());
-    return probes
-        .probe(spec.gitUrl, branch, token, tenant)
-        .thenApply(result -> probed(result, spec, branch, token, fingerprint, now));
+    List<String> problems = GitRemote.problemsOf(url);
+    if (!problems.isEmpty()) {
+      return Optional.of(
+          Verdict.notReady(
+              GitHubRepoReason.INVALID_SPEC, "spec.git_url: " + String.join("; ", problems)));
+    }
+    Optional<String> refused =
+        Tenancy.isAdminNamespace(repo.getMetadata().getNamespace())
+            ? Optional.empty()
+            : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
+    return refused.map(r -> Verdict.notReady(GitHubRepoReason.URL_REFUSED, "spec.git_url: " + r));
   }
 
-  private static Probed probed(
-      ProbeResult result,
-      GitHubRepoSpec spec,
-      String branch,
-      Optional<String> token,
-      String fingerprint,
-      Instant now) {
+  private static Verdict verdict(ProbeAnswer answer, GitHubRepoSpec spec, String branch) {
+    if (answer.result() == null) {
+      return Verdict.notReady(answer.tokenReason(), answer.tokenMessage());
+    }
+    ProbeResult result = answer.result();
     return switch (result.kind()) {
       case REACHABLE ->
-          new Probed(
-              fingerprint,
-              now,
+          new Verdict(
               true,
               GitHubRepoReason.REACHABLE,
               "branch " + branch + " is at " + shortSha(result.detail()));
       case BRANCH_NOT_FOUND ->
-          new Probed(
-              fingerprint,
-              now,
-              false,
+          Verdict.notReady(
               GitHubRepoReason.BRANCH_NOT_FOUND,
               "branch " + branch + " not found at " + spec.gitUrl + ": " + result.detail());
       case AUTH_FAILED ->
-          new Probed(
-              fingerprint,
-              now,
-              false,
+          Verdict.notReady(
               GitHubRepoReason.AUTH_FAILED,
-              (token.isPresent()
+              (namesToken(spec)
                       ? "the token was refused: "
                       : "the server wants a token and none is set (token_env, token_secret or"
                           + " access_token): ")
                   + result.detail());
       case REFUSED ->
-          new Probed(
-              fingerprint,
-              now,
-              false,
-              GitHubRepoReason.URL_REFUSED,
-              "spec.git_url: " + result.detail());
+          Verdict.notReady(GitHubRepoReason.URL_REFUSED, "spec.git_url: " + result.detail());
       case UNREACHABLE ->
-          new Probed(
-              fingerprint,
-              now,
-              false,
-              GitHubRepoReason.UNREACHABLE,
-              "cannot list " + spec.gitUrl + ": " + result.detail());
+          Verdict.notReady(
+              GitHubRepoReason.UNREACHABLE, "cannot list " + spec.gitUrl + ": " + result.detail());
     };
+  }
+
+  /**
+   * Whether the probe was sent with a token: a repo that names one either had it read or was never
+   * probed ({@link RepoTokens#token} throws).
+   */
+  private static boolean namesToken(GitHubRepoSpec spec) {
+    return present(spec.accessToken) || present(spec.tokenEnv) || present(spec.tokenSecret);
+  }
+
+  private static boolean present(String s) {
+    return s != null && !s.isBlank();
   }
 
   /**

@@ -21,6 +21,21 @@ import java.util.Optional;
  * never polled.
  */
 public final class JobReconciler implements Reconciler<Job, JobStatus> {
+  /**
+   * The Pipeline and GitHubRepo a Job names, and its runs; of those only a finished one can change
+   * which runs the Job expires.
+   */
+  @Override
+  public List<Reference<Job, ?>> references() {
+    return List.of(
+        Reference.byName(Job.class, Pipeline.class, job -> job.getSpec().pipelineName),
+        Reference.byName(Job.class, GitHubRepo.class, job -> job.getSpec().githubRepoName),
+        Reference.namedBy(Job.class, JobRun.class, run -> run.getSpec().jobName)
+            .narrowedBy(
+                (run, gone, jobs, lookup) ->
+                    JobRunReconciler.finished(run) ? jobs.get() : List.of()));
+  }
+
   @Override
   public Outcome<JobStatus> reconcile(Job job, Lookup lookup, Instant now) {
     String ns = job.getMetadata().getNamespace();

@@ -1,6 +1,7 @@
 package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
+import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunPhase;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The lifecycle of a run up to placement: {@code Pending} (reason {@code NoAgent} until agents
@@ -24,6 +26,36 @@ import java.util.Optional;
  * the lookup; the drivers re-reconcile a run when a sibling changes.
  */
 public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> {
+  /**
+   * The Job a run names; that Job's Pipeline and GitHubRepo (its timeout and checkout), whose
+   * changes wake no run; and its sibling runs, of which a change wakes only the runs {@link
+   * RunPolicy#affectedBy} names: queuing every unfinished sibling on every run change made a burst
+   * of N webhook runs cost N² reconciles.
+   */
+  @Override
+  public List<Reference<JobRun, ?>> references() {
+    return List.of(
+        Reference.byName(JobRun.class, Job.class, run -> run.getSpec().jobName),
+        Reference.readOnly(JobRun.class, Pipeline.class),
+        Reference.readOnly(JobRun.class, GitHubRepo.class),
+        Reference.shared(
+                JobRun.class,
+                JobRun.class,
+                run -> run.getSpec().jobName,
+                sibling -> sibling.getSpec().jobName)
+            .narrowedBy(JobRunReconciler::affectedSiblings));
+  }
+
+  /** Under plain allow no sibling matters, and the siblings are not even listed. */
+  private static List<JobRun> affectedSiblings(
+      JobRun changed, boolean gone, Supplier<List<JobRun>> siblings, Lookup lookup) {
+    return lookup
+        .get(Job.class, changed.getMetadata().getNamespace(), changed.getSpec().jobName)
+        .filter(RunPolicy::needsSiblings)
+        .map(job -> RunPolicy.affectedBy(changed, gone, job, siblings.get()))
+        .orElse(List.of());
+  }
+
   public static boolean finished(JobRun run) {
     return run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase);
   }

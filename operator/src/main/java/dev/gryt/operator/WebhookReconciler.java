@@ -6,6 +6,7 @@ import dev.gryt.crds.Webhook;
 import dev.gryt.crds.WebhookReason;
 import dev.gryt.crds.WebhookStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,13 @@ import java.util.Optional;
 public final class WebhookReconciler implements Reconciler<Webhook, WebhookStatus> {
   /** What {@code status.url} says: where deliveries go, with the key left out. */
   public static final String URL_TEMPLATE = "/api/v1/webhooks/run/{key}";
+
+  /** The Job a Webhook names. */
+  @Override
+  public List<Reference<Webhook, ?>> references() {
+    return List.of(
+        Reference.byName(Webhook.class, Job.class, webhook -> webhook.getSpec().jobName));
+  }
 
   @Override
   public Outcome<WebhookStatus> reconcile(Webhook webhook, Lookup lookup, Instant now) {

@@ -7,6 +7,8 @@ import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.ResourceKey;
+import dev.gryt.operator.probe.GitHubRepoProber;
+import dev.gryt.operator.probe.ProbeExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The GitHubRepo decision with a fake {@link RepoProbe} (the real one is I/O, tested in {@code
- * JGitRepoProbeIT}): which answer means which condition, and when the network is asked again.
+ * The GitHubRepo decision as the drivers run it, through {@link GitHubRepoProber} with a fake
+ * {@link RepoProbe} (the real one is I/O, tested in {@code JGitRepoProbeIT}): which answer means
+ * which condition, and when the network is asked again; then the pure {@link GitHubRepoReconciler}
+ * alone, given the answer.
  */
 class GitHubRepoReconcilerTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -34,8 +38,8 @@ class GitHubRepoReconcilerTest {
         tokensSeen.add(token);
         return answer;
       };
-  final GitHubRepoReconciler reconciler =
-      new GitHubRepoReconciler(
+  final GitHubRepoProber reconciler =
+      new GitHubRepoProber(
           fake,
           new RepoTokens(
               Map.of("GH_TOKEN", TOKEN, "OTHER", "other-value")::get,
@@ -112,7 +116,7 @@ class GitHubRepoReconcilerTest {
             return tenant ? ProbeResult.refused("the host's address is not allowed") : answer;
           }
         };
-    GitHubRepoReconciler r = new GitHubRepoReconciler(probe, RepoTokens.standalone());
+    GitHubRepoProber r = new GitHubRepoProber(probe, RepoTokens.standalone());
     GitHubRepo tenants = ReconcilersTest.repo("r", "http://127.0.0.1:5432/x.git");
     tenants.getMetadata().setNamespace("t1a2b3c4d-default");
     Condition ready = ReconcilersTest.readyOf(r.reconcile(tenants, lookup, T0).status());
@@ -232,8 +236,8 @@ class GitHubRepoReconcilerTest {
   void offTheReconcilingThreadTheStatusStaysUntilTheAnswerIsInThenTheRepoIsRequeued() {
     List<Runnable> tasks = new ArrayList<>();
     List<ResourceKey> requeued = new ArrayList<>();
-    GitHubRepoReconciler async =
-        new GitHubRepoReconciler(
+    GitHubRepoProber async =
+        new GitHubRepoProber(
                 ProbeExecutor.on(fake, tasks::add),
                 RepoTokens.standalone(),
                 GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL)
@@ -259,8 +263,8 @@ class GitHubRepoReconcilerTest {
   void reposAskingTheSameQuestionShareOneProbeWhileItIsInFlight() {
     List<Runnable> tasks = new ArrayList<>();
     List<ResourceKey> requeued = new ArrayList<>();
-    GitHubRepoReconciler async =
-        new GitHubRepoReconciler(
+    GitHubRepoProber async =
+        new GitHubRepoProber(
                 ProbeExecutor.on(fake, tasks::add),
                 RepoTokens.standalone(),
                 GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL)
@@ -286,5 +290,71 @@ class GitHubRepoReconcilerTest {
     // Answered: the next question is a new probe, not the old answer.
     async.reconcile(ReconcilersTest.repo("d", "https://github.com/a/b"), lookup, T0);
     assertThat(tasks).hasSize(3);
+  }
+
+  // --- the decision alone: the last answer is passed in, nothing is asked
+
+  final GitHubRepoReconciler decision = new GitHubRepoReconciler();
+
+  @Test
+  void theDecisionIsAFunctionOfTheRepoTheAnswerAndTheTime() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    ProbeQuestion question = decision.question(repo).orElseThrow();
+    assertThat(question.url()).isEqualTo("https://github.com/a/b");
+    assertThat(question.branch()).isEqualTo("main");
+    assertThat(question.tenant()).isFalse();
+    ProbeAnswer answer = ProbeAnswer.probed(question, T0, ProbeResult.reachable(SHA));
+
+    Outcome<GitHubRepoStatus> first = decision.reconcile(repo, answer, T0.plusSeconds(60));
+    Outcome<GitHubRepoStatus> again = decision.reconcile(repo, answer, T0.plusSeconds(60));
+    assertThat(dev.gryt.crds.ResourceCodec.toTree(again.status()))
+        .isEqualTo(dev.gryt.crds.ResourceCodec.toTree(first.status()));
+    assertThat(again.requeueAfter()).isEqualTo(first.requeueAfter());
+    assertThat(ReconcilersTest.readyOf(first.status()).message)
+        .isEqualTo("branch main is at 89abcde");
+    assertThat(first.requeueAfter()).isEqualTo(Duration.ofMinutes(9));
+    assertThat(probes).isEmpty();
+  }
+
+  @Test
+  void withoutACurrentAnswerTheStatusStaysAndTheRepoAsksForAnotherLook() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    ProbeQuestion asked = decision.question(repo).orElseThrow();
+    ProbeAnswer answer = ProbeAnswer.probed(asked, T0, ProbeResult.reachable(SHA));
+    repo.setStatus(decision.reconcile(repo, answer, T0).status());
+
+    Outcome<GitHubRepoStatus> none = decision.reconcile(repo, null, T0);
+    assertThat(none.status()).isSameAs(repo.getStatus());
+    assertThat(none.requeueAfter()).isEqualTo(GitHubRepoReconciler.PENDING_RECHECK);
+
+    assertThat(decision.current(answer, asked, T0.plus(Duration.ofMinutes(10)))).isFalse();
+    assertThat(decision.reconcile(repo, answer, T0.plus(Duration.ofMinutes(10))).status())
+        .isSameAs(repo.getStatus());
+
+    repo.getSpec().branch = "release";
+    repo.getMetadata().setGeneration(2L);
+    ProbeQuestion newer = decision.question(repo).orElseThrow();
+    assertThat(newer.spec()).isNotEqualTo(asked.spec());
+    assertThat(decision.current(answer, newer, T0)).as("an answer to the older spec").isFalse();
+  }
+
+  @Test
+  void aTokenThatCouldNotBeReadIsTheAnswersReasonAndARefusedUrlAsksNothing() {
+    GitHubRepo repo = ReconcilersTest.repo("r", "https://github.com/a/b");
+    repo.getSpec().tokenSecret = "gh";
+    ProbeAnswer unreadable =
+        ProbeAnswer.tokenUnavailable(
+            decision.question(repo).orElseThrow(),
+            T0,
+            new TokenUnavailableException("token_secret gh: no Secret gh in namespace default"));
+    Condition ready = ReconcilersTest.readyOf(decision.reconcile(repo, unreadable, T0).status());
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.TOKEN_UNAVAILABLE.value());
+    assertThat(ready.message).isEqualTo("token_secret gh: no Secret gh in namespace default");
+
+    GitHubRepo tenants = ReconcilersTest.repo("t", "file:///srv/gryt/.git");
+    tenants.getMetadata().setNamespace("t1a2b3c4d-default");
+    assertThat(decision.question(tenants)).isEmpty();
+    assertThat(ReconcilersTest.readyOf(decision.reconcile(tenants, null, T0).status()).reason)
+        .isEqualTo(GitHubRepoReason.URL_REFUSED.value());
   }
 }

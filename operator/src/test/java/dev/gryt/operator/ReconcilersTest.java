@@ -18,6 +18,7 @@ import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.Webhook;
 import dev.gryt.crds.WebhookReason;
 import dev.gryt.crds.WebhookSpec;
+import dev.gryt.operator.probe.GitHubRepoProber;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,8 +158,8 @@ class ReconcilersTest {
   }
 
   /** GitHubRepos whose every branch is reachable: the jobs' view, probing is tested elsewhere. */
-  static GitHubRepoReconciler reachable() {
-    return new GitHubRepoReconciler(
+  static GitHubRepoProber reachable() {
+    return new GitHubRepoProber(
         (url, branch, token) -> ProbeResult.reachable("0123456789abcdef0123456789abcdef01234567"),
         new RepoTokens(name -> null, RepoTokens.NO_SECRETS, java.util.Set.of()));
   }

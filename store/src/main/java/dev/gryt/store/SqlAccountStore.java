@@ -22,7 +22,7 @@ final class SqlAccountStore implements AccountStore {
   private final DataSource dataSource;
   private final SqlDialect dialect;
   private final Lock writeLock;
-  private final ReplayLedger replays;
+  private final SqlReplayLedger replays;
 
   /**
    * @param writeLock held around every write where the dialect serializes writes in process
@@ -37,6 +37,11 @@ final class SqlAccountStore implements AccountStore {
   @Override
   public ReplayLedger replayLedger() {
     return replays;
+  }
+
+  /** Writes the replay ledger's gathered entries and stops its writer. */
+  void close() {
+    replays.close();
   }
 
   @Override

@@ -1429,6 +1429,7 @@ public final class SqlResourceStore implements ResourceStore {
     for (SqlWatch watch : List.copyOf(watches)) {
       watch.close();
     }
+    accounts.close();
     dataSource.close();
   }
 

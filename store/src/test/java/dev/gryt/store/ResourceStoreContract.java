@@ -851,6 +851,37 @@ public abstract class ResourceStoreContract {
   }
 
   @Test
+  void aRunsLogsAreDeletedWithItAndANewRunOfTheSameNameStartsEmpty() {
+    ResourceStore store = newStore();
+    for (String name : List.of("gone-1", "gone-2", "kept-1")) {
+      JobRun run = (JobRun) store.create(run(name).resource());
+      run.setStatus(new dev.gryt.crds.JobRunStatus());
+      run.getStatus().phase = "Running";
+      store.reportRun(
+          run,
+          1,
+          List.of(new dev.gryt.crds.agent.RunReport.LogText("build", "output of " + name)),
+          1_000,
+          10_000);
+      assertThat(store.runLogs("default", name, 0, 100)).hasSize(1);
+    }
+
+    // Both ways a run is deleted: by itself, and as one mutation of a commit.
+    store.delete(ResourceKind.JOB_RUN, "default", "gone-1", null);
+    store.commit(List.of(new Mutation.Delete(ResourceKind.JOB_RUN, "default", "gone-2", null)));
+
+    assertThat(store.runLogs("default", "gone-1", 0, 100)).isEmpty();
+    assertThat(store.runLogs("default", "gone-2", 0, 100)).isEmpty();
+    // A run created again under a deleted run's name does not inherit its output.
+    store.create(run("gone-1").resource());
+    assertThat(store.runLogs("default", "gone-1", 0, 100)).isEmpty();
+    // Only the deleted runs' logs go.
+    assertThat(store.runLogs("default", "kept-1", 0, 100))
+        .extracting(LogChunk::text)
+        .containsExactly("output of kept-1");
+  }
+
+  @Test
   void aDeliveryAndTheRunItTriggersAreRecordedTogether() {
     ResourceStore store = newStore();
     createHook(store);

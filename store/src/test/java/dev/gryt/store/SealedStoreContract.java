@@ -1,6 +1,7 @@
 package dev.gryt.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -215,6 +216,34 @@ abstract class SealedStoreContract {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void aReadsSightingIsRefusedEverywhereOnceWritten() {
+    TestDatabase database = database();
+    ResourceStore first = open(database);
+    ReplayLedger one = first.accounts().replayLedger();
+    ReplayLedger other = open(database).accounts().replayLedger();
+    Instant later = NOW.plusSeconds(300);
+    assertThat(one.firstSightingOfRead("key_a:read", later)).isTrue();
+    one.flush();
+    assertThat(other.firstSightingOfRead("key_a:read", later)).isFalse();
+    assertThat(other.firstSighting("key_a:read", later)).isFalse();
+
+    // A read's sighting of what a write recorded is not first either.
+    assertThat(one.firstSighting("key_a:write", later)).isTrue();
+    assertThat(other.firstSightingOfRead("key_a:write", later)).isFalse();
+
+    // Closing the store writes what is still gathered.
+    for (int i = 0; i < 300; i++) {
+      assertThat(one.firstSightingOfRead("key_a:many-" + i, later)).isTrue();
+    }
+    first.close();
+    for (int i = 0; i < 300; i += 37) {
+      assertThat(other.firstSighting("key_a:many-" + i, later)).as("entry %d", i).isFalse();
+    }
+    assertThatThrownBy(() -> one.firstSightingOfRead("key_a:after-close", later))
+        .isInstanceOf(StoreException.class);
   }
 
   @Test

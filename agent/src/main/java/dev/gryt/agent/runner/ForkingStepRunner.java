@@ -47,6 +47,15 @@ abstract class ForkingStepRunner implements StepRunner {
   protected void prepare(StepSpec step) throws IOException {}
 
   /**
+   * What the step's process reads on its standard input, written and closed right after it starts;
+   * null (the default) gives it {@code /dev/null}. Whatever reads it must pass the step {@code
+   * /dev/null} in its place.
+   */
+  protected byte[] input(StepSpec step) {
+    return null;
+  }
+
+  /**
    * Runs once the step's process started, while its output already flows: what must join the
    * process from outside (its network). A failure is the step's own: say it in {@code sink}.
    */
@@ -67,9 +76,13 @@ abstract class ForkingStepRunner implements StepRunner {
       cleanUp(step);
       throw e;
     }
+    byte[] input = input(step);
     ProcessBuilder builder = new ProcessBuilder(commandLine(step));
     builder.redirectErrorStream(true);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(
+        input == null
+            ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+            : ProcessBuilder.Redirect.PIPE);
     builder.directory(step.workspace().toFile());
     Map<String, String> env = builder.environment();
     env.clear();
@@ -86,6 +99,13 @@ abstract class ForkingStepRunner implements StepRunner {
     Thread pump = new Thread(() -> pump(process, sink), "gryt-log-" + step.runId());
     pump.setDaemon(true);
     pump.start();
+    if (input != null) {
+      try (java.io.OutputStream in = process.getOutputStream()) {
+        in.write(input);
+      } catch (IOException e) {
+        // The process is gone before it read its input: its exit says why.
+      }
+    }
     try {
       current.process.set(process);
       if (current.cancelled) {

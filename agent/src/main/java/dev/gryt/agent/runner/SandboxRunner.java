@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
@@ -31,13 +30,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Where the machine has user namespaces the step is isolated (see {@link #isolates()}): it runs
  * in a user namespace whose only id maps to an unprivileged host user, with no capability (bounding
  * set included), no new privileges, no further user namespaces, and its own pid, ipc, uts, cgroup
- * and network namespaces; its environment reaches bwrap through a file descriptor, never a command
- * line. An agent running as root starts the step as the dedicated user {@value #STEP_USER} (made by
+ * and network namespaces; its environment reaches bwrap through a pipe, never a command line or a
+ * file. An agent running as root starts the step as the dedicated user {@value #STEP_USER} (made by
  * bin/setup-containers); the workspace, which that user may not be able to reach by its path, is
- * first bound onto {@code /run/gryt-sandbox} in a private mount namespace. A step that may use the
- * network gets it from slirp4netns (outbound only, the host's loopback refused) in that network
- * namespace of its own. Without user namespaces the sandbox still separates the file system but the
- * step keeps the agent's user: such a runner must not take a tenant's step.
+ * first bound onto {@code /run/gryt-sandbox} in a private mount namespace (bwrap's {@code
+ * --bind-fd} would spare that, but bwrap 0.8 resolves the descriptor back to its path). Every
+ * process the wrapper starts delays the step: the environment comes through a pipe, not a file the
+ * wrapper must remove. A step that may use the network gets it from slirp4netns (outbound only, the
+ * host's loopback refused) in that network namespace of its own. Without user namespaces the
+ * sandbox still separates the file system but the step keeps the agent's user: such a runner must
+ * not take a tenant's step.
  */
 public final class SandboxRunner extends ForkingStepRunner {
   private static final org.slf4j.Logger LOG =
@@ -49,11 +51,11 @@ public final class SandboxRunner extends ForkingStepRunner {
   private static final List<String> SYSTEM_DIRS =
       List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
 
+  /** The descriptor bwrap reads the step's environment from ({@code --args}): the pipe. */
+  private static final String ARGS_FD = "3";
+
   /** Where a root agent binds the workspace, in the step's private mount namespace only. */
   private static final Path MOUNT_POINT = Path.of("/run/gryt-sandbox");
-
-  /** The file descriptor the wrapper opens the argument file on, for bwrap's {@code --args}. */
-  private static final String ARGS_FD = "4";
 
   /** How long a step with network waits for slirp4netns to configure its interface. */
   private static final long NETWORK_WAIT_MILLIS = 10_000;
@@ -75,7 +77,6 @@ public final class SandboxRunner extends ForkingStepRunner {
   private final Isolation isolation;
   private final String whyNot;
   private final boolean slirp;
-  private final Map<String, Path> argFiles = new ConcurrentHashMap<>();
   private final Map<String, Process> networks = new ConcurrentHashMap<>();
 
   public SandboxRunner() {
@@ -121,15 +122,17 @@ public final class SandboxRunner extends ForkingStepRunner {
 
   @Override
   protected void prepare(StepSpec step) throws IOException {
-    if (isolation == Isolation.NONE) {
-      return;
-    }
     if (isolation == Isolation.STEP_USER) {
       handOver(step.workspace());
     }
-    Path args = Files.createTempFile("gryt-step-", ".args");
-    argFiles.put(step.runId(), args);
-    Files.setPosixFilePermissions(args, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /** The step's environment as bwrap's {@code --args} reads it: NUL-separated options. */
+  @Override
+  protected byte[] input(StepSpec step) {
+    if (isolation == Isolation.NONE) {
+      return null;
+    }
     StringBuilder content = new StringBuilder();
     Map<String, String> env = new LinkedHashMap<>(baseEnv());
     env.put("HOME", "/tmp");
@@ -137,7 +140,7 @@ public final class SandboxRunner extends ForkingStepRunner {
     env.forEach(
         (name, value) ->
             content.append("--setenv\0").append(name).append('\0').append(value).append('\0'));
-    Files.writeString(args, content, StandardCharsets.UTF_8);
+    return content.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -148,33 +151,19 @@ public final class SandboxRunner extends ForkingStepRunner {
     boolean network = step.networkAllowed() && slirp;
     List<String> cmd = new ArrayList<>();
     String workspace = step.workspace().toAbsolutePath().toString();
-    String args = argFiles.get(step.runId()).toString();
+    // The environment arrives on stdin: bwrap reads it from another descriptor, and the step
+    // gets /dev/null as its stdin, as every runner's steps do.
+    String open = "exec " + ARGS_FD + "<&0 </dev/null";
     if (isolation == Isolation.STEP_USER) {
-      // The wrapper opens the argument file as root, then binds the workspace where the step user
-      // can reach it, in a mount namespace that dies with the step.
+      // The workspace, which the step user may not reach by its path, is bound where it can, in a
+      // mount namespace that dies with the step.
       cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
-      cmd.addAll(
-          List.of(
-              "sh",
-              "-c",
-              "exec "
-                  + ARGS_FD
-                  + "<\"$1\" && rm -f -- \"$1\" && mount --bind \"$2\" "
-                  + MOUNT_POINT
-                  + " && shift 2 && exec \"$@\"",
-              "sh",
-              args,
-              workspace));
+      open += " && mount --bind \"$1\" " + MOUNT_POINT + " && shift";
+      cmd.addAll(List.of("sh", "-c", open + " && exec \"$@\"", "sh", workspace));
       cmd.addAll(stepUser());
       workspace = MOUNT_POINT.toString();
     } else {
-      cmd.addAll(
-          List.of(
-              "sh",
-              "-c",
-              "exec " + ARGS_FD + "<\"$1\" && rm -f -- \"$1\" && shift && exec \"$@\"",
-              "sh",
-              args));
+      cmd.addAll(List.of("sh", "-c", open + " && exec \"$@\"", "sh"));
     }
     if (network) {
       // A user and network namespace of the step's user that slirp4netns can join (bwrap's own
@@ -267,14 +256,6 @@ public final class SandboxRunner extends ForkingStepRunner {
     Process network = networks.remove(step.runId());
     if (network != null) {
       network.destroyForcibly();
-    }
-    Path args = argFiles.remove(step.runId());
-    if (args != null) {
-      try {
-        Files.deleteIfExists(args);
-      } catch (IOException e) {
-        // the wrapper removed it, or tmp is gone
-      }
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.gryt.agent.server;
 
 import dev.gryt.agent.run.RunExecutor;
-import dev.gryt.agent.tls.PemTls;
 import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -46,4 +46,19 @@ class SandboxRunnerIT extends StepRunnerContract {
     run(step(countInterfaces).networkAllowed(true).build(), open::add);
     assertThat(Integer.parseInt(open.get(0))).isPositive();
   }
+
+  @Test
+  void theStepReadsDevNullAndInheritsNoOtherDescriptor() {
+    // The environment reaches bwrap through a pipe: the step must see neither it nor its copy.
+    List<String> lines = new CopyOnWriteArrayList<>();
+    StepResult result =
+        run(
+            step("readlink /proc/$$/fd/0; for n in 3 4 5 6; do"
+                    + " [ -e /proc/$$/fd/$n ] && echo \"fd $n is open\"; done; echo checked")
+                .env(java.util.Map.of("SEEN", "x"))
+                .build(),
+            lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines).containsExactly("/dev/null", "checked");
+  }
 }

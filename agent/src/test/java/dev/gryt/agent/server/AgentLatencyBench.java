@@ -10,7 +10,7 @@ import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.testing.ReportReceiver;
 import dev.gryt.agent.testing.TestRepos;
 import dev.gryt.agent.tls.CertificateSet;
-import dev.gryt.agent.tls.PemTls;
+import dev.gryt.tls.PemTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

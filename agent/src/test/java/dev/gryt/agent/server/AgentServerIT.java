@@ -11,7 +11,7 @@ import dev.gryt.agent.runner.ProcessRunner;
 import dev.gryt.agent.testing.ReportReceiver;
 import dev.gryt.agent.testing.TestRepos;
 import dev.gryt.agent.tls.CertificateSet;
-import dev.gryt.agent.tls.PemTls;
+import dev.gryt.tls.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

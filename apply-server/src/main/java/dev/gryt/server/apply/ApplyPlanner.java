@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKey;
-import dev.gryt.server.FieldDiff;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

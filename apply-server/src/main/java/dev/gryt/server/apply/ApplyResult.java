@@ -1,7 +1,6 @@
 package dev.gryt.server.apply;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.gryt.server.FieldDiff;
 import java.util.List;
 
 /** One line of an apply's reply. {@code id} is null for a resource a dry run would create. */

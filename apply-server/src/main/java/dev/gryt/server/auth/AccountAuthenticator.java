@@ -1,12 +1,13 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.ApiException;
-import dev.gryt.server.Authenticator;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Authenticator;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
 import dev.gryt.store.ReplayLedger;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -205,16 +206,33 @@ public final class AccountAuthenticator implements Authenticator {
     }
     // This server's memory first (no write for a replay to the same server), then the store's
     // ledger, which every replica shares. An entry can go once the timestamp check refuses it
-    // (twice the window: room for replicas whose clocks differ).
-    if (!replays.firstSighting(sig.keyId(), sig.signature())
-        || !ledger.firstSighting(
-            sig.keyId() + ":" + sig.signature(), at.plus(WINDOW.multipliedBy(2)))) {
-      throw unauthorized("this signed request was already used; sign each request anew");
+    // (twice the window: room for replicas whose clocks differ). A read looks its entry up and does
+    // not wait for its write (ReplayLedger.WRITE_DELAY); anything else does, so that a replay to
+    // another replica never runs.
+    if (!replays.firstSighting(sig.keyId(), sig.signature())) {
+      throw replayed();
+    }
+    String sighting = sig.keyId() + ":" + sig.signature();
+    Instant forgetAt = at.plus(WINDOW.multipliedBy(2));
+    boolean first =
+        isRead(ctx.method())
+            ? ledger.firstSightingOfRead(sighting, forgetAt)
+            : ledger.firstSighting(sighting, forgetAt);
+    if (!first) {
+      throw replayed();
     }
     if (entry.disabled()) {
       throw disabled(entry.principal().username());
     }
     return entry.principal();
+  }
+
+  private static boolean isRead(HandlerType method) {
+    return method == HandlerType.GET || method == HandlerType.HEAD;
+  }
+
+  private static ApiException replayed() {
+    return unauthorized("this signed request was already used; sign each request anew");
   }
 
   private KeyEntry keyEntry(String keyId, Instant now) {

@@ -2,11 +2,10 @@ package dev.gryt.server.auth;
 
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunPhase;
-import dev.gryt.server.ApiException;
-import dev.gryt.server.ApiServer;
-import dev.gryt.server.Envelope;
-import dev.gryt.server.JsonBody;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.JsonBody;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.ApiKey;
 import dev.gryt.store.ConflictException;
@@ -36,11 +35,8 @@ public final class AccountHandler {
   private final AccountSettings settings;
   private final ClientAddress clientAddress;
   private final AttemptWindow signups;
+  private final Clock clock;
   private final List<Runnable> onDisabled = new CopyOnWriteArrayList<>();
-
-  public AccountHandler(Accounts accounts, AccountAuthenticator authenticator) {
-    this(accounts, authenticator, null, AccountSettings.DEFAULT, Clock.systemUTC());
-  }
 
   /**
    * @param store where a disabled account's unfinished runs are cancelled; null for none
@@ -57,6 +53,7 @@ public final class AccountHandler {
     this.settings = settings;
     this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.signups = new AttemptWindow(settings.signupsPerAddress(), settings.signupWindow(), clock);
+    this.clock = clock;
   }
 
   /** Runs {@code listener} after each account the admin disables. */
@@ -103,7 +100,7 @@ public final class AccountHandler {
     data.put("account_id", account.id());
     data.put("username", account.username());
     data.put("created_at", account.createdAt().toString());
-    ApiServer.reply(ctx, 201, Envelope.success("account " + account.username() + " created", data));
+    Envelope.reply(ctx, 201, Envelope.success("account " + account.username() + " created", data));
   }
 
   private boolean callerIsAdmin(Context ctx) {
@@ -127,7 +124,7 @@ public final class AccountHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " account(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " account(s)", data));
   }
 
   /**
@@ -147,7 +144,7 @@ public final class AccountHandler {
     data.put("username", account.username());
     data.put("status", "disabled");
     data.put("runs_cancelled", cancelled);
-    ApiServer.reply(ctx, 200, Envelope.success("account " + username + " disabled", data));
+    Envelope.reply(ctx, 200, Envelope.success("account " + username + " disabled", data));
   }
 
   /** Asks every unfinished run in the account's namespaces to stop; how many were asked. */
@@ -192,7 +189,7 @@ public final class AccountHandler {
         accounts.byId(caller.accountId()).orElseThrow(() -> ApiException.notFound("no account"));
     accounts.changePassword(account, next);
     authenticator.passwordChanged(caller.username());
-    ApiServer.reply(ctx, 200, Envelope.success("password changed", Map.of()));
+    Envelope.reply(ctx, 200, Envelope.success("password changed", Map.of()));
   }
 
   /** {@code GET /api/v1/accounts/me}. */
@@ -201,7 +198,7 @@ public final class AccountHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("account_id", caller.accountId());
     data.put("username", caller.username());
-    ApiServer.reply(ctx, 200, Envelope.success("you are " + caller.username(), data));
+    Envelope.reply(ctx, 200, Envelope.success("you are " + caller.username(), data));
   }
 
   /** {@code POST /api/v1/api-keys {name, expires_in_days?}}: the secret is in this reply only. */
@@ -212,9 +209,9 @@ public final class AccountHandler {
     Integer days = body.integer("expires_in_days");
     body.check("API key");
     Accounts.IssuedKey issued = accounts.createKey(caller.accountId(), name, days);
-    Map<String, Object> data = view(issued.key(), Instant.now());
+    Map<String, Object> data = view(issued.key(), clock.instant());
     data.put("secret", issued.secret());
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         201,
         Envelope.success(
@@ -224,13 +221,13 @@ public final class AccountHandler {
   /** {@code GET /api/v1/api-keys}: the caller's keys, never a secret. */
   public void listKeys(Context ctx) {
     Principal caller = Principal.of(ctx);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     List<Map<String, Object>> items =
         accounts.keys(caller.accountId()).stream().map(k -> view(k, now)).toList();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " API key(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " API key(s)", data));
   }
 
   /** {@code DELETE /api/v1/api-keys/{key_id}}: another account's key is not found. */
@@ -244,7 +241,7 @@ public final class AccountHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("key_id", keyId);
     data.put("revoked", true);
-    ApiServer.reply(ctx, 200, Envelope.success("API key " + keyId + " revoked", data));
+    Envelope.reply(ctx, 200, Envelope.success("API key " + keyId + " revoked", data));
   }
 
   private static Map<String, Object> view(ApiKey k, Instant now) {

@@ -1,7 +1,7 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.ApiException;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Account;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.AlreadyExistsException;

@@ -1,6 +1,6 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.ApiException;
+import dev.gryt.server.http.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.Authenticator;
+import dev.gryt.server.http.Authenticator;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.SecretSealer;
 import java.time.Clock;

@@ -1,9 +1,8 @@
 package dev.gryt.server.auth;
 
-import dev.gryt.server.ApiServer;
-import dev.gryt.server.Envelope;
-import dev.gryt.server.JsonBody;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.JsonBody;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.Team;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -33,7 +32,7 @@ public final class TeamHandler {
     Team team = teams.create(caller, name);
     Map<String, Object> data = view(team);
     data.put("role", Team.Role.OWNER.wire());
-    ApiServer.reply(ctx, 201, Envelope.success("team " + name + " created", data));
+    Envelope.reply(ctx, 201, Envelope.success("team " + name + " created", data));
   }
 
   /** {@code GET /api/v1/teams}: the caller's teams. */
@@ -43,7 +42,7 @@ public final class TeamHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", items);
     data.put("total", items.size());
-    ApiServer.reply(ctx, 200, Envelope.success(items.size() + " team(s)", data));
+    Envelope.reply(ctx, 200, Envelope.success(items.size() + " team(s)", data));
   }
 
   /** {@code GET /api/v1/teams/{name}}: the team and its members. */
@@ -52,7 +51,7 @@ public final class TeamHandler {
     Map<String, Object> data = view(mine.team());
     data.put("role", mine.member().role().wire());
     data.put("members", teams.members(mine.team()).stream().map(TeamHandler::view).toList());
-    ApiServer.reply(ctx, 200, Envelope.success("team " + mine.team().name(), data));
+    Envelope.reply(ctx, 200, Envelope.success("team " + mine.team().name(), data));
   }
 
   /** {@code POST /api/v1/teams/{name}/members {username, role?}}: owners only. */
@@ -70,7 +69,7 @@ public final class TeamHandler {
     }
     body.check("team member");
     Team.Member member = teams.put(Principal.of(ctx), ctx.pathParam("name"), username, role);
-    ApiServer.reply(
+    Envelope.reply(
         ctx,
         200,
         Envelope.success(
@@ -89,7 +88,7 @@ public final class TeamHandler {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("username", username);
     data.put("removed", true);
-    ApiServer.reply(
+    Envelope.reply(
         ctx, 200, Envelope.success(username + " left team " + ctx.pathParam("name"), data));
   }
 

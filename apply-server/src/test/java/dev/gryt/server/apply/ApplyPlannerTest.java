@@ -8,7 +8,6 @@ import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.ResourceKey;
-import dev.gryt.server.FieldDiff;
 import dev.gryt.store.Mutation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.HashMap;

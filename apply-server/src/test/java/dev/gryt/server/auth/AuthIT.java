@@ -410,6 +410,53 @@ class AuthIT {
     assertThat(bobKeys.at("/data/items")).hasSize(1);
   }
 
+  @Test
+  void anotherAccountsRunsTheirLogsCancelAndRetryAreNotFound() throws Exception {
+    signUp("alice", PASSWORD_A);
+    signUp("bob", PASSWORD_B);
+    Key alice = createKey("alice", PASSWORD_A, "a", null);
+    Key bob = createKey("bob", PASSWORD_B, "b", null);
+    send("POST", "/api/v1/apply", applyBody(MANIFEST), alice.signer(clock));
+    // Bob has a job of the same name: a lookup that ignored the tenant could land on either.
+    send("POST", "/api/v1/apply", applyBody(MANIFEST), bob.signer(clock));
+    HttpResponse<String> started = send("POST", "/api/v1/jobs/ci/run", "", alice.signer(clock));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String runId = json(started).at("/data/run_id").asText();
+    // Alice's own calls succeed: the refusals below are about whose run it is, not the run.
+    assertThat(send("GET", "/api/v1/runs/" + runId, "", alice.signer(clock)).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", "/api/v1/runs/" + runId + "/logs", "", alice.signer(clock)).statusCode())
+        .isEqualTo(200);
+    dev.gryt.crds.JobRun before = (dev.gryt.crds.JobRun) store.getById(runId).orElseThrow();
+
+    org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+    for (String[] call :
+        new String[][] {
+          {"GET", "/api/v1/runs/" + runId},
+          {"GET", "/api/v1/runs/" + runId + "/logs"},
+          {"GET", "/api/v1/runs/" + runId + "/logs?follow=true&timeout_seconds=1"},
+          {"POST", "/api/v1/runs/" + runId + "/cancel"},
+          {"POST", "/api/v1/runs/" + runId + "/retry"},
+          {"DELETE", "/api/v1/runs/" + runId},
+        }) {
+      HttpResponse<String> reply = send(call[0], call[1], "", bob.signer(clock));
+      soft.assertThat(reply.statusCode()).as("%s %s", call[0], call[1]).isEqualTo(404);
+      soft.assertThat(reply.body()).as("%s %s", call[0], call[1]).doesNotContain("alice");
+    }
+    soft.assertAll();
+
+    dev.gryt.crds.JobRun after = (dev.gryt.crds.JobRun) store.getById(runId).orElseThrow();
+    assertThat(after.getMetadata().getResourceVersion())
+        .as("not cancelled, not changed")
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec().cancelRequested).isNotEqualTo(Boolean.TRUE);
+    assertThat(store.list(dev.gryt.crds.JobRun.class, null, Map.of()))
+        .as("no retry was started, for either account")
+        .hasSize(1);
+    JsonNode bobsRuns = json(send("GET", "/api/v1/runs", "", bob.signer(clock)));
+    assertThat(bobsRuns.at("/data/items")).isEmpty();
+  }
+
   // ---------------------------------------------------------------- teams
 
   @Test

@@ -3,8 +3,8 @@ package dev.gryt.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gryt.server.ApiException;
-import dev.gryt.server.Principal;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Principal;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;

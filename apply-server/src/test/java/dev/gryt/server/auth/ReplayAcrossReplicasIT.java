@@ -87,10 +87,25 @@ class ReplayAcrossReplicasIT {
     String keyId = data.get("key_id").asText();
     String secret = data.get("secret").asText();
 
-    // The victim's request reaches replica A; the attacker sends a copy of it to replica B.
+    // The victim's request reaches replica A; the attacker sends a copy of it to replica B. A
+    // request that changes something waits for its ledger entry: the copy, sent at once, is
+    // refused, and only one key is made.
+    String keyBody = "{\"name\":\"deploy\"}";
+    String post = sign(keyId, secret, "POST", "/api/v1/api-keys", keyBody);
+    assertThat(send(a, "POST", "/api/v1/api-keys", keyBody, post).statusCode()).isEqualTo(201);
+    HttpResponse<String> replayedPost = send(b, "POST", "/api/v1/api-keys", keyBody, post);
+    assertThat(replayedPost.statusCode()).isEqualTo(401);
+    assertThat(replayedPost.body()).contains("already used");
+    HttpResponse<String> keys =
+        send(a, "GET", "/api/v1/api-keys", null, sign(keyId, secret, "GET", "/api/v1/api-keys"));
+    assertThat(keys.body().split("\"deploy\"", -1)).hasSize(2);
+
+    // A read does not wait for its entry: it is written within ReplayLedger.WRITE_DELAY, and
+    // from then on replica B refuses the copy.
     String path = "/api/v1/accounts/me";
     String signed = sign(keyId, secret, "GET", path);
     assertThat(send(a, "GET", path, null, signed).statusCode()).isEqualTo(200);
+    storeA.accounts().replayLedger().flush();
     HttpResponse<String> replayed = send(b, "GET", path, null, signed);
     assertThat(replayed.statusCode()).isEqualTo(401);
     assertThat(replayed.body()).contains("already used");
@@ -98,6 +113,7 @@ class ReplayAcrossReplicasIT {
     // And the other way round, replica B first.
     String another = sign(keyId, secret, "GET", path + "?again");
     assertThat(send(b, "GET", path + "?again", null, another).statusCode()).isEqualTo(200);
+    storeB.accounts().replayLedger().flush();
     assertThat(send(a, "GET", path + "?again", null, another).statusCode()).isEqualTo(401);
 
     // A fresh signature still works on either.
@@ -107,10 +123,21 @@ class ReplayAcrossReplicasIT {
 
   private static String sign(String keyId, String secret, String method, String pathAndQuery)
       throws InterruptedException {
+    return sign(keyId, secret, method, pathAndQuery, "");
+  }
+
+  private static String sign(
+      String keyId, String secret, String method, String pathAndQuery, String body)
+      throws InterruptedException {
     // Two signatures of one request in the same millisecond would be one and the same.
     Thread.sleep(2);
     return RequestSignature.header(
-        keyId, secret, method, pathAndQuery, Instant.now().toString(), new byte[0]);
+        keyId,
+        secret,
+        method,
+        pathAndQuery,
+        Instant.now().toString(),
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   private HttpResponse<String> send(

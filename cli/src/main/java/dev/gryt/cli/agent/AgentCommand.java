@@ -7,10 +7,11 @@ import dev.gryt.agent.runner.Runners;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.server.AgentServer;
 import dev.gryt.agent.server.AgentTls;
-import dev.gryt.agent.tls.PemTls;
 import dev.gryt.cli.CliEnvironment;
 import dev.gryt.cli.CliException;
+import dev.gryt.cli.Foreground;
 import dev.gryt.cli.VersionProvider;
+import dev.gryt.tls.PemTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -153,17 +152,7 @@ public final class AgentCommand implements Callable<Integer> {
               + " (pick a port with --port)",
           e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean closed = new AtomicBoolean();
-    Runnable stop =
-        () -> {
-          if (closed.compareAndSet(false, true)) {
-            server.close();
-            stopped.countDown();
-          }
-        };
-    Thread hook = new Thread(stop, "gryt-agent-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    Foreground foreground = Foreground.stopOnExit("gryt-agent", server::close);
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         "gryt agent listening on "
@@ -181,16 +170,7 @@ public final class AgentCommand implements Callable<Integer> {
             + work
             + " (Ctrl-C stops it)");
     out.flush();
-    try {
-      stopped.await();
-    } finally {
-      stop.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or has run
-      }
-    }
+    foreground.await();
     return 0;
   }
 

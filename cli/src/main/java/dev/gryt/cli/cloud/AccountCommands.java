@@ -210,7 +210,9 @@ final class AccountCommands {
           }
           String secret = secret(cloud.environment(), secretStdin, "API key secret");
           Credentials given = new Credentials(keyId, secret, null, "--key-id");
-          JsonNode me = new GrytApiClient(server, given.decorator()).get("accounts/me");
+          JsonNode me =
+              new GrytApiClient(server, given.decorator(cloud.environment().clock()))
+                  .get("accounts/me");
           String user = me.path("username").asText();
           store(cloud.environment(), server, user, keyId, secret);
           out.println("logged in to " + server + " as " + user + " with API key " + keyId);

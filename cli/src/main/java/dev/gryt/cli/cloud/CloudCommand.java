@@ -72,7 +72,8 @@ public final class CloudCommand {
   GrytApiClient client() {
     URI url = ServerUrl.resolve(server, environment);
     Credentials credentials = Credentials.find(url, environment);
-    RequestDecorator auth = credentials == null ? RequestDecorator.NONE : credentials.decorator();
+    RequestDecorator auth =
+        credentials == null ? RequestDecorator.NONE : credentials.decorator(environment.clock());
     String actingFor = team != null ? team : environment.variables().get("GRYT_TEAM");
     if (actingFor == null || actingFor.isBlank()) {
       return new GrytApiClient(url, auth);

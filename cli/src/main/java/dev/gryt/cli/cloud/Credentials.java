@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Base64;
 
 /**
@@ -34,13 +34,16 @@ import java.util.Base64;
 public record Credentials(String keyId, String secret, String username, String source) {
   public static final String CONFIG = "config.json";
 
-  /** Signs each request with the key (HMAC, as DESIGN.md's wire protocol says). */
-  public RequestDecorator decorator() {
+  /**
+   * Signs each request with the key (HMAC, as DESIGN.md's wire protocol says), stamped with {@code
+   * clock}'s time: the server refuses a stamp far from its own clock, and a test can say when.
+   */
+  public RequestDecorator decorator(Clock clock) {
     return (builder, method, pathAndQuery, body) ->
         builder.header(
             "Authorization",
             RequestSignature.header(
-                keyId, secret, method, pathAndQuery, Instant.now().toString(), body));
+                keyId, secret, method, pathAndQuery, clock.instant().toString(), body));
   }
 
   /** HTTP Basic for one request (login, sign-up checks); the password is never stored. */

@@ -159,6 +159,16 @@ public final class CloudSync {
         boolean unchangedHere = SyncStatus.SYNCED.equals(local.syncStatus());
         boolean promotionArrived = remotePromoted && !local.promoted();
         if ((unchangedHere || promotionArrived) && differs(local, content, remote)) {
+          if (!promotionArrived && draftInFile(local)) {
+            kept++;
+            report.accept(
+                "kept local changes to "
+                    + local.version()
+                    + " (its file is not read in yet: gryt generation update "
+                    + local.version()
+                    + ", then gryt sync push)");
+            continue;
+          }
           if (!unchangedHere) {
             report.accept(
                 "generation "
@@ -244,6 +254,24 @@ public final class CloudSync {
       pulled++;
     }
     return new PullResult(pulled, updated, kept, conflicts);
+  }
+
+  /**
+   * Whether the generation's file holds edits not yet read into gryt.db ({@code gryt generation
+   * update}): the record still says synced, but the file is where people edit, and a file that
+   * differs from the record (or no longer parses) is work in progress that a pull must not write
+   * over.
+   */
+  private boolean draftInFile(LocalGeneration local) {
+    java.nio.file.Path file = project.generationFile(local.version());
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return false;
+    }
+    try {
+      return !GenerationFile.read(file).equals(local.file());
+    } catch (dev.gryt.cli.ProblemsException e) {
+      return true;
+    }
   }
 
   private static boolean differs(LocalGeneration local, GenerationFile content, JsonNode remote) {

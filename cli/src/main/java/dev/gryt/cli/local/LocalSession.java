@@ -98,7 +98,8 @@ public final class LocalSession implements AutoCloseable {
     URI url = serverUrl();
     Credentials credentials = Credentials.find(url, environment);
     return new GrytApiClient(
-        url, credentials == null ? RequestDecorator.NONE : credentials.decorator());
+        url,
+        credentials == null ? RequestDecorator.NONE : credentials.decorator(environment.clock()));
   }
 
   public CloudSync cloudSync() {

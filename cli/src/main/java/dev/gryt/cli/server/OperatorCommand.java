@@ -1,6 +1,7 @@
 package dev.gryt.cli.server;
 
 import dev.gryt.cli.CliException;
+import dev.gryt.cli.Foreground;
 import dev.gryt.cli.VersionProvider;
 import dev.gryt.operator.k8s.BatchJobOptions;
 import dev.gryt.operator.k8s.KubernetesOperator;
@@ -11,8 +12,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -164,21 +163,16 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     HealthEndpoint probes = health;
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean closed = new AtomicBoolean();
-    Runnable stop =
-        () -> {
-          if (closed.compareAndSet(false, true)) {
-            if (probes != null) {
-              probes.close();
-            }
-            operator.close();
-            client.close();
-            stopped.countDown();
-          }
-        };
-    Thread hook = new Thread(stop, "gryt-operator-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    Foreground foreground =
+        Foreground.stopOnExit(
+            "gryt-operator",
+            () -> {
+              if (probes != null) {
+                probes.close();
+              }
+              operator.close();
+              client.close();
+            });
     out.println(
         "gryt operator reconciling "
             + (namespaces.isEmpty() ? "all namespaces" : String.join(", ", namespaces))
@@ -192,17 +186,7 @@ public final class OperatorCommand implements Callable<Integer> {
       out.println("probes: http://0.0.0.0:" + probes.port() + "/healthz and /readyz");
     }
     out.flush();
-    try {
-      stopped.await();
-    } finally {
-      // Interrupted (an embedding caller stopping us) rather than Ctrl-C: stop the same way.
-      stop.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or has run
-      }
-    }
+    foreground.await();
     return 0;
   }
 }

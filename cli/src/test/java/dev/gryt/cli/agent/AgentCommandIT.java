@@ -3,8 +3,8 @@ package dev.gryt.cli.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gryt.agent.tls.PemTls;
 import dev.gryt.cli.CliRun;
+import dev.gryt.tls.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -51,7 +51,7 @@ class AccountCommandsIT {
   }
 
   CliRun gryt() {
-    return new CliRun(home).env("GRYT_URL", url);
+    return new CliRun(home).clock(Clock.systemUTC()).env("GRYT_URL", url);
   }
 
   @Test
@@ -104,7 +104,7 @@ class AccountCommandsIT {
   @Test
   void teamMembersWorkOnTheTeamsObjectsWithTeam(@TempDir Path bobHome) throws Exception {
     CliRun alice = gryt();
-    CliRun bob = new CliRun(bobHome).env("GRYT_URL", url);
+    CliRun bob = new CliRun(bobHome).clock(Clock.systemUTC()).env("GRYT_URL", url);
     assertThat(
             alice
                 .stdin(PASSWORD + "\n")
@@ -113,6 +113,7 @@ class AccountCommandsIT {
         .isZero();
     assertThat(
             new CliRun(bobHome)
+                .clock(Clock.systemUTC())
                 .env("GRYT_URL", url)
                 .stdin(PASSWORD + "\n")
                 .run("cloud", "signup", "-u", "bob", "--password-stdin")
@@ -133,14 +134,22 @@ class AccountCommandsIT {
     assertThat(gryt().run("cloud", "get", "pipelines").out()).doesNotContain("build");
     CliRun.Result show = gryt().run("cloud", "teams", "show", "acme");
     assertThat(show.out()).contains("alice", "owner", "bob", "member");
-    assertThat(new CliRun(bobHome).env("GRYT_URL", url).run("cloud", "teams", "list").out())
+    assertThat(
+            new CliRun(bobHome)
+                .clock(Clock.systemUTC())
+                .env("GRYT_URL", url)
+                .run("cloud", "teams", "list")
+                .out())
         .contains("acme");
 
     CliRun.Result unknown = gryt().run("cloud", "--team", "nope", "get", "pipelines");
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.errLines()).singleElement().asString().contains("no team nope");
     CliRun.Result notOwner =
-        new CliRun(bobHome).env("GRYT_URL", url).run("cloud", "teams", "add-member", "acme", "x");
+        new CliRun(bobHome)
+            .clock(Clock.systemUTC())
+            .env("GRYT_URL", url)
+            .run("cloud", "teams", "add-member", "acme", "x");
     assertThat(notOwner.exitCode()).isEqualTo(1);
     assertThat(notOwner.errLines()).singleElement().asString().contains("only the team's owners");
   }
@@ -188,7 +197,9 @@ class AccountCommandsIT {
       Credentials.writePrivate(
           Credentials.localServerFile(home.resolve(".gryt"), "127.0.0.1", local.port()), content);
       CliRun.Result whoami =
-          new CliRun(home).run("cloud", "whoami", "--server", "http://localhost:" + local.port());
+          new CliRun(home)
+              .clock(Clock.systemUTC())
+              .run("cloud", "whoami", "--server", "http://localhost:" + local.port());
       assertThat(whoami.exitCode()).as(whoami.err()).isZero();
       assertThat(whoami.out()).startsWith("admin (acct-admin)");
     } finally {
@@ -243,7 +254,10 @@ class AccountCommandsIT {
     String key = trigger.substring(trigger.lastIndexOf('/') + 1);
     assertThat(key).startsWith("wh_");
     CliRun.Result triggered =
-        new CliRun(home).env("GRYT_URL", url).run("cloud", "webhooks", "trigger", key);
+        new CliRun(home)
+            .clock(Clock.systemUTC())
+            .env("GRYT_URL", url)
+            .run("cloud", "webhooks", "trigger", key);
     assertThat(triggered.exitCode()).as(triggered.err()).isZero();
     assertThat(triggered.out()).startsWith("run-");
     assertThat(gryt().run("cloud", "jobs", "list").out()).contains("ci");

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.operator.agents.AgentTls;
+import dev.gryt.tls.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -280,18 +280,18 @@ class AgentEndToEndIT {
     HttpClient foreign =
         HttpClient.newBuilder()
             .sslContext(
-                AgentTls.context(
+                PemTls.clientContext(
+                    tls.resolve("ca.crt"),
                     dir.resolve("other/client.crt"),
-                    dir.resolve("other/client.key"),
-                    tls.resolve("ca.crt")))
+                    dir.resolve("other/client.key")))
             .build();
     assertThatThrownBy(() -> getStatus(foreign, health)).isInstanceOf(IOException.class);
 
     HttpClient ours =
         HttpClient.newBuilder()
             .sslContext(
-                AgentTls.context(
-                    tls.resolve("client.crt"), tls.resolve("client.key"), tls.resolve("ca.crt")))
+                PemTls.clientContext(
+                    tls.resolve("ca.crt"), tls.resolve("client.crt"), tls.resolve("client.key")))
             .build();
     assertThat(getStatus(ours, health)).isEqualTo(200);
 
@@ -469,8 +469,8 @@ class AgentEndToEndIT {
     HttpClient client =
         HttpClient.newBuilder()
             .sslContext(
-                AgentTls.context(
-                    tls.resolve("client.crt"), tls.resolve("client.key"), tls.resolve("ca.crt")))
+                PemTls.clientContext(
+                    tls.resolve("ca.crt"), tls.resolve("client.crt"), tls.resolve("client.key")))
             .build();
     Path log = dir.resolve("agent-" + i + ".log");
     await()

@@ -50,7 +50,7 @@ class CollaborationIT {
   }
 
   private List<Generation> cloud() {
-    return store.releases().generations(dev.gryt.server.Principal.ADMIN_ID, null);
+    return store.releases().generations(dev.gryt.server.http.Principal.ADMIN_ID, null);
   }
 
   private Generation cloud(String version) {
@@ -106,7 +106,7 @@ class CollaborationIT {
     assertThat(bob.show("v3.0.0", "remote_id")).isEqualTo(remoteId);
     ann.prove("v3.0.0", "API-1");
     bob.prove("v3.0.0", "API-2");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, remoteId))
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, remoteId))
         .extracting(dev.gryt.store.Evolution::changeId)
         .containsExactlyInAnyOrder("API-1", "API-2");
 
@@ -167,7 +167,8 @@ class CollaborationIT {
     ann.generation("5.0.0", "C-1");
     assertThat(cloud("v5.0.0").changesJson()).contains("C-1");
     ann.ok("evolution", "start", "v5.0.0", "--change", "C-1");
-    assertThat(store.releases().evolutions(dev.gryt.server.Principal.ADMIN_ID, null)).hasSize(1);
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .hasSize(1);
 
     LocalProject offline = new LocalProject(dir.resolve("ann"), "http://127.0.0.1:1");
     CliRun.Result saved = offline.ok("generation", "new", "6.0.0");
@@ -182,5 +183,99 @@ class CollaborationIT {
 
     ann.ok("generation", "delete", "v6.0.0");
     assertThat(cloud()).extracting(Generation::version).containsExactly("v5.0.0");
+  }
+
+  @Test
+  void aPullNeverOverwritesLocalEdits() throws Exception {
+    ann.ok("sync", "config", "--mode", "hybrid");
+    bob.ok("sync", "config", "--mode", "hybrid");
+    ann.generation("7.0.0", "SHARED-1");
+    ann.ok("sync", "push");
+    bob.ok("sync", "pull");
+    bob.edit("v7.0.0", "SHARED-1", "BOB-7");
+    assertThat(bob.ok("sync", "push").out()).contains("pushed changes of generation v7.0.0");
+    assertThat(cloud("v7.0.0").changesJson()).contains("BOB-7");
+
+    // Ann edited her copy meanwhile, unaware of Bob's push.
+    ann.edit("v7.0.0", "SHARED-1", "ANN-7");
+    assertThat(ann.ok("sync", "pull").out())
+        .contains("kept local changes to v7.0.0")
+        .doesNotContain("updated generation v7.0.0");
+
+    assertThat(ann.generationFile("v7.0.0")).content().contains("ANN-7").doesNotContain("BOB-7");
+    assertThat(ann.ok("generation", "show", "v7.0.0").out())
+        .contains("ANN-7")
+        .doesNotContain("BOB-7");
+    assertThat(ann.show("v7.0.0", "sync_status")).isEqualTo("not_synced");
+    // The cloud keeps Bob's until Ann pushes: a pull writes nothing up either.
+    assertThat(cloud("v7.0.0").changesJson()).contains("BOB-7").doesNotContain("ANN-7");
+  }
+
+  @Test
+  void aPullNeverOverwritesAGenerationFileEditedButNotYetReadIn() throws Exception {
+    ann.generation("7.1.0", "SHARED-1");
+    ann.ok("sync", "push");
+    bob.ok("sync", "pull");
+    bob.edit("v7.1.0", "SHARED-1", "BOB-71");
+    bob.ok("sync", "push");
+
+    // Ann is editing her file and has not run `generation update` yet: gryt.db still says synced.
+    java.nio.file.Path file = ann.generationFile("v7.1.0");
+    String draft =
+        java.nio.file.Files.readString(file)
+            + "  - id: ANN-71\n    type: add\n    title: ANN-71 title\n";
+    java.nio.file.Files.writeString(file, draft);
+    assertThat(ann.ok("sync", "pull").out()).contains("kept local changes to v7.1.0");
+
+    assertThat(file).content().isEqualTo(draft);
+    ann.ok("generation", "update", "v7.1.0");
+    assertThat(ann.ok("generation", "show", "v7.1.0").out()).contains("ANN-71");
+  }
+
+  @Test
+  void localModeNeverPushes() throws Exception {
+    ann.ok("sync", "config", "--mode", "local");
+    ann.generation("8.0.0", "L-1", "L-2");
+    ann.edit("v8.0.0", "L-1");
+    ann.prove("v8.0.0", "L-1");
+    ann.ok("generation", "promote", "v8.0.0");
+
+    assertThat(cloud()).as("no generation went up").isEmpty();
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .as("no evolution went up")
+        .isEmpty();
+    assertThat(ann.show("v8.0.0", "sync_status")).isEqualTo("not_synced");
+    assertThat(ann.db("SELECT status, sync_status FROM evolutions"))
+        .containsExactly("pass|not_synced");
+
+    // The server was there all along: asked to, the same project pushes to it.
+    ann.ok("sync", "push");
+    assertThat(cloud("v8.0.0").status()).isEqualTo("promoted");
+  }
+
+  @Test
+  void hybridDoesNotPushFailingEvolutions() throws Exception {
+    ann.ok("sync", "config", "--mode", "hybrid");
+    ann.ok("config", "default_pipeline", "ci");
+    java.nio.file.Files.writeString(
+        ann.dir.resolve(".gryt/pipelines/red.yaml"),
+        "apiVersion: gryt.io/v1\nkind: Pipeline\nmetadata: {name: red}\n"
+            + "spec:\n  steps: [{name: s, command: exit 1}]\n");
+    ann.generation("9.0.0", "H-1");
+    String red =
+        ann.ok("evolution", "start", "v9.0.0", "--change", "H-1").outLines().get(0).split(" ")[2];
+    assertThat(ann.run("evolution", "prove", red, "--pipeline", "red").exitCode()).isEqualTo(1);
+
+    assertThat(cloud()).as("a failed proof takes its generation nowhere").isEmpty();
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .isEmpty();
+
+    // A passing proof of the same change does go up, and only it.
+    String green = ann.prove("v9.0.0", "H-1");
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, null))
+        .extracting(dev.gryt.store.Evolution::codeName, dev.gryt.store.Evolution::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(green, "pass"));
+    assertThat(ann.db("SELECT code_name, status, sync_status FROM evolutions ORDER BY id"))
+        .containsExactly(red + "|fail|not_synced", green + "|pass|synced");
   }
 }

@@ -96,6 +96,22 @@ final class LocalProject {
     ok("generation", "update", version);
   }
 
+  /** Rewrites an existing generation's file with these changes and reads it in: a local edit. */
+  void edit(String version, String... changes) throws IOException {
+    StringBuilder yaml =
+        new StringBuilder(
+            "version: " + version + "\ndescription: release " + version + "\nchanges:\n");
+    for (String change : changes) {
+      yaml.append("  - id: ")
+          .append(change)
+          .append("\n    type: add\n    title: ")
+          .append(change)
+          .append(" title\n");
+    }
+    Files.writeString(generationFile(version), yaml);
+    ok("generation", "update", version);
+  }
+
   /** Starts and proves an evolution of {@code change}; returns its code name. */
   String prove(String version, String change) {
     String started = ok("evolution", "start", version, "--change", change).outLines().get(0);

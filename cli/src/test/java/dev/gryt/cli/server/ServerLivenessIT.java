@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.operator.loop.LeaderElectedLoop;
+import dev.gryt.operator.loop.StandaloneOperator;
 import dev.gryt.server.ApiServer;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;

@@ -22,21 +22,21 @@ import java.util.List;
  * when it changed; the deletes it decides go through the client. A thrown exception is left to
  * JOSDK's retry with backoff.
  *
- * <p>One small subclass per kind names the kind (JOSDK reads it from the type argument) and the
- * {@link Reference}s its reconciler reads.
+ * <p>One small subclass per kind names the kind (JOSDK reads it from the type argument); what its
+ * reconciler reads comes from the reconciler's own {@link dev.gryt.operator.Reference}s, one
+ * informer each ({@link ReferenceInformer}).
  */
 abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus>
     implements Reconciler<R> {
   private final dev.gryt.operator.Reconciler<R, T> decision;
   private final Clock clock;
-  private final List<Reference<R, ?>> references;
+  private final List<dev.gryt.operator.Reference<R, ?>> references;
   private final InformerLookup lookup;
 
-  GrytController(
-      dev.gryt.operator.Reconciler<R, T> decision, Clock clock, List<Reference<R, ?>> references) {
+  GrytController(dev.gryt.operator.Reconciler<R, T> decision, Clock clock) {
     this.decision = decision;
     this.clock = clock;
-    this.references = references;
+    this.references = decision.references();
     this.lookup = new InformerLookup(getClass().getSimpleName());
   }
 
@@ -44,8 +44,8 @@ abstract class GrytController<R extends GrytResource<?, T>, T extends GrytStatus
   public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
     List<EventSource<?, R>> sources = new ArrayList<>();
     lookup.client(context.getClient());
-    for (Reference<R, ?> reference : references) {
-      InformerEventSource<?, R> source = reference.eventSource(context);
+    for (dev.gryt.operator.Reference<R, ?> reference : references) {
+      InformerEventSource<?, R> source = ReferenceInformer.eventSource(reference, context);
       lookup.add(reference.type(), source);
       sources.add(source);
     }

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link Lookup} over one controller's informer caches. A reconciler may read only the kinds its
- * controller declared as {@link Reference}s: reading another one would see nothing and never be
- * woken by its changes, so it fails loudly instead.
+ * controller's reconciler declared as {@link dev.gryt.operator.Reference}s: reading another one
+ * would see nothing and never be woken by its changes, so it fails loudly instead.
  */
 final class InformerLookup implements Lookup {
   private final String controller;
@@ -60,7 +60,10 @@ final class InformerLookup implements Lookup {
     InformerEventSource<?, ?> cache = caches.get(type);
     if (cache == null) {
       throw new IllegalStateException(
-          controller + " reads " + type.getSimpleName() + " but declares no Reference to it");
+          controller
+              + " reads "
+              + type.getSimpleName()
+              + " but declares no Reference to it (Reconciler.references())");
     }
     return (InformerEventSource<R, ?>) cache;
   }

@@ -1,11 +1,8 @@
 package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.Condition;
-import dev.gryt.crds.GitHubRepo;
-import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
-import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.RunResolver;
 import dev.gryt.operator.Conditions;
 import dev.gryt.operator.JobRunReconciler;
@@ -30,9 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * JobRuns under JOSDK: a run follows the Job it names (it ends Cancelled when the Job goes) and
- * reads that Job's Pipeline for its default timeout, and follows its sibling runs (the runs of the
- * same Job) for the concurrency policy; its deadline comes back as a reschedule.
+ * JobRuns under JOSDK: a run follows what {@link JobRunReconciler#references()} declares (the Job
+ * it names, whose going ends it Cancelled; that Job's Pipeline and GitHubRepo; its sibling runs,
+ * for the concurrency policy); its deadline comes back as a reschedule.
  *
  * <p>With {@link BatchJobOptions} (Kubernetes run mode) a run free to go becomes a batch/v1 Job
  * ({@link BatchJobModel}), owned by the run, and follows it and its pod through informers ({@link
@@ -47,17 +44,7 @@ final class JobRunController extends GrytController<JobRun, JobRunStatus> {
   }
 
   JobRunController(Clock clock, BatchJobOptions batchJobs) {
-    super(
-        new JobRunReconciler(),
-        clock,
-        List.of(
-            Reference.byName(Job.class, (JobRun run) -> run.getSpec().jobName),
-            Reference.readOnly(Pipeline.class),
-            Reference.readOnly(GitHubRepo.class),
-            Reference.byShared(
-                JobRun.class,
-                (JobRun run) -> run.getSpec().jobName,
-                (JobRun sibling) -> sibling.getSpec().jobName)));
+    super(new JobRunReconciler(), clock);
     this.batchJobs = batchJobs;
   }
 

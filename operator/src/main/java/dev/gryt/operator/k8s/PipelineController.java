@@ -4,11 +4,10 @@ import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineStatus;
 import dev.gryt.operator.PipelineReconciler;
 import java.time.Clock;
-import java.util.List;
 
 /** Pipelines under JOSDK: the decision reads nothing but the Pipeline itself. */
 final class PipelineController extends GrytController<Pipeline, PipelineStatus> {
   PipelineController(Clock clock) {
-    super(new PipelineReconciler(), clock, List.of());
+    super(new PipelineReconciler(), clock);
   }
 }

@@ -9,11 +9,12 @@
  *   <li>{@code GrytController} adapts a pure reconciler: it calls it with a {@link
  *       dev.gryt.operator.Lookup} over informer caches and turns its {@link
  *       dev.gryt.operator.Outcome} into a status patch (only when the status changed) and a
- *       reschedule. One tiny subclass per kind names the kind and what it reads.
- *   <li>{@code Reference} is what the standalone loop's {@code ResourceCache.dependents()} is
- *       there: a kind a reconciler reads, cached by an informer, with the mapping from a change of
- *       it back to the resources that name it (an index on the primary cache). A Job therefore
- *       turns Ready when its Pipeline appears without polling.
+ *       reschedule. One tiny subclass per kind names the kind.
+ *   <li>{@code ReferenceInformer} turns each {@link dev.gryt.operator.Reference} a reconciler
+ *       declares (the same declaration the standalone loop's {@code ResourceCache.dependents()}
+ *       follows) into an informer that caches the kind read and maps a change of it back to the
+ *       resources that name it (an index on the primary cache). A Job therefore turns Ready when
+ *       its Pipeline appears without polling.
  *   <li>Kubernetes run mode ({@link dev.gryt.operator.k8s.BatchJobOptions}): {@code BatchJobModel}
  *       computes the batch/v1 Job a JobRun becomes (init containers copy {@code gryt-step-runner}
  *       from the gryt image and check out; one container per step, in the step's image), {@code

@@ -72,12 +72,13 @@ public final class ControlLoop implements AutoCloseable {
     this.clock = clock;
     this.workers = workers;
     this.resyncPeriod = resyncPeriod;
-    this.queue = new WorkQueue<>(Clock.systemUTC(), Duration.ofMillis(50), Duration.ofMinutes(5));
+    this.queue = new WorkQueue<>(clock, Duration.ofMillis(50), Duration.ofMinutes(5));
   }
 
   public <R extends GrytResource<?, T>, T extends GrytStatus> ControlLoop register(
       ResourceKind kind, Reconciler<R, T> reconciler) {
     reconcilers.put(kind, reconciler);
+    reconciler.references().forEach(cache::follow);
     return this;
   }
 

@@ -1,22 +1,16 @@
 package dev.gryt.operator.loop;
 
-import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
-import dev.gryt.crds.Job;
-import dev.gryt.crds.JobRun;
-import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.Webhook;
-import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Lookup;
-import dev.gryt.operator.RunPolicy;
+import dev.gryt.operator.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the control loop has seen of the store, kept current by the watch (an informer cache).
@@ -28,6 +22,9 @@ final class ResourceCache implements Lookup {
   /** kind → namespace → name → resource: lists of one kind in one namespace never scan the rest. */
   private final Map<ResourceKind, Map<String, Map<String, GrytResource<?, ?>>>> objects =
       new ConcurrentHashMap<>();
+
+  /** What the registered reconcilers read: a change of a kind read wakes its readers. */
+  private final List<Reference<?, ?>> references = new CopyOnWriteArrayList<>();
 
   /**
    * Keeps {@code r} unless a newer version of it is cached already: the loop also puts what its own
@@ -92,49 +89,20 @@ final class ResourceCache implements Lookup {
   }
 
   /**
-   * Keys of resources whose reconcile reads {@code changed}: they must look again. {@code gone}
-   * says the change was a deletion.
-   *
-   * <p>A run's change reaches only the resources it can change the decision of: its Job when the
-   * run finished (the Job expires old finished runs), and the siblings {@link RunPolicy#affectedBy}
-   * names. Queuing every unfinished sibling on every run change made a burst of N webhook runs cost
-   * N² reconciles.
+   * Keys of resources whose reconcile reads {@code changed} and whose decision its change can move,
+   * as their reconcilers' {@link Reference}s declare: they must look again. {@code gone} says the
+   * change was a deletion.
    */
   List<ResourceKey> dependents(GrytResource<?, ?> changed, boolean gone) {
-    String ns = changed.getMetadata().getNamespace();
-    String name = changed.getMetadata().getName();
     List<ResourceKey> out = new ArrayList<>();
-    if (changed instanceof Pipeline) {
-      list(Job.class, ns).stream()
-          .filter(j -> name.equals(j.getSpec().pipelineName))
-          .forEach(j -> out.add(ResourceKey.of(j)));
-    } else if (changed instanceof GitHubRepo) {
-      list(Job.class, ns).stream()
-          .filter(j -> Objects.equals(name, j.getSpec().githubRepoName))
-          .forEach(j -> out.add(ResourceKey.of(j)));
-    } else if (changed instanceof Job) {
-      list(Webhook.class, ns).stream()
-          .filter(w -> name.equals(w.getSpec().jobName))
-          .forEach(w -> out.add(ResourceKey.of(w)));
-      list(JobRun.class, ns).stream()
-          .filter(r -> name.equals(r.getSpec().jobName))
-          .forEach(r -> out.add(ResourceKey.of(r)));
-    } else if (changed instanceof JobRun run) {
-      Optional<Job> job = get(Job.class, ns, run.getSpec().jobName);
-      if (job.isPresent()) {
-        if (JobRunReconciler.finished(run)) {
-          out.add(ResourceKey.of(job.get()));
-        }
-        if (RunPolicy.needsSiblings(job.get())) {
-          RunPolicy.affectedBy(
-                  run,
-                  gone,
-                  job.get(),
-                  RunPolicy.runsOf(run.getSpec().jobName, list(JobRun.class, ns)))
-              .forEach(r -> out.add(ResourceKey.of(r)));
-        }
-      }
+    for (Reference<?, ?> reference : references) {
+      reference.dependents(changed, gone, this).forEach(r -> out.add(ResourceKey.of(r)));
     }
     return out;
+  }
+
+  /** Follows what {@code reference} declares from now on. */
+  void follow(Reference<?, ?> reference) {
+    references.add(reference);
   }
 }

@@ -18,6 +18,13 @@ import java.util.Set;
  * @param <K> key type
  */
 public final class WorkQueue<K> {
+  /**
+   * The longest a taker sleeps without looking at the clock: delays are measured on the injected
+   * clock, which may move faster than the wall clock (a test's), so a sleep computed from it is
+   * only an upper bound.
+   */
+  private static final long MAX_SLEEP_MILLIS = 1_000;
+
   private final Clock clock;
   private final Duration baseDelay;
   private final Duration maxDelay;
@@ -108,7 +115,10 @@ public final class WorkQueue<K> {
         processing.add(key);
         return Optional.of(key);
       }
-      long wait = delayed.isEmpty() ? 0 : Math.max(1, delayed.peek().dueMillis - now);
+      long wait =
+          delayed.isEmpty()
+              ? 0
+              : Math.min(MAX_SLEEP_MILLIS, Math.max(1, delayed.peek().dueMillis - now));
       wait(wait);
     }
   }

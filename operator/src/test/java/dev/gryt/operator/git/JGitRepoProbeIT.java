@@ -8,10 +8,10 @@ import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.PinnedProxy;
-import dev.gryt.operator.GitHubRepoReconciler;
 import dev.gryt.operator.Lookup;
 import dev.gryt.operator.ProbeResult;
 import dev.gryt.operator.RepoTokens;
+import dev.gryt.operator.probe.GitHubRepoProber;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -197,8 +197,8 @@ class JGitRepoProbeIT {
 
   @Test
   void theReconcilerReportsAuthFailedWithoutTheToken() {
-    GitHubRepoReconciler reconciler =
-        new GitHubRepoReconciler(
+    GitHubRepoProber reconciler =
+        new GitHubRepoProber(
             probe,
             new RepoTokens(
                 Map.of("GH_TOKEN", TOKEN)::get,

@@ -49,9 +49,7 @@ class GrytControllerTest {
     PipelineStatus status = new PipelineStatus();
     GrytController<Pipeline, PipelineStatus> controller =
         new GrytController<>(
-            (pipeline, lookup, now) -> new Outcome<>(status, Duration.ofSeconds(90)),
-            CLOCK,
-            List.of()) {};
+            (pipeline, lookup, now) -> new Outcome<>(status, Duration.ofSeconds(90)), CLOCK) {};
     UpdateControl<Pipeline> control = controller.reconcile(pipeline(), null);
     assertThat(control.getScheduleDelay()).contains(90_000L);
   }
@@ -65,8 +63,7 @@ class GrytControllerTest {
               lookup.get(Job.class, "default", "my-app-ci");
               return Outcome.of(new PipelineStatus());
             },
-            CLOCK,
-            List.of()) {};
+            CLOCK) {};
     assertThatThrownBy(() -> controller.reconcile(pipeline(), null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("reads Job but declares no Reference to it");

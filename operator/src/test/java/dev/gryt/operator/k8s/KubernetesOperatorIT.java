@@ -121,8 +121,7 @@ class KubernetesOperatorIT {
             }
             return new PipelineReconciler().reconcile(pipeline, lookup, now);
           },
-          Clock.systemUTC(),
-          List.of());
+          Clock.systemUTC());
       this.calls = calls;
     }
 

@@ -19,7 +19,6 @@ import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.operator.ExampleRepoProbe;
-import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;

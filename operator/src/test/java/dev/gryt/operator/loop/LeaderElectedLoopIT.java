@@ -3,7 +3,6 @@ package dev.gryt.operator.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gryt.operator.StandaloneOperator;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
 import dev.gryt.store.TestDatabases;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class WorkQueueTest {
   final WorkQueue<String> queue =
@@ -46,6 +48,22 @@ class WorkQueueTest {
     queue.addAfter("later", Duration.ofMillis(20));
     assertThat(queue.idle()).isFalse();
     assertThat(queue.take()).contains("later");
+  }
+
+  /** On the wall clock this take would wait an hour. */
+  @Test
+  @Timeout(10)
+  void delaysAreMeasuredOnTheInjectedClock() throws Exception {
+    ControlLoopIT.MutableClock clock =
+        new ControlLoopIT.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    WorkQueue<String> onClock = new WorkQueue<>(clock, Duration.ofMillis(10), Duration.ofHours(1));
+    onClock.addAfter("later", Duration.ofHours(1));
+    onClock.add("now");
+    assertThat(onClock.take()).contains("now");
+    onClock.done("now");
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(onClock.take()).contains("later");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.gryt.server;
+package dev.gryt.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,8 +38,7 @@ public final class JsonBody {
       byte[] bytes = ctx.bodyAsBytes();
       tree = bytes.length == 0 ? null : ResourceCodec.json().readTree(bytes);
     } catch (IOException e) {
-      throw ApiException.badRequest(
-          "body is not valid JSON: " + ApplyHandler.firstLine(e.getMessage()));
+      throw ApiException.badRequest("body is not valid JSON: " + parseError(e));
     }
     if (tree == null || tree.isMissingNode()) {
       tree = ResourceCodec.json().createObjectNode();
@@ -48,6 +47,19 @@ public final class JsonBody {
       throw ApiException.badRequest("body must be a JSON object");
     }
     return new JsonBody(o);
+  }
+
+  /**
+   * What a JSON or YAML parser says is wrong, for a client: the first line of its message (the rest
+   * quotes the input back).
+   */
+  public static String parseError(IOException e) {
+    String message = e.getMessage();
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** A string field; records a problem when it is missing (and required) or not a string. */

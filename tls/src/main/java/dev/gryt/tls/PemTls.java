@@ -1,4 +1,4 @@
-package dev.gryt.agent.tls;
+package dev.gryt.tls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,11 +17,20 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** PEM files (as {@code gryt certs init} writes them, or openssl) to Java key and trust stores. */
+/**
+ * PEM files (as {@code gryt certs init} or openssl write them) to Java key stores, trust stores and
+ * SSL contexts: the one place every side of gryt's mTLS (the server talking to agents, the agent's
+ * server, the CLI) reads its certificates and keys.
+ *
+ * <p>A key may be unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC or Ed25519), PKCS#1
+ * ({@code BEGIN RSA PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}, with or without the {@code
+ * EC PARAMETERS} block openssl puts before it).
+ */
 public final class PemTls {
   /** The in-memory key store's password; it never leaves this process. */
   public static final char[] PASSWORD = "gryt".toCharArray();
@@ -64,8 +73,8 @@ public final class PemTls {
   }
 
   /**
-   * An SSL context for a client: trusts {@code ca} (null: the JVM's defaults) and presents {@code
-   * certificate}/{@code key} when both are given.
+   * A client's SSL context: trusts {@code ca} (null: the JVM's defaults) and presents {@code
+   * certificate}/{@code key} when both are given (mutual TLS).
    */
   public static SSLContext clientContext(Path ca, Path certificate, Path key) throws IOException {
     try {
@@ -90,7 +99,8 @@ public final class PemTls {
     }
   }
 
-  static List<X509Certificate> certificates(Path file)
+  /** Every certificate in a PEM file, in order. */
+  public static List<X509Certificate> certificates(Path file)
       throws IOException, GeneralSecurityException {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     List<X509Certificate> out = new ArrayList<>();
@@ -102,18 +112,26 @@ public final class PemTls {
     return out;
   }
 
-  static PrivateKey privateKey(Path file) throws IOException {
+  /** The first unencrypted private key in a PEM file, in any of the formats above. */
+  public static PrivateKey privateKey(Path file) throws IOException {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
-      Object object = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
+      // Other blocks (EC PARAMETERS, a certificate kept in the same file) are passed over.
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        if (object instanceof PrivateKeyInfo info) {
+          return converter.getPrivateKey(info);
+        }
+        if (object instanceof PEMKeyPair pair) {
+          return converter.getKeyPair(pair).getPrivate();
+        }
       }
-      if (object instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
-      throw new IOException(file + " holds no unencrypted PEM private key");
+    } catch (PEMException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
+    throw new IOException(
+        file
+            + " holds no unencrypted PEM private key (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or"
+            + " BEGIN EC PRIVATE KEY)");
   }
 }

@@ -1,4 +1,4 @@
-package dev.gryt.server;
+package dev.gryt.server.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.GrytResource;
@@ -6,33 +6,36 @@ import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
-import dev.gryt.server.apply.ApplyEngine;
-import dev.gryt.server.apply.ApplyOptions;
-import dev.gryt.server.apply.ApplyResult;
-import dev.gryt.store.ResourceStore;
+import dev.gryt.server.http.ApiException;
+import dev.gryt.server.http.Envelope;
+import dev.gryt.server.http.JsonBody;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code POST /api/v1/apply}: a {@code {"yaml_content": "..."}} JSON body (what existing gryt
  * clients send) or a raw YAML body; {@code ?dryRun=true}, {@code ?prune=true&applyset=NAME}.
  */
-final class ApplyHandler {
+public final class ApplyHandler {
   static final String SOURCE = "<request>";
 
-  private final ResourceStore store;
-  private final TenantLimits limits;
+  private final Function<Context, ApplyEngine> engines;
 
-  ApplyHandler(ResourceStore store, TenantLimits limits) {
-    this.store = store;
-    this.limits = limits;
+  /**
+   * @param engines the engine for a request's caller: it plans and commits through the caller's
+   *     view of the store (names resolve in its namespaces) and checks the caller's object quota.
+   *     The server's wiring builds it, so that this package needs none of the tenancy classes.
+   */
+  public ApplyHandler(Function<Context, ApplyEngine> engines) {
+    this.engines = engines;
   }
 
-  void apply(Context ctx) {
+  public void apply(Context ctx) {
     ApplyOptions options = options(ctx);
     byte[] yaml = yamlOf(ctx);
     ParseResult parsed = ManifestParser.parse(SOURCE, yaml);
@@ -43,15 +46,11 @@ final class ApplyHandler {
     }
     List<GrytResource<?, ?>> desired =
         parsed.manifests().stream().<GrytResource<?, ?>>map(Manifest::resource).toList();
-    // The engine plans and commits through the caller's view: names resolve in its namespaces.
-    String tenant = Principal.of(ctx).namespacePrefix();
-    ApplyEngine engine =
-        new ApplyEngine(TenantStore.of(store, ctx), added -> limits.checkObjects(tenant, added));
-    List<ApplyResult> results = engine.apply(desired, options);
+    List<ApplyResult> results = engines.apply(ctx).apply(desired, options);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("dry_run", options.dryRun());
     data.put("results", results);
-    ApiServer.reply(ctx, 200, Envelope.success(summary(results, options), data));
+    Envelope.reply(ctx, 200, Envelope.success(summary(results, options), data));
   }
 
   private static ApplyOptions options(Context ctx) {
@@ -92,7 +91,7 @@ final class ApplyHandler {
       try {
         json = ResourceCodec.json().readTree(body);
       } catch (IOException e) {
-        throw ApiException.badRequest("body is not valid JSON: " + firstLine(e.getMessage()));
+        throw ApiException.badRequest("body is not valid JSON: " + JsonBody.parseError(e));
       }
       JsonNode content = json == null ? null : json.get("yaml_content");
       if (content == null || !content.isTextual()) {
@@ -112,14 +111,6 @@ final class ApplyHandler {
       return b == '{';
     }
     return false;
-  }
-
-  static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private static String summary(List<ApplyResult> results, ApplyOptions options) {

@@ -1,8 +1,16 @@
-package dev.gryt.operator;
+package dev.gryt.operator.loop;
 
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.operator.GitHubRepoReconciler;
+import dev.gryt.operator.JobReconciler;
+import dev.gryt.operator.JobRunReconciler;
+import dev.gryt.operator.PipelineReconciler;
+import dev.gryt.operator.RepoProbe;
+import dev.gryt.operator.RepoTokens;
+import dev.gryt.operator.WebhookReconciler;
 import dev.gryt.operator.git.JGitRepoProbe;
-import dev.gryt.operator.loop.ControlLoop;
+import dev.gryt.operator.probe.GitHubRepoProber;
+import dev.gryt.operator.probe.ProbeExecutor;
 import dev.gryt.store.ResourceStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +45,8 @@ public final class StandaloneOperator {
   public static ControlLoop create(
       ResourceStore store, Clock clock, RepoProbe probe, RepoTokens tokens) {
     ProbeExecutor probes = ProbeExecutor.pooled(probe, ProbeExecutor.DEFAULT_THREADS);
-    GitHubRepoReconciler repos =
-        new GitHubRepoReconciler(probes, tokens, GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL);
+    GitHubRepoProber repos =
+        new GitHubRepoProber(probes, tokens, GitHubRepoReconciler.DEFAULT_PROBE_INTERVAL);
     ControlLoop loop =
         new ControlLoop(store, clock, 2, Duration.ofMinutes(5))
             .register(ResourceKind.PIPELINE, new PipelineReconciler())

@@ -1,4 +1,4 @@
-package dev.gryt.server;
+package dev.gryt.server.http;
 
 import io.javalin.http.Context;
 

@@ -1,4 +1,4 @@
-package dev.gryt.server;
+package dev.gryt.server.apply;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

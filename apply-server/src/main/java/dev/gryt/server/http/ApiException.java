@@ -1,7 +1,7 @@
-package dev.gryt.server;
+package dev.gryt.server.http;
 
 /**
- * A failure with the HTTP status and message the client gets. Handlers throw it; {@link ApiServer}
+ * A failure with the HTTP status and message the client gets. Handlers throw it; {@code ApiServer}
  * maps it to the error envelope in one place.
  */
 public class ApiException extends RuntimeException {

@@ -1,5 +1,7 @@
-package dev.gryt.operator;
+package dev.gryt.operator.probe;
 
+import dev.gryt.operator.ProbeResult;
+import dev.gryt.operator.RepoProbe;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs {@link RepoProbe} questions on a pool of its own, so that a slow git server holds up no
  * reconcile worker, and asks each question once while it is in flight: repos that point at the same
- * URL and branch with the same credentials share one probe. Answers are not kept here (the
- * reconciler keeps them, per repo, with their age).
+ * URL and branch with the same credentials share one probe. Answers are not kept here (the {@link
+ * GitHubRepoProber} keeps them, per repo, with their age).
  *
  * <p>{@link #direct(RepoProbe)} answers on the caller's thread: for tests and for drivers whose
  * reconciles may block (JOSDK runs them on its own pool).
@@ -60,7 +62,7 @@ public final class ProbeExecutor implements AutoCloseable {
   }
 
   /** Probes on {@code executor}, which the caller owns (tests hand in one they run by hand). */
-  static ProbeExecutor on(RepoProbe probe, Executor executor) {
+  public static ProbeExecutor on(RepoProbe probe, Executor executor) {
     return new ProbeExecutor(probe, executor, null);
   }
 
