@@ -165,7 +165,8 @@ final class CreateHandler {
     aliases.forEach((alias, field) -> data.set(alias, data.get(field)));
     if (stored instanceof Webhook hook) {
       WebhookKey key =
-          view.webhookKey(hook.getMetadata().getNamespace(), hook.getMetadata().getName());
+          view.triggers()
+              .webhookKey(hook.getMetadata().getNamespace(), hook.getMetadata().getName());
       data.put("webhook_key", key.key());
       data.put("url", WebhookHandler.TRIGGER_PATH + key.key());
     }

@@ -55,7 +55,7 @@ final class RunLogHandler {
     String ns = run.getMetadata().getNamespace();
     String name = run.getMetadata().getName();
 
-    List<LogChunk> chunks = store.runLogs(ns, name, after, limit);
+    List<LogChunk> chunks = store.runLogs().read(ns, name, after, limit);
     if (chunks.isEmpty() && follow && !finished(run)) {
       CompletableFuture<WatchHub.Batch> changed =
           hub.next(
@@ -73,12 +73,12 @@ final class RunLogHandler {
                 changed.thenAccept(
                     b -> {
                       JobRun now = store.get(JobRun.class, ns, name).orElse(before);
-                      reply(ctx, now, store.runLogs(ns, name, after, limit), after);
+                      reply(ctx, now, store.runLogs().read(ns, name, after, limit), after);
                     }));
         return;
       }
       run = store.get(JobRun.class, ns, name).orElse(run);
-      chunks = store.runLogs(ns, name, after, limit);
+      chunks = store.runLogs().read(ns, name, after, limit);
     }
     reply(ctx, run, chunks, after);
   }

@@ -79,12 +79,14 @@ final class RunReportHandler {
           updated.setStatus(status);
           try {
             JobRun stored =
-                store.reportRun(
-                    updated,
-                    report.attempt(),
-                    report.logs(),
-                    maxLogCharsPerStep,
-                    limits.logCharsPerRun(run.getMetadata().getNamespace()));
+                store
+                    .runLogs()
+                    .report(
+                        updated,
+                        report.attempt(),
+                        report.logs(),
+                        maxLogCharsPerStep,
+                        limits.logCharsPerRun(run.getMetadata().getNamespace()));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("run_id", runId);
             data.put("attempt", report.attempt());

@@ -1,19 +1,16 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
-import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.agent.RunReport;
 import dev.gryt.server.http.Principal;
 import dev.gryt.store.AccountStore;
-import dev.gryt.store.Delivery;
 import dev.gryt.store.LeaderLock;
-import dev.gryt.store.LogChunk;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.RunLogStore;
+import dev.gryt.store.TriggerStore;
 import dev.gryt.store.Watch;
 import dev.gryt.store.WatchEvent;
-import dev.gryt.store.WebhookKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,11 +67,13 @@ final class TenantStore implements ResourceStore {
         : null;
   }
 
-  private String in(String namespace) {
+  /** The stored namespace of the caller's {@code namespace}. */
+  String in(String namespace) {
     return prefix + (namespace == null || namespace.isEmpty() ? DEFAULT_NAMESPACE : namespace);
   }
 
-  private boolean owns(String storedNamespace) {
+  /** Whether a stored namespace is the caller's. */
+  boolean owns(String storedNamespace) {
     return storedNamespace != null && storedNamespace.startsWith(prefix);
   }
 
@@ -82,15 +81,21 @@ final class TenantStore implements ResourceStore {
     return owns(r.getMetadata().getNamespace());
   }
 
-  private <R extends GrytResource<?, ?>> R out(R r) {
+  /** The caller's name of a namespace it owns. */
+  String out(String storedNamespace) {
+    return storedNamespace.substring(prefix.length());
+  }
+
+  /** {@code r} (the store's object, changed in place) as the caller knows it. */
+  <R extends GrytResource<?, ?>> R out(R r) {
     if (r != null) {
-      r.getMetadata().setNamespace(r.getMetadata().getNamespace().substring(prefix.length()));
+      r.getMetadata().setNamespace(out(r.getMetadata().getNamespace()));
     }
     return r;
   }
 
   /** Runs {@code write} with the resource's namespace prefixed, then restores the caller's. */
-  private <T> T withStoredNamespace(GrytResource<?, ?> r, Supplier<T> write) {
+  <T> T withStoredNamespace(GrytResource<?, ?> r, Supplier<T> write) {
     String given = r.getMetadata().getNamespace();
     r.getMetadata().setNamespace(in(given));
     try {
@@ -183,45 +188,13 @@ final class TenantStore implements ResourceStore {
   }
 
   @Override
-  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
-    throw new UnsupportedOperationException("deliveries are recorded by the public trigger only");
+  public TriggerStore triggers() {
+    return new TenantTriggerStore(store.triggers(), this);
   }
 
   @Override
-  public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
-    return store.deliveries(in(namespace), webhookName, limit).stream()
-        .map(
-            d ->
-                new Delivery(
-                    d.id(),
-                    d.webhookNamespace().substring(prefix.length()),
-                    d.webhookName(),
-                    d.event(),
-                    d.deliveryId(),
-                    d.receivedAt(),
-                    d.status(),
-                    d.reason(),
-                    d.runId()))
-        .toList();
-  }
-
-  @Override
-  public WebhookKey webhookKey(String namespace, String webhookName) {
-    return out(store.webhookKey(in(namespace), webhookName));
-  }
-
-  @Override
-  public WebhookKey rotateWebhookKey(String namespace, String webhookName) {
-    return out(store.rotateWebhookKey(in(namespace), webhookName));
-  }
-
-  @Override
-  public Optional<WebhookKey> findWebhookKey(String key) {
-    return store.findWebhookKey(key).filter(k -> owns(k.namespace())).map(this::out);
-  }
-
-  private WebhookKey out(WebhookKey k) {
-    return new WebhookKey(k.namespace().substring(prefix.length()), k.name(), k.key());
+  public RunLogStore runLogs() {
+    return new TenantRunLogStore(store.runLogs(), this);
   }
 
   @Override
@@ -256,23 +229,6 @@ final class TenantStore implements ResourceStore {
         .map(e -> visible(self, e))
         .filter(java.util.Objects::nonNull)
         .toList();
-  }
-
-  @Override
-  public JobRun reportRun(
-      JobRun run,
-      int attempt,
-      List<RunReport.LogText> logs,
-      int maxCharsPerStep,
-      long maxCharsPerRun) {
-    return out(
-        withStoredNamespace(
-            run, () -> store.reportRun(run, attempt, logs, maxCharsPerStep, maxCharsPerRun)));
-  }
-
-  @Override
-  public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {
-    return store.runLogs(in(namespace), runName, afterSeq, limit);
   }
 
   @Override

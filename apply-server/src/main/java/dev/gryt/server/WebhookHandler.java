@@ -61,6 +61,7 @@ final class WebhookHandler {
   void trigger(Context ctx) {
     Webhook webhook =
         store
+            .triggers()
             .webhookByKey(ctx.pathParam("key"))
             .orElseThrow(() -> ApiException.notFound("no webhook has this key"));
     String tenant = TenantLimits.tenantOf(webhook.getMetadata().getNamespace());
@@ -97,8 +98,11 @@ final class WebhookHandler {
     Delivery.Recorded recorded;
     if (skip.isPresent()) {
       recorded =
-          store.recordDelivery(
-              Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()), Optional.empty());
+          store
+              .triggers()
+              .recordDelivery(
+                  Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()),
+                  Optional.empty());
     } else {
       // The store checks, in the delivery's transaction, that the Job exists (409 when not).
       JobRun run = JobRunFactory.webhook(ns, webhook.getSpec().jobName);
@@ -108,9 +112,11 @@ final class WebhookHandler {
           limits.startRun(
               tenant,
               () ->
-                  store.recordDelivery(
-                      Delivery.triggered(ns, name, event.event(), deliveryId),
-                      Optional.of(new Mutation.Create(run))));
+                  store
+                      .triggers()
+                      .recordDelivery(
+                          Delivery.triggered(ns, name, event.event(), deliveryId),
+                          Optional.of(new Mutation.Create(run))));
     }
     Delivery delivery = recorded.delivery();
     Map<String, Object> data = new LinkedHashMap<>();
@@ -133,7 +139,9 @@ final class WebhookHandler {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
-        store.webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+        store
+            .triggers()
+            .webhookKey(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
     ObjectNode view = ResourceView.of(webhook);
     view.put("webhook_key", key.key());
     view.put("url", TRIGGER_PATH + key.key());
@@ -144,8 +152,10 @@ final class WebhookHandler {
     ResourceStore store = TenantStore.of(this.store, ctx);
     Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
     WebhookKey key =
-        store.rotateWebhookKey(
-            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
+        store
+            .triggers()
+            .rotateWebhookKey(
+                webhook.getMetadata().getNamespace(), webhook.getMetadata().getName());
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", webhook.id());
     data.put("webhook_key", key.key());
@@ -164,6 +174,7 @@ final class WebhookHandler {
     int limit = QueryParams.integer(ctx, "limit", DEFAULT_DELIVERIES, 1, MAX_DELIVERIES);
     List<Map<String, Object>> items =
         store
+            .triggers()
             .deliveries(
                 webhook.getMetadata().getNamespace(), webhook.getMetadata().getName(), limit)
             .stream()

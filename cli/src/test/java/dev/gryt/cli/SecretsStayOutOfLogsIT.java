@@ -56,20 +56,26 @@ class SecretsStayOutOfLogsIT {
           .ignoreExceptions()
           .until(() -> send("GET", base + "/healthz", null, null).body().contains("ok"));
 
+      // Each secret is used for real (each reply is checked for the work it did), so that a
+      // server refusing everything cannot pass for one that keeps secrets.
       replies.append(
-          send(
+          expect(
+              201,
+              send(
                   "POST",
                   base + "/api/v1/accounts/create",
                   ResourceCodec.toJson(Map.of("username", "dora", "password", PASSWORD)),
-                  null)
-              .body());
+                  null)));
       String basic = "Basic " + Base64.getEncoder().encodeToString(("dora:" + PASSWORD).getBytes());
       String wrong =
           "Basic " + Base64.getEncoder().encodeToString(("dora:" + PASSWORD + "x").getBytes());
-      replies.append(send("GET", base + "/api/v1/accounts/me", null, wrong).body());
+      replies.append(expect(401, send("GET", base + "/api/v1/accounts/me", null, wrong)));
+      assertThat(expect(200, send("GET", base + "/api/v1/accounts/me", null, basic)))
+          .contains("\"dora\"");
       var key =
           ResourceCodec.json()
-              .readTree(send("POST", base + "/api/v1/api-keys", "{\"name\":\"k\"}", basic).body())
+              .readTree(
+                  expect(201, send("POST", base + "/api/v1/api-keys", "{\"name\":\"k\"}", basic)))
               .path("data");
       String keySecret = key.path("secret").asText();
       assertThat(keySecret).isNotBlank();
@@ -96,50 +102,63 @@ class SecretsStayOutOfLogsIT {
           spec: {job_name: ci, secret: "%s"}
           """
               .formatted(TOKEN, HOOK_SECRET);
-      replies.append(
-          send(
+      String applied =
+          expect(
+              200,
+              send(
                   "POST",
                   base + "/api/v1/apply",
                   ResourceCodec.toJson(Map.of("yaml_content", manifest)),
-                  basic)
-              .body());
+                  basic));
+      assertThat(
+              ResourceCodec.json().readTree(applied).at("/data/results").findValuesAsText("action"))
+          .containsExactly("created", "created", "created", "created");
+      replies.append(applied);
       // A broken manifest holding the token: the error must not echo it.
       replies.append(
-          send(
+          expect(
+              422,
+              send(
                   "POST",
                   base + "/api/v1/apply",
                   ResourceCodec.toJson(
                       Map.of(
                           "yaml_content",
                           "kind: GitHubRepo\nspec: {access_token: " + TOKEN + ", bogus: 1}\n")),
-                  basic)
-              .body());
+                  basic)));
       for (String kind : List.of("github-repos", "webhooks", "api-keys")) {
-        replies.append(send("GET", base + "/api/v1/" + kind, null, basic).body());
+        replies.append(expect(200, send("GET", base + "/api/v1/" + kind, null, basic)));
       }
-      replies.append(send("GET", base + "/api/v1/github-repos/app", null, basic).body());
-      replies.append(send("GET", base + "/api/v1/webhooks/hook", null, basic).body());
-      String hookKey =
-          ResourceCodec.json()
-              .readTree(send("GET", base + "/api/v1/webhooks/hook", null, basic).body())
-              .at("/data/webhook_key")
-              .asText();
+      String repo = expect(200, send("GET", base + "/api/v1/github-repos/app", null, basic));
+      assertThat(ResourceCodec.json().readTree(repo).at("/data/spec/access_token_set").asBoolean())
+          .as("the repo says its token is set: %s", repo)
+          .isTrue();
+      replies.append(repo);
+      String hook = expect(200, send("GET", base + "/api/v1/webhooks/hook", null, basic));
+      assertThat(ResourceCodec.json().readTree(hook).at("/data/spec/secret_set").asBoolean())
+          .as("the webhook says its secret is set: %s", hook)
+          .isTrue();
+      replies.append(hook);
+      String hookKey = ResourceCodec.json().readTree(hook).at("/data/webhook_key").asText();
+      assertThat(hookKey).isNotBlank();
       // A delivery with a wrong signature, then one with a bad HMAC request signature.
       replies.append(
-          http.send(
+          expect(
+              401,
+              http.send(
                   HttpRequest.newBuilder(URI.create(base + "/api/v1/webhooks/run/" + hookKey))
                       .header("X-Hub-Signature-256", "sha256=00")
                       .POST(HttpRequest.BodyPublishers.ofString("{}"))
                       .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body());
+                  HttpResponse.BodyHandlers.ofString())));
       replies.append(
-          send(
+          expect(
+              401,
+              send(
                   "GET",
                   base + "/api/v1/jobs",
                   null,
-                  "HMAC " + key.path("key_id").asText() + ":2020-01-01T00:00:00Z:00")
-              .body());
+                  "HMAC " + key.path("key_id").asText() + ":2020-01-01T00:00:00Z:00")));
       // The CLI, logged in with the password, prints neither it nor the key's secret.
       CliRun.Result login =
           new CliRun(dir)
@@ -150,6 +169,16 @@ class SecretsStayOutOfLogsIT {
               .run("cloud", "login", "-u", "dora", "--password-stdin");
       assertThat(login.exitCode()).as(login.err()).isZero();
       replies.append(login.out()).append(login.err());
+      // Signed with the real time: the server refuses a stamp far from its own clock.
+      CliRun.Result repos =
+          new CliRun(dir)
+              .env("GRYT_HOME", dir.resolve("cli").toString())
+              .env("GRYT_URL", base)
+              .clock(java.time.Clock.systemUTC())
+              .run("cloud", "get", "github-repos");
+      assertThat(repos.exitCode()).as(repos.err()).isZero();
+      assertThat(repos.out()).as("the logged-in CLI works").contains("app");
+      replies.append(repos.out()).append(repos.err());
       await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofSeconds(1)).until(() -> true);
 
       String all = Files.readString(log) + replies;
@@ -166,6 +195,14 @@ class SecretsStayOutOfLogsIT {
         .doesNotContain(PASSWORD)
         .doesNotContain(TOKEN)
         .doesNotContain(HOOK_SECRET);
+  }
+
+  /** The reply's body, after checking it has {@code status}. */
+  private static String expect(int status, HttpResponse<String> reply) {
+    assertThat(reply.statusCode())
+        .as("%s %s: %s", reply.request().method(), reply.request().uri(), reply.body())
+        .isEqualTo(status);
+    return reply.body();
   }
 
   private HttpResponse<String> send(String method, String url, String body, String auth)

@@ -10,6 +10,7 @@ import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.RunResolver;
+import dev.gryt.crds.StepState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -187,6 +188,19 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
       Instant now) {
     status.phase = phase.value();
     status.finishedAt = now.toString();
+    // The agent's last report is refused once the run is finished, so the steps it left
+    // unfinished end here, as the agent itself ends them: waiting ones skipped, the running one
+    // with the run's ending.
+    if (status.steps != null) {
+      for (JobRunStatus.StepStatus step : status.steps) {
+        if (StepState.PENDING.is(step.state)) {
+          step.state = StepState.SKIPPED.value();
+        } else if (StepState.RUNNING.is(step.state)) {
+          step.state = phase.value();
+          step.finishedAt = now.toString();
+        }
+      }
+    }
     conditions.set(Condition.SUCCEEDED, false, reason, message);
     conditions.set(Condition.READY, false, reason, message);
   }

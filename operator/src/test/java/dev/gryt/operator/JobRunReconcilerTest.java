@@ -57,6 +57,42 @@ class JobRunReconcilerTest {
   }
 
   @Test
+  void endingARunEndsTheStepsItsAgentLeftUnfinished() {
+    lookup.add(ReconcilersTest.job("j", "p", null));
+    for (String ending :
+        new String[] {JobRunPhase.CANCELLED.value(), JobRunPhase.TIMED_OUT.value()}) {
+      JobRun run = run(60);
+      run.getSpec().cancelRequested = ending.equals(JobRunPhase.CANCELLED.value());
+      JobRunStatus placed = new JobRunStatus();
+      placed.phase = JobRunPhase.RUNNING.value();
+      placed.steps =
+          java.util.List.of(
+              step("build", "Succeeded"), step("test", "Running"), step("deploy", "Pending"));
+      run.setStatus(placed);
+      Instant at = CREATED.plusSeconds(ending.equals(JobRunPhase.TIMED_OUT.value()) ? 60 : 5);
+
+      JobRunStatus ended = reconciler.reconcile(run, lookup, at).status();
+      assertThat(ended.phase).isEqualTo(ending);
+      assertThat(ended.steps)
+          .extracting(s -> s.name + "=" + s.state)
+          .as(ending)
+          .containsExactly("build=Succeeded", "test=" + ending, "deploy=Skipped");
+      assertThat(ended.steps.get(1).finishedAt).isEqualTo(at.toString());
+      assertThat(ended.steps.get(0).finishedAt).isNull();
+      assertThat(placed.steps.get(1).state)
+          .as("the stored status is not edited")
+          .isEqualTo("Running");
+    }
+  }
+
+  static JobRunStatus.StepStatus step(String name, String state) {
+    JobRunStatus.StepStatus s = new JobRunStatus.StepStatus();
+    s.name = name;
+    s.state = state;
+    return s;
+  }
+
+  @Test
   void aFinishedRunNeverChanges() {
     JobRun run = run(60);
     JobRunStatus done = new JobRunStatus();

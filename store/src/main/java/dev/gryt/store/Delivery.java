@@ -1,12 +1,10 @@
 package dev.gryt.store;
 
-import dev.gryt.crds.GrytResource;
-import dev.gryt.crds.JobRun;
 import java.time.Instant;
 
 /**
  * One request received on a Webhook's trigger URL, as recorded by {@link
- * ResourceStore#recordDelivery}.
+ * TriggerStore#recordDelivery}.
  *
  * @param id the store's id of the record ({@code dlv-…}); null before it is recorded
  * @param webhookNamespace namespace of the Webhook that received it
@@ -47,28 +45,11 @@ public record Delivery(
   }
 
   /**
-   * What {@link ResourceStore#recordDelivery} did.
+   * What {@link TriggerStore#recordDelivery} did.
    *
    * @param delivery the delivery as stored (for a duplicate: the first one, with its run id)
    * @param duplicate whether a delivery with the same id had been recorded before, in which case
    *     nothing was written
    */
   public record Recorded(Delivery delivery, boolean duplicate) {}
-
-  /** The Job a delivery's run is of: the run must be a JobRun that names one. */
-  public static String jobOf(GrytResource<?, ?> run) {
-    if (!(run instanceof JobRun jobRun)
-        || jobRun.getSpec() == null
-        || jobRun.getSpec().jobName == null
-        || jobRun.getSpec().jobName.isBlank()) {
-      throw new IllegalArgumentException("a delivery's run must be a JobRun that names its job");
-    }
-    return jobRun.getSpec().jobName;
-  }
-
-  /** What a store answers for a delivery whose run's Job does not exist (nothing is recorded). */
-  public static ConflictException jobMissing(String namespace, String webhook, String job) {
-    return new ConflictException(
-        "webhook " + webhook + "'s job " + namespace + "/" + job + " does not exist");
-  }
 }

@@ -1,10 +1,7 @@
 package dev.gryt.store;
 
 import dev.gryt.crds.GrytResource;
-import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.Webhook;
-import dev.gryt.crds.agent.RunReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +14,8 @@ import java.util.function.Consumer;
  * <p>Objects passed in are never mutated and objects returned are never shared: callers may change
  * what they get back.
  *
- * <p>Rules every implementation keeps (the contract tests check them):
+ * <p>Rules every implementation keeps (the contract tests check them; those on single objects are
+ * written once, in {@link ObjectRules}):
  *
  * <ul>
  *   <li>create fills {@code metadata.uid}, the typed id label {@link GrytResource#ID_LABEL}, {@code
@@ -29,8 +27,8 @@ import java.util.function.Consumer;
  *   <li>updateStatus needs the stored {@code resourceVersion}; it replaces status only and never
  *       moves {@code generation}.
  *   <li>{@link #commit} applies all its mutations or none.
- *   <li>deleting a Webhook forgets its trigger key and its deliveries in the same transaction;
- *       deleting a JobRun forgets its logs.
+ *   <li>deleting a Webhook forgets its trigger key and its deliveries ({@link #triggers()}) in the
+ *       same transaction; deleting a JobRun forgets its logs ({@link #runLogs()}).
  * </ul>
  */
 public interface ResourceStore extends AutoCloseable {
@@ -72,66 +70,16 @@ public interface ResourceStore extends AutoCloseable {
   List<GrytResource<?, ?>> commit(List<Mutation> mutations);
 
   /**
-   * Records a delivery to a Webhook and, in the same transaction, creates the run it triggers: both
-   * or neither. A delivery whose {@link Delivery#deliveryId()} was already recorded for the same
-   * Webhook writes nothing and returns the first record (its run id included), also when two arrive
-   * at once.
-   *
-   * @param run the JobRun to create; empty for a delivery the Webhook's filters skipped
-   * @throws NotFoundException when the Webhook does not exist
-   * @throws ConflictException when the run's Job does not exist (nothing is recorded)
-   */
-  Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run);
-
-  /** The deliveries recorded for a Webhook, newest first, at most {@code limit}. */
-  List<Delivery> deliveries(String namespace, String webhookName, int limit);
-
-  /**
-   * The trigger key of a Webhook, made on first use.
-   *
-   * @throws NotFoundException when there is no such Webhook
-   */
-  WebhookKey webhookKey(String namespace, String webhookName);
-
-  /**
-   * Replaces a Webhook's trigger key with a new one; the old key stops working at once.
-   *
-   * @throws NotFoundException when there is no such Webhook
-   */
-  WebhookKey rotateWebhookKey(String namespace, String webhookName);
-
-  /** The Webhook a trigger key belongs to. A deleted Webhook's key belongs to nobody. */
-  Optional<WebhookKey> findWebhookKey(String key);
-
-  /** {@link #findWebhookKey} and the Webhook itself; a store may read both at once. */
-  default Optional<Webhook> webhookByKey(String key) {
-    return findWebhookKey(key).flatMap(k -> get(Webhook.class, k.namespace(), k.name()));
-  }
-
-  /**
    * The newest {@code limit} changes of one object still in the event log, newest first: what
    * {@code describe} shows as its recent events.
    */
   List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit);
 
-  /**
-   * Writes a run's status as {@link #updateStatus} does (fenced by its resourceVersion) and, in the
-   * same transaction, appends its agent's output. Each step keeps at most {@code maxCharsPerStep}
-   * characters and the run at most {@code maxCharsPerRun} (its owner's quota): what goes beyond is
-   * dropped behind one truncation marker.
-   */
-  JobRun reportRun(
-      JobRun run,
-      int attempt,
-      List<RunReport.LogText> logs,
-      int maxCharsPerStep,
-      long maxCharsPerRun);
+  /** Webhook trigger keys and deliveries, written in this store's transactions. */
+  TriggerStore triggers();
 
-  /**
-   * A run's output after {@code afterSeq}, oldest first, at most {@code limit} chunks. A deleted
-   * run's output is gone with it.
-   */
-  List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit);
+  /** Run reports and logs, written in this store's transactions. */
+  RunLogStore runLogs();
 
   /** Accounts and API keys kept beside the resources. */
   AccountStore accounts();

@@ -7,39 +7,42 @@ import java.util.Optional;
 /**
  * What a SQL database keeps beside the resources, for a store whose resources live elsewhere
  * (Kubernetes): webhook trigger keys, webhook deliveries and run logs. Unlike the {@link
- * SqlResourceStore} methods of the same names, these never look for the resource they belong to:
- * the caller has checked it exists where it lives. Each method is one transaction.
+ * SqlTriggerStore} and {@link SqlRunLogStore} methods of the same names, these never look for the
+ * resource they belong to: the caller has checked it exists where it lives. Each method is one
+ * transaction.
  */
 public final class SqlSideTables {
-  private final SqlResourceStore store;
+  private final SqlTriggerStore triggers;
+  private final SqlRunLogStore runLogs;
 
-  SqlSideTables(SqlResourceStore store) {
-    this.store = store;
+  SqlSideTables(SqlTriggerStore triggers, SqlRunLogStore runLogs) {
+    this.triggers = triggers;
+    this.runLogs = runLogs;
   }
 
   /** The Webhook's trigger key, made on first use. */
   public WebhookKey webhookKey(String namespace, String webhookName) {
-    return store.sideWebhookKey(namespace, webhookName, false);
+    return triggers.keyWithoutWebhook(namespace, webhookName, false);
   }
 
   /** A new trigger key for the Webhook; the old one stops working. */
   public WebhookKey rotateWebhookKey(String namespace, String webhookName) {
-    return store.sideWebhookKey(namespace, webhookName, true);
+    return triggers.keyWithoutWebhook(namespace, webhookName, true);
   }
 
   /** The Webhook a trigger key belongs to. */
   public Optional<WebhookKey> findWebhookKey(String key) {
-    return store.findWebhookKey(key);
+    return triggers.findWebhookKey(key);
   }
 
   /** Forgets a deleted Webhook's trigger key and deliveries. */
   public void forgetWebhook(String namespace, String webhookName) {
-    store.sideForgetWebhook(namespace, webhookName);
+    triggers.forgetWebhook(namespace, webhookName);
   }
 
   /** The delivery recorded under the sender's delivery id, if any. */
   public Optional<Delivery> findDelivery(String namespace, String webhookName, String deliveryId) {
-    return store.sideFindDelivery(namespace, webhookName, deliveryId);
+    return triggers.findDelivery(namespace, webhookName, deliveryId);
   }
 
   /**
@@ -48,21 +51,21 @@ public final class SqlSideTables {
    * @return the stored record; empty when a delivery with the same delivery id was recorded first
    */
   public Optional<Delivery> insertDelivery(Delivery delivery) {
-    return store.sideInsertDelivery(delivery);
+    return triggers.insertDelivery(delivery);
   }
 
   /** Sets the run a recorded delivery created. */
   public void setDeliveryRun(String deliveryRecordId, String runId) {
-    store.sideSetDeliveryRun(deliveryRecordId, java.util.Objects.requireNonNull(runId));
+    triggers.setDeliveryRun(deliveryRecordId, java.util.Objects.requireNonNull(runId));
   }
 
   /** Removes a recorded delivery whose run could not be created. */
   public void removeDelivery(String deliveryRecordId) {
-    store.sideSetDeliveryRun(deliveryRecordId, null);
+    triggers.setDeliveryRun(deliveryRecordId, null);
   }
 
   public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
-    return store.deliveries(namespace, webhookName, limit);
+    return triggers.deliveries(namespace, webhookName, limit);
   }
 
   /**
@@ -75,15 +78,15 @@ public final class SqlSideTables {
       List<RunReport.LogText> logs,
       int max,
       long perRun) {
-    store.sideAppendLogs(namespace, runName, attempt, logs, max, perRun);
+    runLogs.appendWithoutRun(namespace, runName, attempt, logs, max, perRun);
   }
 
   public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {
-    return store.runLogs(namespace, runName, afterSeq, limit);
+    return runLogs.read(namespace, runName, afterSeq, limit);
   }
 
   /** Forgets a deleted run's output. */
   public void forgetRunLogs(String namespace, String runName) {
-    store.sideForgetRunLogs(namespace, runName);
+    runLogs.forget(namespace, runName);
   }
 }

@@ -194,13 +194,13 @@ class KubernetesResourceStoreTest extends ResourceStoreContract {
   void aWebhookDeletedWithKubectlTakesItsKeyAlong() {
     ResourceStore store = newStore();
     store.create(webhook("hook"));
-    WebhookKey key = store.webhookKey("default", "hook");
+    WebhookKey key = store.triggers().webhookKey("default", "hook");
 
     client.resources(dev.gryt.crds.Webhook.class).inNamespace("default").withName("hook").delete();
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(store.findWebhookKey(key.key())).isEmpty());
+        .untilAsserted(() -> assertThat(store.triggers().findWebhookKey(key.key())).isEmpty());
   }
 
   @Test

@@ -116,7 +116,7 @@ abstract class SealedStoreContract {
     repo.getSpec().accessToken = TOKEN + "-new";
     GitHubRepo changed = store.update(repo);
     assertThat(changed.getMetadata().getGeneration()).isEqualTo(2L);
-    String key = store.webhookKey("t1-ci", "hook").key();
+    String key = store.triggers().webhookKey("t1-ci", "hook").key();
 
     assertThat(store.get(Webhook.class, "t1-ci", "hook").orElseThrow().getSpec().secret)
         .isEqualTo(HOOK_SECRET);
@@ -126,9 +126,10 @@ abstract class SealedStoreContract {
         .filteredOn(e -> e.resource() instanceof Webhook)
         .allSatisfy(
             e -> assertThat(((Webhook) e.resource()).getSpec().secret).isEqualTo(HOOK_SECRET));
-    assertThat(store.findWebhookKey(key).orElseThrow().name()).isEqualTo("hook");
-    assertThat(store.webhookByKey(key).orElseThrow().getSpec().secret).isEqualTo(HOOK_SECRET);
-    assertThat(store.webhookKey("t1-ci", "hook").key()).isEqualTo(key);
+    assertThat(store.triggers().findWebhookKey(key).orElseThrow().name()).isEqualTo("hook");
+    assertThat(store.triggers().webhookByKey(key).orElseThrow().getSpec().secret)
+        .isEqualTo(HOOK_SECRET);
+    assertThat(store.triggers().webhookKey("t1-ci", "hook").key()).isEqualTo(key);
 
     store.close();
     String raw = rawContents(database);
@@ -177,8 +178,8 @@ abstract class SealedStoreContract {
     assertThat(store.get(GitHubRepo.class, "t1-ci", "repo").orElseThrow().getSpec().accessToken)
         .isEqualTo(TOKEN);
     // The trigger URL people configured keeps working, and its owner still reads it back.
-    assertThat(store.findWebhookKey(OLD_KEY).orElseThrow().name()).isEqualTo("hook");
-    assertThat(store.webhookKey("t1-ci", "hook").key()).isEqualTo(OLD_KEY);
+    assertThat(store.triggers().findWebhookKey(OLD_KEY).orElseThrow().name()).isEqualTo("hook");
+    assertThat(store.triggers().webhookKey("t1-ci", "hook").key()).isEqualTo(OLD_KEY);
     assertThat(store.history(dev.gryt.crds.ResourceKind.WEBHOOK, "t1-ci", "hook", 10))
         .singleElement()
         .satisfies(

@@ -65,11 +65,26 @@ abstract class StepRunnerContract {
     assertThat(Files.readString(workspace.resolve("out.txt"))).isEqualTo("made\n");
   }
 
+  /** Variables a runner sets for every step itself, whatever the agent has. */
+  static final java.util.Set<String> RUNNER_VARIABLES =
+      java.util.Set.of(
+          "PATH", "HOME", "PWD", "OLDPWD", "SHLVL", "_", "TERM", "HOSTNAME", "container", "LANG");
+
   @Test
   void doesNotLeakTheAgentsEnvironment() {
+    List<String> agents =
+        System.getenv().entrySet().stream()
+            .filter(e -> !RUNNER_VARIABLES.contains(e.getKey()))
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .toList();
+    assertThat(agents).as("the agent's environment this test looks for").isNotEmpty();
     List<String> lines = new CopyOnWriteArrayList<>();
-    run(step("env").build(), lines::add);
-    assertThat(lines).noneMatch(l -> l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN_"));
+    StepResult result = run(step("env").env("GREETING", "hello world").build(), lines::add);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(lines).as("the step's own variable").contains("GREETING=hello world");
+    assertThat(lines)
+        .noneMatch(l -> l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN_"))
+        .doesNotContainAnyElementsOf(agents);
   }
 
   @Test
@@ -105,24 +120,38 @@ abstract class StepRunnerContract {
 
   @Test
   void stepsOfDifferentRunsRunAtOnce() throws Exception {
-    long started = System.nanoTime();
-    // each run has a workspace of its own, as on an agent (a container runner hands it to the
-    // step's user namespace)
-    StepSpec first = step("sleep 2").build();
+    // A rendezvous, not a stopwatch: each step says it started and then holds until cancelled.
+    // Both say so only if the second started while the first still held; run one after the
+    // other, the second never starts and the wait below fails.
+    // Each run has a workspace of its own, as on an agent (a container runner hands it to the
+    // step's user namespace), so the test, not a shared file, is where the two meet.
+    StepSpec first = step("echo ready; sleep 60").build();
     StepSpec second =
         StepSpec.builder(
                 "run-" + UUID.randomUUID().toString().substring(0, 8),
                 "s1",
-                "sleep 2",
+                "echo ready; sleep 60",
                 otherWorkspace)
             .build();
+    List<String> firstLines = new CopyOnWriteArrayList<>();
+    List<String> secondLines = new CopyOnWriteArrayList<>();
     CompletableFuture<StepResult> a =
-        CompletableFuture.supplyAsync(() -> run(first, LogSink.discard()));
+        CompletableFuture.supplyAsync(() -> run(first, firstLines::add));
     CompletableFuture<StepResult> b =
-        CompletableFuture.supplyAsync(() -> run(second, LogSink.discard()));
-    assertThat(a.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
-    assertThat(b.get(20, TimeUnit.SECONDS).succeeded()).isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3900));
+        CompletableFuture.supplyAsync(() -> run(second, secondLines::add));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!(firstLines.contains("ready") && secondLines.contains("ready"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(firstLines).as("the first step").contains("ready");
+    assertThat(secondLines).as("the second step").contains("ready");
+    assertThat(a).as("the first step still holds").isNotDone();
+    assertThat(b).as("the second step still holds").isNotDone();
+    assertThat(runner().cancel(first.runId())).isTrue();
+    assertThat(runner().cancel(second.runId())).isTrue();
+    assertThat(a.get(20, TimeUnit.SECONDS).cancelled()).isTrue();
+    assertThat(b.get(20, TimeUnit.SECONDS).cancelled()).isTrue();
   }
 
   StepResult run(StepSpec spec, LogSink sink) {

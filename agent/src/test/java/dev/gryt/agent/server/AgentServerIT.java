@@ -176,8 +176,7 @@ class AgentServerIT {
 
   @Test
   void aClientWithoutACertificateIsRefusedAtTheHandshake() throws Exception {
-    HttpClient anonymous = client(null, null);
-    assertThatThrownBy(() -> get(anonymous, "/health")).isInstanceOf(IOException.class);
+    assertRefusedAtTheHandshake(client(null, null));
   }
 
   @Test
@@ -190,8 +189,33 @@ class AgentServerIT {
             certs.resolve(CertificateSet.CA_CERT),
             other.resolve(CertificateSet.CLIENT_CERT),
             other.resolve(CertificateSet.CLIENT_KEY));
-    HttpClient stranger = HttpClient.newBuilder().sslContext(ssl).build();
-    assertThatThrownBy(() -> get(stranger, "/health")).isInstanceOf(IOException.class);
+    assertRefusedAtTheHandshake(HttpClient.newBuilder().sslContext(ssl).build());
+  }
+
+  /**
+   * {@code refused} gets no answer, and the run it asks for never starts; the very same request
+   * from the server's certificate starts it, so it was the certificate that was refused.
+   */
+  private void assertRefusedAtTheHandshake(HttpClient refused) throws Exception {
+    Path marker = tmp.resolve("started");
+    String body = run("run-handshake", 1, "touch " + marker);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/runs"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    assertThatThrownBy(() -> refused.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> get(refused, "/health")).isInstanceOf(IOException.class);
+    assertThat(JSON.readTree(get(client, "/health").body()).path("running").asInt()).isZero();
+    assertThat(receiver.reports()).isEmpty();
+    assertThat(marker).doesNotExist();
+
+    assertThat(post("/runs", body).statusCode()).isEqualTo(202);
+    assertThat(receiver.awaitFinal(Duration.ofSeconds(30)).path("phase").asText())
+        .isEqualTo("Succeeded");
+    assertThat(marker).exists();
   }
 
   @Test

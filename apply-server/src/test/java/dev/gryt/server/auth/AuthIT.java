@@ -301,7 +301,13 @@ class AuthIT {
     clock.advance(Duration.ofDays(2)); // the short-lived key has expired
 
     long version = store.resourceVersion();
-    int keys = store.accounts().apiKeys("x").size();
+    String aliceId = store.accounts().accountByUsername("alice").orElseThrow().id();
+    String bobId = store.accounts().accountByUsername("bob").orElseThrow().id();
+    List<String> aliceKeys = keyIds(aliceId);
+    List<String> bobKeys = keyIds(bobId);
+    assertThat(aliceKeys).as("main, short-lived and revoked").hasSize(3);
+    String aliceHash = store.accounts().accountById(aliceId).orElseThrow().passwordHash();
+    String bobHash = store.accounts().accountById(bobId).orElseThrow().passwordHash();
     for (String[] route : ROUTES) {
       // Past the failed-login window, so each route sees 401s rather than the lockout's 429.
       clock.advance(Duration.ofMinutes(6));
@@ -332,16 +338,47 @@ class AuthIT {
       // A replayed request: the first goes through, the same bytes again are refused.
       String once = alice.sign(method, path, body, clock.instant());
       if (method.equals("GET")) {
-        assertThat(send(method, path, body, once).statusCode()).isLessThan(500);
+        HttpResponse<String> first = send(method, path, body, once);
+        if (path.equals("/api/v1/accounts")) {
+          // Authenticated, but alice is no admin: a 403 (not a 401) shows the key was accepted.
+          assertThat(first.statusCode()).as(first.body()).isEqualTo(403);
+        } else {
+          assertThat(first.statusCode())
+              .as("genuine %s %s: %s", method, path, first.body())
+              .isEqualTo(200);
+        }
         assertThat(send(method, path, body, once).statusCode())
             .as("replayed %s %s", method, path)
             .isEqualTo(401);
       }
     }
     assertThat(store.resourceVersion()).isEqualTo(version);
-    assertThat(store.accounts().apiKeys("x")).hasSize(keys);
-    assertThat(store.accounts().accountByUsername("alice").orElseThrow().passwordHash())
-        .startsWith("pbkdf2-sha256$");
+    assertThat(keyIds(aliceId)).as("no key was created or deleted").isEqualTo(aliceKeys);
+    assertThat(keyIds(bobId)).isEqualTo(bobKeys);
+    assertThat(store.accounts().accountById(aliceId).orElseThrow().passwordHash())
+        .as("alice's password is unchanged")
+        .isEqualTo(aliceHash);
+    assertThat(store.accounts().accountById(bobId).orElseThrow().passwordHash()).isEqualTo(bobHash);
+    assertThat(send("GET", "/api/v1/accounts/me", "", basic("alice", PASSWORD_A)).statusCode())
+        .isEqualTo(200);
+
+    // A replayed POST: the genuine one creates a key, the same bytes again create nothing.
+    String create = ResourceCodec.toJson(Map.of("name", "once"));
+    String once = alice.sign("POST", "/api/v1/api-keys", create, clock.instant());
+    HttpResponse<String> created = send("POST", "/api/v1/api-keys", create, once);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    keySecrets.add(json(created).at("/data/secret").asText());
+    HttpResponse<String> replayed = send("POST", "/api/v1/api-keys", create, once);
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(401);
+    assertThat(keyIds(aliceId))
+        .as("exactly the genuine request's key was added")
+        .hasSize(aliceKeys.size() + 1)
+        .containsAll(aliceKeys)
+        .contains(json(created).at("/data/key_id").asText());
+  }
+
+  List<String> keyIds(String accountId) {
+    return store.accounts().apiKeys(accountId).stream().map(k -> k.keyId()).sorted().toList();
   }
 
   // ---------------------------------------------------------------- tenancy

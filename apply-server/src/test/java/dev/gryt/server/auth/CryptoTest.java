@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Password hashes, sealed secrets and request signatures, without a server. */
@@ -48,6 +49,65 @@ class CryptoTest {
                 .orElseThrow()
                 .verifies("sec", "POST", "/api/v1/x?a=1", body))
         .isFalse();
+  }
+
+  /**
+   * Known answers for the documented format (hex HMAC-SHA256 of {@code
+   * METHOD\npath?query\ntimestamp\nbody}), computed outside Java so that the signer and the
+   * verifier cannot agree on a wrong message. Each literal came from, for the first:
+   *
+   * <pre>
+   * printf 'POST\n/api/v1/x?a=1\n2026-11-27T06:00:00.123456+00:00\n{"name":"x"}' \
+   *   | openssl dgst -sha256 -hmac sec
+   * </pre>
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "sec|POST|/api/v1/x?a=1|2026-11-27T06:00:00.123456+00:00|{\"name\":\"x\"}"
+            + "|a2961b1b704a8a030df74e651c963fc91832ecb1578e2a29ad445a5e41ab0133",
+        "gryt_sk_test|GET|/api/v1/runs?limit=5|2026-11-27T06:00:00Z|``"
+            + "|9efe63e27c95f2859765732d97402f4411bfb84e8aee0b128bdee8c69058001d",
+        "gryt_sk_test|PUT|/api/v1/pipelines/caf%C3%A9|2026-11-27T06:00:00Z|{\"title\":\"caf\u00e9 \u2615\"}"
+            + "|f1fde429916ce7eabbcc54376939ba1c40237e38d76d1fdf3014ad23a4219670",
+      })
+  void signaturesMatchAnIndependentlyComputedVector(
+      String secret, String method, String path, String timestamp, String body, String hex) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String expected = "HMAC key_1:" + timestamp + ":" + hex;
+    assertThat(RequestSignature.header("key_1", secret, method, path, timestamp, bytes))
+        .isEqualTo(expected);
+    RequestSignature sig = RequestSignature.parse(expected).orElseThrow();
+    assertThat(sig.verifies(secret, method, path, bytes)).isTrue();
+    assertThat(sig.verifies(secret, method, path, (body + "\n").getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+  }
+
+  @Test
+  void aSignatureMovedToAnotherTimestampDoesNotVerify() {
+    String ts = "2026-11-27T06:00:00.123456+00:00";
+    byte[] body = "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    String header = RequestSignature.header("key_1", "sec", "POST", "/api/v1/x?a=1", ts, body);
+    String hex = header.substring(header.lastIndexOf(':') + 1);
+    for (String other :
+        List.of(
+            "2026-11-27T06:00:01.123456+00:00",
+            "2026-11-27T06:00:00.123457+00:00",
+            // The same instant written another way is still another signed message.
+            "2026-11-27T06:00:00.123456Z",
+            "2026-11-27T07:00:00.123456+01:00")) {
+      RequestSignature moved =
+          RequestSignature.parse("HMAC key_1:" + other + ":" + hex).orElseThrow();
+      assertThat(moved.timestamp()).isEqualTo(other);
+      assertThat(moved.verifies("sec", "POST", "/api/v1/x?a=1", body)).as(other).isFalse();
+    }
+    assertThat(
+            RequestSignature.parse("HMAC key_1:" + ts + ":" + hex)
+                .orElseThrow()
+                .verifies("sec", "POST", "/api/v1/x?a=1", body))
+        .isTrue();
   }
 
   /** The hand-written reader of the usual timestamp form agrees with the JDK's, or defers to it. */

@@ -186,7 +186,13 @@ public final class OperatorCommand implements Callable<Integer> {
       out.println("probes: http://0.0.0.0:" + probes.port() + "/healthz and /readyz");
     }
     out.flush();
-    foreground.await();
+    try {
+      foreground.await();
+    } catch (InterruptedException e) {
+      // Interrupted (an embedding caller stopping us) rather than Ctrl-C: a stop asked for, so it
+      // ends as Ctrl-C does, exit 0 (the flag kept for the caller).
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 }

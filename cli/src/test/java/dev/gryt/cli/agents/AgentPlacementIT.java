@@ -191,7 +191,7 @@ class AgentPlacementIT {
     JobRunStatus done = run(id).getStatus();
     assertThat(done.phase).isEqualTo("Succeeded");
     assertThat(done.attempt).isEqualTo(2);
-    assertThat(store.runLogs("default", run(id).getMetadata().getName(), 0, 100))
+    assertThat(store.runLogs().read("default", run(id).getMetadata().getName(), 0, 100))
         .extracting(LogChunk::text, LogChunk::attempt)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("started\n", 1),
@@ -251,7 +251,8 @@ class AgentPlacementIT {
           .doesNotContain("dropped");
       assertThat(lines).contains("==> step build", "b").endsWith("==> run " + id + " Failed");
     }
-    List<LogChunk> stored = store.runLogs("default", run(id).getMetadata().getName(), 0, 100);
+    List<LogChunk> stored =
+        store.runLogs().read("default", run(id).getMetadata().getName(), 0, 100);
     assertThat(stored.stream().filter(c -> c.step().equals("test") && !c.truncated()))
         .extracting(c -> c.text().length())
         .containsExactly(60, 40);

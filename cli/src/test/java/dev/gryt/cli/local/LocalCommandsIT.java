@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,18 +169,25 @@ class LocalCommandsIT {
 
     a.ok("config", "default_pipeline", "ci");
     a.prove("v1.0.0", "AUTH-2");
+    // The promoter is the repository's git user (set here, so the machine's ~/.gitconfig and
+    // the USER fallback cannot decide the answer).
+    try (Git git = Git.open(dir.resolve("a").toFile())) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setString("user", null, "name", "Ann");
+      config.setString("user", null, "email", "ann@example.com");
+      config.save();
+    }
     assertThat(a.ok("generation", "promote", "v1.0.0").out()).contains("git tag v1.0.0 created");
     try (Git git = Git.open(dir.resolve("a").toFile());
         RevWalk walk = new RevWalk(git.getRepository())) {
       Ref ref = git.getRepository().findRef("refs/tags/v1.0.0");
       RevTag tag = walk.parseTag(ref.getObjectId());
       assertThat(tag.getFullMessage()).contains("v1.0.0");
+      assertThat(tag.getTaggerIdent().getName()).isEqualTo("Ann");
+      assertThat(tag.getTaggerIdent().getEmailAddress()).isEqualTo("ann@example.com");
     }
     assertThat(a.show("v1.0.0", "status")).isEqualTo("promoted");
-    assertThat(a.show("v1.0.0", "promoted_by"))
-        .isEqualTo(
-            "Ann <ann@example.com>"
-                .replace("Ann <ann@example.com>", a.show("v1.0.0", "promoted_by")));
+    assertThat(a.show("v1.0.0", "promoted_by")).isEqualTo("Ann <ann@example.com>");
     assertThat(a.fails("generation", "update", "v1.0.0").err()).contains("immutable");
     assertThat(a.fails("generation", "rename", "v1.0.0", "v1.0.1").err()).contains("immutable");
     assertThat(a.fails("evolution", "start", "v1.0.0", "--change", "AUTH-1").err())
@@ -197,6 +205,16 @@ class LocalCommandsIT {
         .isEqualTo("draft");
     b.ok("generation", "promote", "2.0.0", "--no-tag");
     assertThat(b.show("v2.0.0", "tag")).isEqualTo("(none)");
+    assertThat(b.show("v2.0.0", "promoted_by"))
+        .as("without git user, the promoter is $USER")
+        .isEqualTo("nogit");
+
+    b.generation("3.0.0");
+    b.ok("config", "user", "Bea <bea@example.com>");
+    b.ok("generation", "promote", "3.0.0", "--no-tag");
+    assertThat(b.show("v3.0.0", "promoted_by"))
+        .as("the configured user wins over $USER")
+        .isEqualTo("Bea <bea@example.com>");
   }
 
   @Test

@@ -142,7 +142,11 @@ class OperatorCommandIT {
       }
 
       CliRun.Result stopped = operator.stop();
-      assertThat(stopped.exitCode()).isNotEqualTo(-1);
+      assertThat(stopped.exitCode())
+          .as("a stop asked for is a clean exit: %s", stopped.err())
+          .isZero();
+      assertThat(stopped.err()).doesNotContain("error");
+      assertThat(stopped.out()).contains("gryt operator reconciling all namespaces");
     }
   }
 

@@ -100,33 +100,49 @@ class KubernetesOperatorIT {
                 assertThat(p.getStatus()).isNotNull();
                 assertThat(p.getStatus().condition("Ready").orElseThrow().status).isEqualTo("True");
               });
-      // More than JOSDK's default of 5 attempts: the retry does not give up.
-      assertThat(flaky.calls()).isGreaterThan(7);
+      // More than JOSDK's default of 5 attempts, each after the standalone loop's backoff (50 ms
+      // doubling), read from when the calls happened. The first gap is left out: on JOSDK it is
+      // not the schedule's 50 ms (about 200 ms when measured), so the doubling is read from the
+      // second call on: after the n-th failure from there the next call waits at least
+      // 50 ms * 2^(n-1), 1.6 s before the eighth call. A busy machine only lengthens the gaps.
+      List<Long> calls = flaky.callNanos();
+      assertThat(calls).hasSizeGreaterThan(7);
+      List<Long> gapsMs = new java.util.ArrayList<>();
+      for (int i = 1; i <= 7; i++) {
+        gapsMs.add((calls.get(i) - calls.get(i - 1)) / 1_000_000);
+      }
+      for (int n = 1; n <= 6; n++) {
+        assertThat(gapsMs.get(n))
+            .as("wait after failure %d from the second call, of the gaps %s ms", n, gapsMs)
+            .isGreaterThanOrEqualTo(50L * (1L << (n - 1)) - 2);
+      }
     }
   }
 
   /** The Pipeline decision, after failing the first {@code failures} times as an outage would. */
   static final class FlakyPipelineController extends GrytController<Pipeline, PipelineStatus> {
-    private final AtomicInteger calls;
+    private final List<Long> callNanos;
 
     FlakyPipelineController(int failures) {
-      this(failures, new AtomicInteger());
+      this(failures, new AtomicInteger(), new java.util.concurrent.CopyOnWriteArrayList<>());
     }
 
-    private FlakyPipelineController(int failures, AtomicInteger calls) {
+    private FlakyPipelineController(int failures, AtomicInteger calls, List<Long> callNanos) {
       super(
           (pipeline, lookup, now) -> {
+            callNanos.add(System.nanoTime());
             if (calls.incrementAndGet() <= failures) {
               throw new IllegalStateException("outage, call " + calls.get());
             }
             return new PipelineReconciler().reconcile(pipeline, lookup, now);
           },
           Clock.systemUTC());
-      this.calls = calls;
+      this.callNanos = callNanos;
     }
 
-    int calls() {
-      return calls.get();
+    /** When each call began ({@link System#nanoTime()}), in order. */
+    List<Long> callNanos() {
+      return List.copyOf(callNanos);
     }
   }
 

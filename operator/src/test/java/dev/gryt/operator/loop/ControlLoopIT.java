@@ -14,6 +14,7 @@ import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
@@ -154,6 +155,28 @@ class ControlLoopIT {
     JobRun timedOut = fresh(run);
     assertThat(timedOut.getStatus().condition(Condition.SUCCEEDED).orElseThrow().status)
         .isEqualTo("False");
+
+    // Asked to cancel now, the loop decides again and leaves the finished run as it was. A run
+    // created after the request is the sentinel: the watch delivers changes in order and the
+    // queue hands keys out first come first served, so once the sentinel is decided the request
+    // has been taken up too.
+    long reconcilesBefore = loop.reconciles();
+    cancel(run);
+    JobRun sentinel = store.create(run("sentinel", "my-app-ci"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                JobRunPhase.PENDING.value().equals(phase(sentinel))
+                    && loop.reconciles() >= reconcilesBefore + 2);
+    JobRun after = fresh(run);
+    assertThat(after.getSpec().cancelRequested).isTrue();
+    assertThat(after.getStatus().phase).isEqualTo(JobRunPhase.TIMED_OUT.value());
+    assertThat(after.getStatus().finishedAt).isEqualTo(timedOut.getStatus().finishedAt);
+    assertThat(after.getStatus().condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(JobRunReason.TIMED_OUT.value());
+    assertThat(ResourceCodec.toJson(after.getStatus()))
+        .isEqualTo(ResourceCodec.toJson(timedOut.getStatus()));
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,15 +30,18 @@ class FailingReconcilerIT {
   @Test
   void oneFailingResourceDoesNotStallTheRestAndIsRetriedWithBackoff() {
     AtomicInteger attemptsOnBad = new AtomicInteger();
+    List<Long> badAttemptNanos = new CopyOnWriteArrayList<>();
     try (ResourceStore store = StoreFactory.open("sqlite:" + dir.resolve("gryt.db"));
         ControlLoop loop =
             new ControlLoop(store, Clock.systemUTC(), 2, Duration.ofMinutes(5))
                 .register(
                     ResourceKind.PIPELINE,
                     (Pipeline p, dev.gryt.operator.Lookup lookup, java.time.Instant now) -> {
-                      if (p.getMetadata().getName().equals("bad")
-                          && attemptsOnBad.incrementAndGet() < 5) {
-                        throw new IllegalStateException("transient failure");
+                      if (p.getMetadata().getName().equals("bad")) {
+                        badAttemptNanos.add(System.nanoTime());
+                        if (attemptsOnBad.incrementAndGet() < 5) {
+                          throw new IllegalStateException("transient failure");
+                        }
                       }
                       PipelineStatus s = new PipelineStatus();
                       s.observedGeneration = p.getMetadata().getGeneration();
@@ -67,6 +71,18 @@ class FailingReconcilerIT {
               () -> store.get(Pipeline.class, "default", "bad").orElseThrow().getStatus() != null);
       // four failures, then success (and later reconciles of the now-written status)
       assertThat(attemptsOnBad.get()).isGreaterThanOrEqualTo(5);
+      // The backoff, read from when the attempts happened: after the n-th failure in a row the
+      // next attempt waits at least 50 ms * 2^(n-1) (the loop's base delay, doubling). A busy
+      // machine can only make the gaps longer; 2 ms of slack for the queue's millisecond clock.
+      List<Long> gapsMs = new java.util.ArrayList<>();
+      for (int i = 1; i < 5; i++) {
+        gapsMs.add((badAttemptNanos.get(i) - badAttemptNanos.get(i - 1)) / 1_000_000);
+      }
+      for (int n = 1; n <= 4; n++) {
+        assertThat(gapsMs.get(n - 1))
+            .as("wait after failure %d, of the gaps %s ms", n, gapsMs)
+            .isGreaterThanOrEqualTo(50L * (1L << (n - 1)) - 2);
+      }
     }
   }
 

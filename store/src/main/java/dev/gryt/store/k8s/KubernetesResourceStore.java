@@ -1,47 +1,36 @@
 package dev.gryt.store.k8s;
 
 import dev.gryt.crds.GrytResource;
-import dev.gryt.crds.Job;
-import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.agent.RunReport;
 import dev.gryt.store.AccountStore;
 import dev.gryt.store.AlreadyExistsException;
 import dev.gryt.store.ConflictException;
-import dev.gryt.store.Delivery;
 import dev.gryt.store.LeaderLock;
-import dev.gryt.store.LogChunk;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.NotFoundException;
+import dev.gryt.store.ObjectRules;
 import dev.gryt.store.RejectedException;
 import dev.gryt.store.ReleaseStore;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.RunLogStore;
 import dev.gryt.store.SealedFields;
 import dev.gryt.store.SqlResourceStore;
 import dev.gryt.store.SqlSideTables;
 import dev.gryt.store.StoreException;
+import dev.gryt.store.TriggerStore;
 import dev.gryt.store.Watch;
 import dev.gryt.store.WatchEvent;
-import dev.gryt.store.WebhookKey;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,28 +58,21 @@ import org.slf4j.LoggerFactory;
  *       cluster's other writes, Leases and Events, take versions too) and not the same in two API
  *       server replicas.
  *   <li><b>Event log.</b> It holds what this process saw since it opened: its own writes and,
- *       through one fabric8 watch per kind (and served namespace), everyone else's. A version from
- *       before the store opened, or older than {@code eventRetention} events, is {@link
- *       dev.gryt.store.GoneException gone} and the reader lists again, as the API's 410 already
- *       tells clients to; after a restart every resuming reader lists once.
+ *       through one fabric8 watch per kind (and served namespace, {@link ClusterWatches}), everyone
+ *       else's. A version from before the store opened, or older than {@code eventRetention}
+ *       events, is {@link dev.gryt.store.GoneException gone} and the reader lists again, as the
+ *       API's 410 already tells clients to; after a restart every resuming reader lists once.
  *   <li><b>Server-side fields.</b> uid, creationTimestamp and generation are the API server's: the
  *       clock given to {@link dev.gryt.store.StoreFactory} stamps nothing here. This store writes
  *       the typed id label and, on update, the generation Kubernetes would give (one more only when
  *       the spec changed) so that the mock server agrees with a real one.
- *   <li><b>{@link #commit}.</b> Kubernetes has no transaction over several objects. The commit
- *       first checks every mutation against what is stored (names free, versions current), so the
- *       usual failures write nothing; then it applies them in order and, when one fails after all
- *       (a race, a rejection), undoes the ones applied, newest first (compensating writes: a
- *       deleted object is created again with its id label, spec and status, but Kubernetes gives it
- *       a new uid). Other readers can see the partial state while that happens, and a crash between
- *       the writes leaves it partial.
- *   <li><b>Deliveries and run reports.</b> {@link #recordDelivery} reserves the delivery id in SQL
- *       first (its unique key decides a race of duplicates), then creates the JobRun, then records
- *       the run's id; a failed create removes the reservation. {@link #reportRun} writes the status
- *       (fenced by its version) and then appends the logs: a crash in between keeps the status
- *       without those logs. A Webhook's key and deliveries, a JobRun's logs, are forgotten when the
- *       delete goes through this store or its watch sees one; a trigger key is honoured only while
- *       its Webhook exists.
+ *   <li><b>{@link #commit}</b> checks first, then writes one object after the other and undoes them
+ *       when one fails ({@link KubernetesCommit}): Kubernetes has no transaction over several
+ *       objects.
+ *   <li><b>Deliveries and run reports</b> ({@link KubernetesTriggerStore}, {@link
+ *       KubernetesRunLogStore}) write the cluster and the SQL tables one after the other, not in
+ *       one transaction. A Webhook's key and deliveries, a JobRun's logs, are forgotten when the
+ *       delete goes through this store or its watch sees one.
  *   <li><b>Leader lock.</b> The SQL database's (PostgreSQL advisory lock): it goes at once with a
  *       dead holder's session, which a Kubernetes Lease could not promise.
  * </ul>
@@ -102,10 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubernetesResourceStore implements ResourceStore {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesResourceStore.class);
-  private static final HexFormat HEX = HexFormat.of();
-
-  /** How long a duplicate delivery waits for the first one to name its run. */
-  private static final Duration FIRST_DELIVERY_WAIT = Duration.ofSeconds(10);
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -115,10 +93,11 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   private final SqlResourceStore sql;
   private final SqlSideTables side;
+  private final KubernetesTriggerStore triggers;
+  private final KubernetesRunLogStore runLogs;
   private final SealedFields sealed;
   private final EventLog log;
-  private final List<io.fabric8.kubernetes.client.Watch> watches = new ArrayList<>();
-  private final SecureRandom random = new SecureRandom();
+  private final ClusterWatches watches;
   private volatile boolean closed;
 
   private KubernetesResourceStore(
@@ -132,23 +111,12 @@ public final class KubernetesResourceStore implements ResourceStore {
     this.namespaces = List.copyOf(namespaces);
     this.sql = sql;
     this.side = sql.sideTables();
+    this.triggers = new KubernetesTriggerStore(this, side);
+    this.runLogs = new KubernetesRunLogStore(this, side);
     this.sealed = sql.sealedFields();
-    Map<Scope, String> listedAt = new LinkedHashMap<>();
-    long start = 0;
-    for (ResourceKind kind : ResourceKind.values()) {
-      for (Scope scope : scopes(kind)) {
-        String version;
-        try {
-          version = listVersion(scope);
-        } catch (KubernetesClientException e) {
-          throw failure("list " + scope + " (are the gryt CRDs installed?)", e);
-        }
-        listedAt.put(scope, version);
-        start = Math.max(start, numberOr(version, 0));
-      }
-    }
-    this.log = new EventLog(start, eventRetention, sealed::open);
-    listedAt.forEach(this::watchFrom);
+    this.watches = new ClusterWatches(client, this.namespaces);
+    this.log = new EventLog(watches.list(), eventRetention, sealed::open);
+    watches.start(log, this::observed);
   }
 
   /**
@@ -173,57 +141,6 @@ public final class KubernetesResourceStore implements ResourceStore {
         client.close();
       }
       throw e;
-    }
-  }
-
-  // ---------------------------------------------------------------- watches
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void watchFrom(Scope scope, String version) {
-    ResourceKind kind = scope.kind();
-    Watcher watcher =
-        new Watcher<GrytResource<?, ?>>() {
-          @Override
-          public void eventReceived(Action action, GrytResource<?, ?> resource) {
-            WatchEvent.Type type =
-                switch (action) {
-                  case ADDED -> WatchEvent.Type.ADDED;
-                  case MODIFIED -> WatchEvent.Type.MODIFIED;
-                  case DELETED -> WatchEvent.Type.DELETED;
-                  default -> null;
-                };
-            // A watch may open with the objects the list already showed; they are no changes.
-            boolean listed =
-                type != WatchEvent.Type.DELETED
-                    && numberOr(resource.getMetadata().getResourceVersion(), Long.MAX_VALUE)
-                        <= numberOr(version, 0);
-            if (type != null && !listed) {
-              observed(type, resource);
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {
-            if (closed) {
-              return;
-            }
-            // Events between the broken watch and a new list are lost to the log: readers relist.
-            LOG.warn("watch of {} closed ({}); listing again", scope, cause.getMessage());
-            log.gap(scope + ": " + cause.getMessage());
-            try {
-              watchFrom(scope, listVersion(scope));
-            } catch (KubernetesClientException e) {
-              LOG.error("cannot watch {} again: {}", scope, e.getMessage());
-            }
-          }
-        };
-    var operation = scope.operation();
-    io.fabric8.kubernetes.client.Watch watch =
-        version == null || version.isEmpty()
-            ? operation.watch(watcher)
-            : operation.withResourceVersion(version).watch(watcher);
-    synchronized (watches) {
-      watches.add(watch);
     }
   }
 
@@ -253,6 +170,11 @@ public final class KubernetesResourceStore implements ResourceStore {
   public <R extends GrytResource<?, ?>> Optional<R> get(
       Class<R> type, String namespace, String name) {
     return stored(type, namespace, name).map(sealed::open);
+  }
+
+  /** Whether the cluster holds the object (in a namespace already checked). */
+  boolean exists(ResourceKind kind, String namespace, String name) {
+    return stored(kind.type(), namespace, name).isPresent();
   }
 
   /** The object as the cluster stores it, its secret field sealed. */
@@ -325,9 +247,10 @@ public final class KubernetesResourceStore implements ResourceStore {
     meta.setResourceVersion(null);
     meta.setGeneration(null);
     meta.setCreationTimestamp(null);
-    Map<String, String> labels = meta.getLabels() == null ? new HashMap<>() : meta.getLabels();
-    labels.put(GrytResource.ID_LABEL, id != null ? id : newId(body.kind()));
-    meta.setLabels(labels);
+    meta.setLabels(
+        new HashMap<>(
+            ObjectRules.labels(
+                meta.getLabels(), id != null ? id : ObjectRules.newId(body.kind().idPrefix()))));
     setStatus(body, null);
     sealed.seal(body, null);
     String what = body.kind().kind() + " " + ns + "/" + name;
@@ -349,22 +272,18 @@ public final class KubernetesResourceStore implements ResourceStore {
     // An unchanged secret keeps its sealed form, so the specs compare equal.
     sealed.seal(next, stored);
     boolean specChanged =
-        !Objects.equals(
+        ObjectRules.specChanged(
             ResourceCodec.toTree(stored).get("spec"), ResourceCodec.toTree(next).get("spec"));
-    Map<String, String> labels =
-        resource.getMetadata().getLabels() == null
-            ? new HashMap<>()
-            : new HashMap<>(resource.getMetadata().getLabels());
-    labels.put(GrytResource.ID_LABEL, stored.id());
-    next.getMetadata().setLabels(labels);
+    next.getMetadata()
+        .setLabels(
+            new HashMap<>(ObjectRules.labels(resource.getMetadata().getLabels(), stored.id())));
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
     next.getMetadata()
         .setAnnotations(annotations == null ? new HashMap<>() : new HashMap<>(annotations));
-    if (specChanged) {
-      // What a real API server does by itself; the mock server needs to be told.
-      Long generation = stored.getMetadata().getGeneration();
-      next.getMetadata().setGeneration(generation == null ? 1 : generation + 1);
-    }
+    // What a real API server does by itself; the mock server needs to be told.
+    next.getMetadata()
+        .setGeneration(
+            ObjectRules.nextGeneration(stored.getMetadata().getGeneration(), specChanged));
     R updated = write(next, false);
     recordModified(stored, updated);
     return sealed.open(updated);
@@ -389,7 +308,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   /** The stored object, when {@code given} carries its resourceVersion. */
-  private <R extends GrytResource<?, ?>> R requireCurrent(R given) {
+  <R extends GrytResource<?, ?>> R requireCurrent(R given) {
     @SuppressWarnings("unchecked")
     Class<R> type = (Class<R>) given.getClass();
     ObjectMeta meta = given.getMetadata();
@@ -405,17 +324,8 @@ public final class KubernetesResourceStore implements ResourceStore {
     return stored;
   }
 
-  private static void requireVersion(GrytResource<?, ?> stored, String given) {
-    String current = stored.getMetadata().getResourceVersion();
-    if (!current.equals(given)) {
-      throw new ConflictException(
-          keyOf(stored)
-              + " was modified: resourceVersion "
-              + (given == null ? "(none)" : given)
-              + " given, "
-              + current
-              + " stored; read it again and retry");
-    }
+  static void requireVersion(GrytResource<?, ?> stored, String given) {
+    ObjectRules.requireVersion(keyOf(stored), stored.getMetadata().getResourceVersion(), given);
   }
 
   private <R extends GrytResource<?, ?>> R write(R next, boolean status) {
@@ -441,9 +351,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   @Override
   public void delete(
       ResourceKind kind, String namespace, String name, String expectedResourceVersion) {
-    GrytResource<?, ?> deleted = doDelete(kind, namespace, name, expectedResourceVersion);
-    log.record(WatchEvent.Type.DELETED, deleted);
-    forgetWhatBelongsTo(deleted);
+    deleteAndLog(kind, namespace, name, expectedResourceVersion);
   }
 
   /** Deletes and returns the object as it was last stored. */
@@ -485,128 +393,22 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   @Override
   public List<GrytResource<?, ?>> commit(List<Mutation> mutations) {
-    precheck(mutations);
-    List<Runnable> undo = new ArrayList<>();
-    List<GrytResource<?, ?>> results = new ArrayList<>();
-    try {
-      for (Mutation mutation : mutations) {
-        results.add(apply(mutation, undo));
-      }
-    } catch (RuntimeException e) {
-      for (int i = undo.size() - 1; i >= 0; i--) {
-        try {
-          undo.get(i).run();
-        } catch (RuntimeException undoFailure) {
-          e.addSuppressed(undoFailure);
-          LOG.error("could not undo a write of a failed commit: {}", undoFailure.getMessage());
-        }
-      }
-      throw e;
-    }
-    return results;
+    return new KubernetesCommit(this, sealed).run(mutations);
+  }
+
+  /** Deletes, logs the deletion and forgets what belonged to the object; returns it as it was. */
+  GrytResource<?, ?> deleteAndLog(
+      ResourceKind kind, String namespace, String name, String expectedResourceVersion) {
+    GrytResource<?, ?> deleted = doDelete(kind, namespace, name, expectedResourceVersion);
+    log.record(WatchEvent.Type.DELETED, deleted);
+    forgetWhatBelongsTo(deleted);
+    return deleted;
   }
 
   /**
-   * Finds the failures that a read can predict (a taken name, a missing object, a stale version)
-   * before anything is written. Objects the same commit creates or deletes before are skipped:
-   * their state is not stored yet.
+   * Creates a deleted object again, with its id label, spec and status (Kubernetes gives a uid).
    */
-  private void precheck(List<Mutation> mutations) {
-    java.util.Set<String> touched = new java.util.HashSet<>();
-    for (Mutation mutation : mutations) {
-      GrytResource<?, ?> resource = resourceOf(mutation);
-      ResourceKind kind;
-      String ns;
-      String name;
-      if (mutation instanceof Mutation.Delete d) {
-        kind = d.kind();
-        ns = namespaceOf(d.namespace());
-        name = requireName(d.name());
-      } else {
-        ObjectMeta meta = resource.getMetadata();
-        kind = resource.kind();
-        ns = namespaceOf(meta == null ? null : meta.getNamespace());
-        name = requireName(meta == null ? null : meta.getName());
-      }
-      if (resource != null) {
-        requireSize(resource);
-      }
-      String key = kind.kind() + " " + ns + "/" + name;
-      if (!touched.add(key)) {
-        continue;
-      }
-      Optional<? extends GrytResource<?, ?>> stored = get(kind.type(), ns, name);
-      if (mutation instanceof Mutation.Create) {
-        if (stored.isPresent()) {
-          throw new AlreadyExistsException(key + " already exists");
-        }
-      } else if (mutation instanceof Mutation.Delete d) {
-        GrytResource<?, ?> current =
-            stored.orElseThrow(() -> new NotFoundException(key + " not found"));
-        if (d.expectedResourceVersion() != null) {
-          requireVersion(current, d.expectedResourceVersion());
-        }
-      } else {
-        requireVersion(
-            stored.orElseThrow(() -> new NotFoundException(key + " not found")),
-            resource.getMetadata().getResourceVersion());
-      }
-    }
-  }
-
-  private static GrytResource<?, ?> resourceOf(Mutation mutation) {
-    if (mutation instanceof Mutation.Create c) {
-      return c.resource();
-    } else if (mutation instanceof Mutation.Update u) {
-      return u.resource();
-    } else if (mutation instanceof Mutation.UpdateStatus s) {
-      return s.resource();
-    }
-    return null;
-  }
-
-  private GrytResource<?, ?> apply(Mutation mutation, List<Runnable> undo) {
-    if (mutation instanceof Mutation.Create c) {
-      GrytResource<?, ?> created = create(c.resource());
-      ObjectMeta meta = created.getMetadata();
-      undo.add(() -> delete(created.kind(), meta.getNamespace(), meta.getName(), null));
-      return created;
-    } else if (mutation instanceof Mutation.Update u) {
-      GrytResource<?, ?> before = requireCurrent(u.resource());
-      GrytResource<?, ?> updated = update(u.resource());
-      undo.add(() -> restore(before, false));
-      return updated;
-    } else if (mutation instanceof Mutation.UpdateStatus s) {
-      GrytResource<?, ?> before = requireCurrent(s.resource());
-      GrytResource<?, ?> updated = updateStatus(s.resource());
-      undo.add(() -> restore(before, true));
-      return updated;
-    }
-    Mutation.Delete d = (Mutation.Delete) mutation;
-    GrytResource<?, ?> deleted =
-        doDelete(d.kind(), d.namespace(), d.name(), d.expectedResourceVersion());
-    log.record(WatchEvent.Type.DELETED, deleted);
-    undo.add(() -> recreate(deleted));
-    forgetWhatBelongsTo(deleted);
-    return null;
-  }
-
-  /** Puts {@code before}'s spec, labels and annotations (or status) back over what is stored. */
-  private void restore(GrytResource<?, ?> before, boolean status) {
-    ObjectMeta meta = before.getMetadata();
-    GrytResource<?, ?> current =
-        get(before.getClass(), meta.getNamespace(), meta.getName()).orElseThrow();
-    // Given back as a caller would give it: its secret in the clear, to be sealed again.
-    GrytResource<?, ?> back = sealed.open(ResourceCodec.copy(before));
-    back.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-    if (status) {
-      updateStatus(back);
-    } else {
-      update(back);
-    }
-  }
-
-  private void recreate(GrytResource<?, ?> deleted) {
+  void recreate(GrytResource<?, ?> deleted) {
     GrytResource<?, ?> created = doCreate(sealed.open(ResourceCodec.copy(deleted)), deleted.id());
     log.record(WatchEvent.Type.ADDED, created);
     if (deleted.getStatus() != null) {
@@ -616,147 +418,7 @@ public final class KubernetesResourceStore implements ResourceStore {
     }
   }
 
-  // ---------------------------------------------------------------- deliveries and keys
-
-  @Override
-  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
-    Objects.requireNonNull(delivery, "delivery");
-    String ns = namespaceOf(delivery.webhookNamespace());
-    String name = requireName(delivery.webhookName());
-    Delivery inNamespace =
-        new Delivery(
-            null,
-            ns,
-            name,
-            delivery.event(),
-            delivery.deliveryId(),
-            null,
-            delivery.status(),
-            delivery.reason(),
-            null);
-    long deadline = System.nanoTime() + FIRST_DELIVERY_WAIT.toNanos();
-    while (true) {
-      Optional<Delivery.Recorded> duplicate = firstDelivery(ns, name, delivery.deliveryId());
-      if (duplicate.isPresent()) {
-        return duplicate.get();
-      }
-      requireWebhook(ns, name);
-      run.ifPresent(create -> requireJob(ns, name, create.resource()));
-      Optional<Delivery> reserved = side.insertDelivery(inNamespace);
-      if (reserved.isEmpty()) {
-        // Another request with the same delivery id won; wait for it to name its run.
-        if (System.nanoTime() > deadline) {
-          throw new ConflictException(
-              "delivery "
-                  + delivery.deliveryId()
-                  + " to webhook "
-                  + ns
-                  + "/"
-                  + name
-                  + " is being recorded by another request; retry");
-        }
-        pause();
-        continue;
-      }
-      Delivery recorded = reserved.get();
-      if (run.isEmpty()) {
-        return new Delivery.Recorded(recorded, false);
-      }
-      GrytResource<?, ?> created;
-      try {
-        created = create(run.get().resource());
-      } catch (RuntimeException e) {
-        side.removeDelivery(recorded.id());
-        throw e;
-      }
-      side.setDeliveryRun(recorded.id(), created.id());
-      return new Delivery.Recorded(withRun(recorded, created.id()), false);
-    }
-  }
-
-  private void requireJob(String ns, String webhook, GrytResource<?, ?> run) {
-    String job = Delivery.jobOf(run);
-    if (get(Job.class, ns, job).isEmpty()) {
-      throw Delivery.jobMissing(ns, webhook, job);
-    }
-  }
-
-  /** The first record of a delivery id, once it is complete (a triggered one names its run). */
-  private Optional<Delivery.Recorded> firstDelivery(String ns, String name, String deliveryId) {
-    if (deliveryId == null) {
-      return Optional.empty();
-    }
-    long deadline = System.nanoTime() + FIRST_DELIVERY_WAIT.toNanos();
-    while (true) {
-      Optional<Delivery> first = side.findDelivery(ns, name, deliveryId);
-      if (first.isEmpty()) {
-        return Optional.empty();
-      }
-      Delivery d = first.get();
-      if (d.runId() != null
-          || !Delivery.TRIGGERED.equals(d.status())
-          || System.nanoTime() > deadline) {
-        return Optional.of(new Delivery.Recorded(d, true));
-      }
-      pause();
-    }
-  }
-
-  private static Delivery withRun(Delivery d, String runId) {
-    return new Delivery(
-        d.id(),
-        d.webhookNamespace(),
-        d.webhookName(),
-        d.event(),
-        d.deliveryId(),
-        d.receivedAt(),
-        d.status(),
-        d.reason(),
-        runId);
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for a concurrent delivery");
-    }
-  }
-
-  private void requireWebhook(String ns, String name) {
-    if (stored(ResourceKind.WEBHOOK.type(), ns, name).isEmpty()) {
-      throw new NotFoundException("webhook " + ns + "/" + name + " not found");
-    }
-  }
-
-  @Override
-  public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
-    return side.deliveries(namespaceOf(namespace), webhookName, limit);
-  }
-
-  @Override
-  public WebhookKey webhookKey(String namespace, String webhookName) {
-    String ns = namespaceOf(namespace);
-    requireWebhook(ns, webhookName);
-    return side.webhookKey(ns, webhookName);
-  }
-
-  @Override
-  public WebhookKey rotateWebhookKey(String namespace, String webhookName) {
-    String ns = namespaceOf(namespace);
-    requireWebhook(ns, webhookName);
-    return side.rotateWebhookKey(ns, webhookName);
-  }
-
-  @Override
-  public Optional<WebhookKey> findWebhookKey(String key) {
-    // A Webhook deleted while no store watched keeps its key row; it still belongs to nobody.
-    return side.findWebhookKey(key)
-        .filter(k -> stored(ResourceKind.WEBHOOK.type(), k.namespace(), k.name()).isPresent());
-  }
-
-  // ---------------------------------------------------------------- events, runs, the rest
+  // ---------------------------------------------------------------- events, the rest
 
   @Override
   public List<WatchEvent> history(ResourceKind kind, String namespace, String name, int limit) {
@@ -764,26 +426,13 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   @Override
-  public JobRun reportRun(
-      JobRun run,
-      int attempt,
-      List<RunReport.LogText> logs,
-      int maxCharsPerStep,
-      long maxCharsPerRun) {
-    JobRun written = updateStatus(run);
-    side.appendRunLogs(
-        written.getMetadata().getNamespace(),
-        written.getMetadata().getName(),
-        attempt,
-        logs,
-        maxCharsPerStep,
-        maxCharsPerRun);
-    return written;
+  public TriggerStore triggers() {
+    return triggers;
   }
 
   @Override
-  public List<LogChunk> runLogs(String namespace, String runName, long afterSeq, int limit) {
-    return side.runLogs(namespaceOf(namespace), runName, afterSeq, limit);
+  public RunLogStore runLogs() {
+    return runLogs;
   }
 
   @Override
@@ -822,10 +471,7 @@ public final class KubernetesResourceStore implements ResourceStore {
       return;
     }
     closed = true;
-    synchronized (watches) {
-      watches.forEach(io.fabric8.kubernetes.client.Watch::close);
-      watches.clear();
-    }
+    watches.close();
     log.closeAll();
     sql.close();
     if (ownsClient) {
@@ -835,35 +481,8 @@ public final class KubernetesResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------- helpers
 
-  /** One kind in one served namespace (or in all): what one list and one watch cover. */
-  private record Scope(
-      ResourceKind kind,
-      String namespace,
-      FilterWatchListDeletable<GrytResource<?, ?>, KubernetesResourceList<GrytResource<?, ?>>, ?>
-          operation) {
-    @Override
-    public String toString() {
-      return kind.plural() + (namespace == null ? "" : " in " + namespace);
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private List<Scope> scopes(ResourceKind kind) {
-    MixedOperation all = client.resources((Class) kind.type());
-    if (namespaces.isEmpty()) {
-      return List.of(new Scope(kind, null, (FilterWatchListDeletable) all.inAnyNamespace()));
-    }
-    return namespaces.stream()
-        .map(ns -> new Scope(kind, ns, (FilterWatchListDeletable) all.inNamespace(ns)))
-        .toList();
-  }
-
-  /** The cluster's resourceVersion as of a list: where the scope's watch starts. */
-  private static String listVersion(Scope scope) {
-    return scope.operation().list().getMetadata().getResourceVersion();
-  }
-
-  private String namespaceOf(String given) {
+  /** The namespace a resource without one goes to; refused when this store does not serve it. */
+  String namespaceOf(String given) {
     String ns = given == null || given.isBlank() ? DEFAULT_NAMESPACE : given;
     if (!namespaces.isEmpty() && !namespaces.contains(ns)) {
       throw new RejectedException(
@@ -877,7 +496,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   /** Refuses an object over the size limit before Kubernetes (or the event log) sees it. */
-  private static void requireSize(GrytResource<?, ?> resource) {
+  static void requireSize(GrytResource<?, ?> resource) {
     ObjectSize.problem(resource)
         .ifPresent(
             tooLarge -> {
@@ -885,25 +504,11 @@ public final class KubernetesResourceStore implements ResourceStore {
             });
   }
 
-  private static String requireName(String name) {
+  static String requireName(String name) {
     if (name == null || name.isBlank()) {
       throw new RejectedException("a resource needs metadata.name");
     }
     return name;
-  }
-
-  private String newId(ResourceKind kind) {
-    byte[] bytes = new byte[6];
-    random.nextBytes(bytes);
-    return kind.idPrefix() + HEX.formatHex(bytes);
-  }
-
-  private static long numberOr(String version, long fallback) {
-    try {
-      return version == null ? fallback : Long.parseLong(version);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 
   private static String keyOf(GrytResource<?, ?> resource) {
@@ -925,7 +530,7 @@ public final class KubernetesResourceStore implements ResourceStore {
   }
 
   /** A one-line StoreException for what the API server answered (or why it could not be asked). */
-  private static StoreException failure(String action, KubernetesClientException e) {
+  static StoreException failure(String action, KubernetesClientException e) {
     String message =
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
