@@ -1,6 +1,7 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.agent.AgentProtocol;
 import dev.gryt.server.apply.ApplyEngine;
 import dev.gryt.server.apply.ApplyHandler;
 import dev.gryt.server.auth.AccountHandler;
@@ -180,8 +181,7 @@ public final class ApiServer implements AutoCloseable {
               RunReportHandler reports =
                   new RunReportHandler(
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);
-              routes.post(
-                  RunReportHandler.PREFIX + "{run_id}" + RunReportHandler.SUFFIX, reports::report);
+              routes.post(AgentProtocol.REPORT, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
               WebhookHandler webhooks = new WebhookHandler(store, limits);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.

@@ -1,8 +1,8 @@
 package dev.gryt.server;
 
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReports;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.Principal;
 import dev.gryt.server.http.QueryParams;
@@ -108,6 +108,6 @@ final class RunLogHandler {
   }
 
   private static boolean finished(JobRun run) {
-    return run.getStatus() != null && RunReports.terminal(run.getStatus().phase);
+    return run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase);
   }
 }

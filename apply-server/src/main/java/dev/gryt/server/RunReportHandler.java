@@ -5,8 +5,9 @@ import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.crds.RunReport;
-import dev.gryt.crds.RunReports;
+import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.crds.agent.RunReport;
+import dev.gryt.crds.agent.RunReports;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.store.ConflictException;
@@ -16,11 +17,12 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code POST /api/v1/agent/runs/{run_id}/report}: an agent's report on the attempt it runs — its
+ * {@code POST} {@link AgentProtocol#REPORT}: an agent's report on the attempt it runs — its
  * heartbeat, steps, commit, ending and logs. No account authenticates it: the placement's bearer
  * token does ({@link RunReports#judge}), compared by hash in constant time.
  *
@@ -30,8 +32,6 @@ import java.util.Optional;
  * the run's resourceVersion; a report that lost a race with another writer is judged again.
  */
 final class RunReportHandler {
-  static final String PREFIX = "/api/v1/agent/runs/";
-  static final String SUFFIX = "/report";
   private static final int TRIES = 8;
 
   private final ResourceStore store;
@@ -48,27 +48,15 @@ final class RunReportHandler {
 
   /** Whether a request is an agent's report, which its bearer token authenticates. */
   static boolean isPublic(Context ctx) {
-    String path = ctx.path();
-    if (!"POST".equals(ctx.method().name()) || !path.startsWith(PREFIX) || !path.endsWith(SUFFIX)) {
-      return false;
-    }
-    String id = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
-    return !id.isEmpty() && id.indexOf('/') < 0;
+    return "POST".equals(ctx.method().name()) && AgentProtocol.reportedRun(ctx.path()).isPresent();
   }
 
   void report(Context ctx) {
-    String runId = ctx.pathParam("run_id");
+    String runId = ctx.pathParam(AgentProtocol.RUN_ID);
     RunReport report = parse(ctx.bodyAsBytes());
-    if (report.runId != null && !report.runId.equals(runId)) {
-      throw ApiException.badRequest(
-          "run_id " + report.runId + " in the body is not the run " + runId + " of the URL");
-    }
-    if (report.attempt == null || report.phase == null) {
-      throw ApiException.badRequest("a report needs attempt and phase");
-    }
-    if (!RunReports.reportable(report.phase)) {
-      throw ApiException.badRequest(
-          "phase must be Running, Succeeded, Failed, TimedOut or Cancelled, not " + report.phase);
+    List<String> problems = report.problems(runId);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(problems.get(0));
     }
     String token = bearer(ctx);
     for (int attempt = 1; ; attempt++) {
@@ -77,7 +65,7 @@ final class RunReportHandler {
         case STALE ->
             throw ApiException.conflict(
                 "attempt "
-                    + report.attempt
+                    + report.attempt()
                     + " of run "
                     + runId
                     + " is stale: the run is no longer placed with it; stop");
@@ -95,13 +83,13 @@ final class RunReportHandler {
                     .runLogs()
                     .report(
                         updated,
-                        report.attempt,
-                        report.logs,
+                        report.attempt(),
+                        report.logs(),
                         maxLogCharsPerStep,
                         limits.logCharsPerRun(run.getMetadata().getNamespace()));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("run_id", runId);
-            data.put("attempt", report.attempt);
+            data.put("attempt", report.attempt());
             data.put("phase", stored.getStatus().phase);
             Envelope.reply(ctx, 200, Envelope.success("report recorded", data));
             return;
@@ -136,7 +124,7 @@ final class RunReportHandler {
 
   private static RunReport parse(byte[] body) {
     try {
-      RunReport report = ResourceCodec.json().readValue(body, RunReport.class);
+      RunReport report = AgentProtocol.json().readValue(body, RunReport.class);
       if (report == null) {
         throw ApiException.badRequest("the body must be a JSON report");
       }

@@ -2,8 +2,8 @@ package dev.gryt.server;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReports;
 import dev.gryt.crds.Tenancy;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Principal;
@@ -71,7 +71,7 @@ public final class TenantLimits {
       long active =
           store.list(JobRun.class, null, Map.of()).stream()
               .filter(r -> r.getMetadata().getNamespace().startsWith(tenant))
-              .filter(r -> r.getStatus() == null || !RunReports.terminal(r.getStatus().phase))
+              .filter(r -> r.getStatus() == null || !JobRunPhase.terminal(r.getStatus().phase))
               .count();
       if (active >= quotas.runs()) {
         throw ApiException.tooMany(

@@ -1,6 +1,7 @@
 package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
+import dev.gryt.crds.ConditionReason;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.GrytStatus;
 import java.time.Instant;
@@ -31,12 +32,12 @@ public final class Conditions {
         status == null ? null : status.conditions, now, resource.getMetadata().getGeneration());
   }
 
-  public Conditions set(String type, boolean status, String reason, String message) {
+  public Conditions set(String type, boolean status, ConditionReason reason, String message) {
     return set(type, status ? "True" : "False", reason, message);
   }
 
-  public Conditions set(String type, String status, String reason, String message) {
-    Condition c = new Condition(type, status, reason, message);
+  public Conditions set(String type, String status, ConditionReason reason, String message) {
+    Condition c = new Condition(type, status, reason.value(), message);
     c.observedGeneration = generation;
     c.lastTransitionTime =
         previous.stream()

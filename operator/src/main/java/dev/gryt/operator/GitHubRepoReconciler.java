@@ -2,6 +2,7 @@ package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.GitRemote;
@@ -98,8 +99,8 @@ public final class GitHubRepoReconciler {
   }
 
   /** The Ready condition's status, reason and message. */
-  private record Verdict(boolean ready, String reason, String message) {
-    static Verdict notReady(String reason, String message) {
+  private record Verdict(boolean ready, GitHubRepoReason reason, String message) {
+    static Verdict notReady(GitHubRepoReason reason, String message) {
       return new Verdict(false, reason, message);
     }
   }
@@ -111,19 +112,20 @@ public final class GitHubRepoReconciler {
     if (url == null || !GIT_URL.matcher(url).matches()) {
       return Optional.of(
           Verdict.notReady(
-              Reasons.INVALID_SPEC,
+              GitHubRepoReason.INVALID_SPEC,
               "spec.git_url: not a git URL (https://, ssh://, git@host:path or file://): " + url));
     }
     List<String> problems = GitRemote.problemsOf(url);
     if (!problems.isEmpty()) {
       return Optional.of(
-          Verdict.notReady(Reasons.INVALID_SPEC, "spec.git_url: " + String.join("; ", problems)));
+          Verdict.notReady(
+              GitHubRepoReason.INVALID_SPEC, "spec.git_url: " + String.join("; ", problems)));
     }
     Optional<String> refused =
         Tenancy.isAdminNamespace(repo.getMetadata().getNamespace())
             ? Optional.empty()
             : GitRemote.parse(url).flatMap(GitRemote::tenantRefusal);
-    return refused.map(r -> Verdict.notReady(Reasons.URL_REFUSED, "spec.git_url: " + r));
+    return refused.map(r -> Verdict.notReady(GitHubRepoReason.URL_REFUSED, "spec.git_url: " + r));
   }
 
   private static Verdict verdict(ProbeAnswer answer, GitHubRepoSpec spec, String branch) {
@@ -134,23 +136,26 @@ public final class GitHubRepoReconciler {
     return switch (result.kind()) {
       case REACHABLE ->
           new Verdict(
-              true, Reasons.REACHABLE, "branch " + branch + " is at " + shortSha(result.detail()));
+              true,
+              GitHubRepoReason.REACHABLE,
+              "branch " + branch + " is at " + shortSha(result.detail()));
       case BRANCH_NOT_FOUND ->
           Verdict.notReady(
-              Reasons.BRANCH_NOT_FOUND,
+              GitHubRepoReason.BRANCH_NOT_FOUND,
               "branch " + branch + " not found at " + spec.gitUrl + ": " + result.detail());
       case AUTH_FAILED ->
           Verdict.notReady(
-              Reasons.AUTH_FAILED,
+              GitHubRepoReason.AUTH_FAILED,
               (namesToken(spec)
                       ? "the token was refused: "
                       : "the server wants a token and none is set (token_env, token_secret or"
                           + " access_token): ")
                   + result.detail());
-      case REFUSED -> Verdict.notReady(Reasons.URL_REFUSED, "spec.git_url: " + result.detail());
+      case REFUSED ->
+          Verdict.notReady(GitHubRepoReason.URL_REFUSED, "spec.git_url: " + result.detail());
       case UNREACHABLE ->
           Verdict.notReady(
-              Reasons.UNREACHABLE, "cannot list " + spec.gitUrl + ": " + result.detail());
+              GitHubRepoReason.UNREACHABLE, "cannot list " + spec.gitUrl + ": " + result.detail());
     };
   }
 

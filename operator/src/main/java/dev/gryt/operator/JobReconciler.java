@@ -4,6 +4,7 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
+import dev.gryt.crds.JobReason;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobStatus;
 import dev.gryt.crds.Pipeline;
@@ -52,25 +53,29 @@ public final class JobReconciler implements Reconciler<Job, JobStatus> {
       conditions.set(
           Condition.READY,
           false,
-          Reasons.PIPELINE_NOT_FOUND,
+          JobReason.PIPELINE_NOT_FOUND,
           "pipeline " + pipelineName + " not found");
     } else if (!ready(pipeline.get())) {
       conditions.set(
           Condition.READY,
           false,
-          Reasons.PIPELINE_NOT_READY,
+          JobReason.PIPELINE_NOT_READY,
           "pipeline " + pipelineName + " is not ready" + why(pipeline.get()));
     } else if (repoName != null && repo.isEmpty()) {
       conditions.set(
-          Condition.READY, false, Reasons.REPO_NOT_FOUND, "github repo " + repoName + " not found");
+          Condition.READY,
+          false,
+          JobReason.REPO_NOT_FOUND,
+          "github repo " + repoName + " not found");
     } else if (repo.isPresent() && !ready(repo.get())) {
       conditions.set(
           Condition.READY,
           false,
-          Reasons.REPO_NOT_READY,
+          JobReason.REPO_NOT_READY,
           "github repo " + repoName + " is not ready" + why(repo.get()));
     } else {
-      conditions.set(Condition.READY, true, Reasons.RESOLVED, "pipeline and repository are ready");
+      conditions.set(
+          Condition.READY, true, JobReason.RESOLVED, "pipeline and repository are ready");
     }
     status.conditions = conditions.build();
     List<ResourceKey> expired =

@@ -4,14 +4,17 @@ import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.RunResolver;
+import dev.gryt.crds.StepState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -24,20 +27,6 @@ import java.util.function.Supplier;
  * the lookup; the drivers re-reconcile a run when a sibling changes.
  */
 public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> {
-  public static final String PENDING = "Pending";
-  public static final String SCHEDULED = "Scheduled";
-  public static final String RUNNING = "Running";
-  public static final String SUCCEEDED = "Succeeded";
-  public static final String FAILED = "Failed";
-  public static final String CANCELLED = "Cancelled";
-  public static final String TIMED_OUT = "TimedOut";
-
-  /** The state of a step that never ran because its run ended first. */
-  public static final String SKIPPED_STEP = "Skipped";
-
-  static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
-
   /**
    * The Job a run names; that Job's Pipeline and GitHubRepo (its timeout and checkout), whose
    * changes wake no run; and its sibling runs, of which a change wakes only the runs {@link
@@ -69,7 +58,7 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
   }
 
   public static boolean finished(JobRun run) {
-    return run.getStatus() != null && TERMINAL.contains(run.getStatus().phase);
+    return run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase);
   }
 
   @Override
@@ -82,24 +71,32 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
     status.observedGeneration = run.getMetadata().getGeneration();
     Conditions conditions = Conditions.of(run, now);
     Optional<Job> job = lookup.get(Job.class, ns, run.getSpec().jobName);
-    Instant deadline = created(run, now).plus(timeout(run, job, lookup));
+    Optional<Pipeline> pipeline =
+        job.flatMap(j -> lookup.get(Pipeline.class, ns, j.getSpec().pipelineName));
+    Instant deadline = created(run, now).plus(RunResolver.timeout(run, pipeline.orElse(null)));
 
     if (Boolean.TRUE.equals(run.getSpec().cancelRequested)) {
-      finish(status, conditions, CANCELLED, Reasons.CANCELLED, "cancelled on request", now);
+      finish(
+          status,
+          conditions,
+          JobRunPhase.CANCELLED,
+          JobRunReason.CANCELLED,
+          "cancelled on request",
+          now);
     } else if (job.isEmpty()) {
       finish(
           status,
           conditions,
-          CANCELLED,
-          Reasons.JOB_DELETED,
+          JobRunPhase.CANCELLED,
+          JobRunReason.JOB_DELETED,
           "job " + run.getSpec().jobName + " no longer exists",
           now);
     } else if (!now.isBefore(deadline)) {
       finish(
           status,
           conditions,
-          TIMED_OUT,
-          Reasons.TIMED_OUT,
+          JobRunPhase.TIMED_OUT,
+          JobRunReason.TIMED_OUT,
           "run did not finish by its deadline " + deadline,
           now);
     } else {
@@ -116,16 +113,16 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
             finish(
                 status,
                 conditions,
-                CANCELLED,
-                Reasons.REPLACED,
+                JobRunPhase.CANCELLED,
+                JobRunReason.REPLACED,
                 "replaced by a newer run of job " + run.getSpec().jobName,
                 now);
         case FORBIDDEN ->
             finish(
                 status,
                 conditions,
-                CANCELLED,
-                Reasons.CONCURRENCY_FORBIDDEN,
+                JobRunPhase.CANCELLED,
+                JobRunReason.CONCURRENCY_FORBIDDEN,
                 "job "
                     + run.getSpec().jobName
                     + " forbids concurrent runs and another run is active",
@@ -134,7 +131,7 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
           return pending(
               status,
               conditions,
-              Reasons.CONCURRENCY_LIMIT,
+              JobRunReason.CONCURRENCY_LIMIT,
               "waiting for one of the "
                   + job.get().getSpec().maxConcurrentRuns
                   + " concurrent runs of job "
@@ -150,14 +147,17 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
             return new Outcome<>(status, Duration.between(now, deadline));
           }
           Optional<Condition> waiting =
-              status
-                  .condition(Condition.READY)
-                  .filter(c -> Placement.WAITING_REASONS.contains(c.reason));
+              status.condition(Condition.READY).filter(c -> Placement.waitingReason(c).isPresent());
           return waiting.isPresent()
               ? pending(
-                  status, conditions, waiting.get().reason, waiting.get().message, now, deadline)
+                  status,
+                  conditions,
+                  Placement.waitingReason(waiting.get()).orElseThrow(),
+                  waiting.get().message,
+                  now,
+                  deadline)
               : pending(
-                  status, conditions, Reasons.NO_AGENT, "waiting for an agent", now, deadline);
+                  status, conditions, JobRunReason.NO_AGENT, "waiting for an agent", now, deadline);
         }
       }
     }
@@ -168,11 +168,11 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
   private static Outcome<JobRunStatus> pending(
       JobRunStatus status,
       Conditions conditions,
-      String reason,
+      JobRunReason reason,
       String message,
       Instant now,
       Instant deadline) {
-    status.phase = PENDING;
+    status.phase = JobRunPhase.PENDING.value();
     conditions.set(Condition.SUCCEEDED, "Unknown", reason, message);
     conditions.set(Condition.READY, "False", reason, message);
     status.conditions = conditions.build();
@@ -182,40 +182,27 @@ public final class JobRunReconciler implements Reconciler<JobRun, JobRunStatus> 
   private static void finish(
       JobRunStatus status,
       Conditions conditions,
-      String phase,
-      String reason,
+      JobRunPhase phase,
+      JobRunReason reason,
       String message,
       Instant now) {
-    status.phase = phase;
+    status.phase = phase.value();
     status.finishedAt = now.toString();
     // The agent's last report is refused once the run is finished, so the steps it left
     // unfinished end here, as the agent itself ends them: waiting ones skipped, the running one
     // with the run's ending.
     if (status.steps != null) {
       for (JobRunStatus.StepStatus step : status.steps) {
-        if (PENDING.equals(step.state)) {
-          step.state = SKIPPED_STEP;
-        } else if (RUNNING.equals(step.state)) {
-          step.state = phase;
+        if (StepState.PENDING.is(step.state)) {
+          step.state = StepState.SKIPPED.value();
+        } else if (StepState.RUNNING.is(step.state)) {
+          step.state = phase.value();
           step.finishedAt = now.toString();
         }
       }
     }
     conditions.set(Condition.SUCCEEDED, false, reason, message);
     conditions.set(Condition.READY, false, reason, message);
-  }
-
-  private static Duration timeout(JobRun run, Optional<Job> job, Lookup lookup) {
-    if (run.getSpec().timeoutSeconds != null) {
-      return Duration.ofSeconds(run.getSpec().timeoutSeconds);
-    }
-    return job.flatMap(
-            j ->
-                lookup.get(
-                    Pipeline.class, j.getMetadata().getNamespace(), j.getSpec().pipelineName))
-        .map(p -> p.getSpec().timeoutSeconds)
-        .map(s -> Duration.ofSeconds(s))
-        .orElse(DEFAULT_TIMEOUT);
   }
 
   private static Instant created(JobRun run, Instant now) {

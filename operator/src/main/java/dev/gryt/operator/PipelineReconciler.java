@@ -3,6 +3,7 @@ package dev.gryt.operator;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.ImageReferences;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineReason;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
 import java.time.Instant;
@@ -23,9 +24,10 @@ public final class PipelineReconciler implements Reconciler<Pipeline, PipelineSt
     status.observedGeneration = pipeline.getMetadata().getGeneration();
     Conditions conditions = Conditions.of(pipeline, now);
     if (problems.isEmpty()) {
-      conditions.set(Condition.READY, true, Reasons.VALID, "steps are valid");
+      conditions.set(Condition.READY, true, PipelineReason.VALID, "steps are valid");
     } else {
-      conditions.set(Condition.READY, false, Reasons.INVALID_SPEC, String.join("; ", problems));
+      conditions.set(
+          Condition.READY, false, PipelineReason.INVALID_SPEC, String.join("; ", problems));
     }
     status.conditions = conditions.build();
     return Outcome.of(status);

@@ -2,14 +2,17 @@ package dev.gryt.operator;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.crds.RunReports;
 import dev.gryt.crds.Tenancy;
+import dev.gryt.crds.agent.RunReports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +33,22 @@ import java.util.Set;
  */
 public final class Placement {
   /** Reasons of a Pending run that may be placed. */
-  public static final Set<String> WAITING_REASONS =
-      Set.of(
-          Reasons.NO_AGENT,
-          Reasons.AGENTS_BUSY,
-          Reasons.NO_ISOLATING_AGENT,
-          Reasons.AGENT_LOST,
-          Reasons.AGENT_UNAVAILABLE);
+  public static final Set<JobRunReason> WAITING_REASONS =
+      EnumSet.of(
+          JobRunReason.NO_AGENT,
+          JobRunReason.AGENTS_BUSY,
+          JobRunReason.NO_ISOLATING_AGENT,
+          JobRunReason.AGENT_LOST,
+          JobRunReason.AGENT_UNAVAILABLE);
+
+  /** The reasons {@link #stillWaiting} chooses among. */
+  private static final Set<JobRunReason> AGENT_WAITS =
+      EnumSet.of(JobRunReason.NO_AGENT, JobRunReason.AGENTS_BUSY, JobRunReason.NO_ISOLATING_AGENT);
+
+  /** The waiting reason a stored condition carries, if it is one. */
+  public static Optional<JobRunReason> waitingReason(Condition condition) {
+    return JobRunReason.parse(condition.reason).filter(WAITING_REASONS::contains);
+  }
 
   /**
    * An agent as its latest health check saw it; {@code isolates}: its runner may run a tenant's
@@ -65,21 +77,16 @@ public final class Placement {
   private Placement() {}
 
   public static boolean placed(JobRunStatus status) {
-    return status != null
-        && (JobRunReconciler.SCHEDULED.equals(status.phase)
-            || JobRunReconciler.RUNNING.equals(status.phase));
+    return status != null && JobRunPhase.placed(status.phase);
   }
 
   /** Whether a run waits for an agent and may get one now. */
   public static boolean waiting(JobRun run) {
     JobRunStatus status = run.getStatus();
     return status != null
-        && JobRunReconciler.PENDING.equals(status.phase)
+        && JobRunPhase.PENDING.value().equals(status.phase)
         && !Boolean.TRUE.equals(run.getSpec().cancelRequested)
-        && status
-            .condition(Condition.READY)
-            .map(c -> WAITING_REASONS.contains(c.reason))
-            .orElse(false);
+        && status.condition(Condition.READY).map(c -> waitingReason(c).isPresent()).orElse(false);
   }
 
   /**
@@ -136,17 +143,15 @@ public final class Placement {
     Optional<Condition> ready =
         before == null ? Optional.empty() : before.condition(Condition.READY);
     if (ready.isEmpty()
-        || !(Reasons.NO_AGENT.equals(ready.get().reason)
-            || Reasons.AGENTS_BUSY.equals(ready.get().reason)
-            || Reasons.NO_ISOLATING_AGENT.equals(ready.get().reason))) {
+        || JobRunReason.parse(ready.get().reason).filter(AGENT_WAITS::contains).isEmpty()) {
       return Optional.empty();
     }
     long healthy = agents.stream().filter(Agent::healthy).count();
     long usable = agents.stream().filter(a -> a.healthy() && a.mayRun(run)).count();
-    String reason;
+    JobRunReason reason;
     String message;
     if (usable > 0) {
-      reason = Reasons.AGENTS_BUSY;
+      reason = JobRunReason.AGENTS_BUSY;
       message =
           "every slot of the "
               + (usable == 1 ? "healthy agent" : usable + " healthy agents")
@@ -155,7 +160,7 @@ public final class Placement {
                   : usable == 1 ? " that isolates steps" : " that isolate steps")
               + " is taken; waiting for one to free up";
     } else if (healthy > 0) {
-      reason = Reasons.NO_ISOLATING_AGENT;
+      reason = JobRunReason.NO_ISOLATING_AGENT;
       message =
           "no agent isolates steps ("
               + healthy
@@ -163,10 +168,10 @@ public final class Placement {
               + " waits for an agent with the container runner (podman with --userns auto) or"
               + " the sandbox";
     } else {
-      reason = Reasons.NO_AGENT;
+      reason = JobRunReason.NO_AGENT;
       message = "no agent is healthy (" + agents.size() + " configured); waiting for one to answer";
     }
-    if (reason.equals(ready.get().reason) && message.equals(ready.get().message)) {
+    if (reason.is(ready.get().reason) && message.equals(ready.get().message)) {
       return Optional.empty();
     }
     JobRunStatus status = copy(before);
@@ -187,7 +192,7 @@ public final class Placement {
   public static JobRunStatus placedOn(
       JobRun run, String agent, int attempt, String tokenSha256, Instant now) {
     JobRunStatus status = copy(run.getStatus());
-    status.phase = JobRunReconciler.SCHEDULED;
+    status.phase = JobRunPhase.SCHEDULED.value();
     status.agent = agent;
     status.attempt = attempt;
     status.heartbeatAt = now.toString();
@@ -195,8 +200,8 @@ public final class Placement {
     String message = "placed on " + agent + " (attempt " + attempt + ")";
     status.conditions =
         Conditions.of(run, now)
-            .set(Condition.SUCCEEDED, "Unknown", Reasons.SCHEDULED, message)
-            .set(Condition.READY, false, Reasons.SCHEDULED, message)
+            .set(Condition.SUCCEEDED, "Unknown", JobRunReason.SCHEDULED, message)
+            .set(Condition.READY, false, JobRunReason.SCHEDULED, message)
             .build();
     return status;
   }
@@ -232,16 +237,16 @@ public final class Placement {
     status.heartbeatAt = null;
     Conditions conditions = Conditions.of(run, now);
     if (before.attempt != null && before.attempt >= settings.maxAttempts()) {
-      status.phase = JobRunReconciler.FAILED;
+      status.phase = JobRunPhase.FAILED.value();
       status.finishedAt = now.toString();
       String message = lost + ", its last of " + settings.maxAttempts();
-      conditions.set(Condition.SUCCEEDED, false, Reasons.AGENT_LOST, message);
-      conditions.set(Condition.READY, false, Reasons.AGENT_LOST, message);
+      conditions.set(Condition.SUCCEEDED, false, JobRunReason.AGENT_LOST, message);
+      conditions.set(Condition.READY, false, JobRunReason.AGENT_LOST, message);
     } else {
-      status.phase = JobRunReconciler.PENDING;
+      status.phase = JobRunPhase.PENDING.value();
       String message = lost + "; waiting to be placed again";
-      conditions.set(Condition.SUCCEEDED, "Unknown", Reasons.AGENT_LOST, message);
-      conditions.set(Condition.READY, false, Reasons.AGENT_LOST, message);
+      conditions.set(Condition.SUCCEEDED, "Unknown", JobRunReason.AGENT_LOST, message);
+      conditions.set(Condition.READY, false, JobRunReason.AGENT_LOST, message);
     }
     status.conditions = conditions.build();
     return status;
@@ -253,23 +258,24 @@ public final class Placement {
    */
   public static JobRunStatus refused(JobRun run, String why, Instant now) {
     JobRunStatus status = copy(run.getStatus());
-    status.phase = JobRunReconciler.PENDING;
+    status.phase = JobRunPhase.PENDING.value();
     status.attempt = status.attempt == null || status.attempt <= 1 ? null : status.attempt - 1;
     status.agent = null;
     status.reportTokenSha256 = null;
     status.heartbeatAt = null;
     status.conditions =
         Conditions.of(run, now)
-            .set(Condition.SUCCEEDED, "Unknown", Reasons.AGENT_UNAVAILABLE, why)
-            .set(Condition.READY, false, Reasons.AGENT_UNAVAILABLE, why)
+            .set(Condition.SUCCEEDED, "Unknown", JobRunReason.AGENT_UNAVAILABLE, why)
+            .set(Condition.READY, false, JobRunReason.AGENT_UNAVAILABLE, why)
             .build();
     return status;
   }
 
   /** A run that cannot be sent to any agent (its Job's pipeline or repository is not there). */
-  public static JobRunStatus unplaceable(JobRun run, String reason, String message, Instant now) {
+  public static JobRunStatus unplaceable(
+      JobRun run, JobRunReason reason, String message, Instant now) {
     JobRunStatus status = copy(run.getStatus());
-    status.phase = JobRunReconciler.FAILED;
+    status.phase = JobRunPhase.FAILED.value();
     status.finishedAt = now.toString();
     status.conditions =
         Conditions.of(run, now)
@@ -285,16 +291,7 @@ public final class Placement {
    */
   public static boolean endedByServer(JobRun run) {
     JobRunStatus status = run.getStatus();
-    if (status == null || !RunReports.terminal(status.phase)) {
-      return false;
-    }
-    String reason = status.condition(Condition.SUCCEEDED).map(c -> c.reason).orElse("");
-    return !Set.of(
-            RunReports.REASON_SUCCEEDED,
-            RunReports.REASON_STEP_FAILED,
-            RunReports.REASON_STEP_TIMED_OUT,
-            RunReports.REASON_CANCELLED_ON_AGENT)
-        .contains(reason);
+    return status != null && JobRunPhase.terminal(status.phase) && !RunReports.endedByAgent(status);
   }
 
   private static JobRunStatus copy(JobRunStatus status) {

@@ -1,5 +1,6 @@
 package dev.gryt.operator;
 
+import dev.gryt.crds.GitHubRepoReason;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -9,7 +10,11 @@ import java.util.Objects;
  * (nothing was sent), that failure's reason and message.
  */
 public record ProbeAnswer(
-    String question, Instant at, ProbeResult result, String tokenReason, String tokenMessage) {
+    String question,
+    Instant at,
+    ProbeResult result,
+    GitHubRepoReason tokenReason,
+    String tokenMessage) {
   public ProbeAnswer {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(at, "at");

@@ -1,5 +1,6 @@
 package dev.gryt.operator;
 
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.Tenancy;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  * <p>The server's environment is the server's: {@code token_env} may name only the variables the
  * admin allowed ({@code gryt server --repo-token-env NAME}), and only from the admin's own
  * namespaces ({@link Tenancy#isAdminNamespace}); any other name is refused with {@link
- * Reasons#TOKEN_ENV_NOT_ALLOWED} before the environment is read.
+ * GitHubRepoReason#TOKEN_ENV_NOT_ALLOWED} before the environment is read.
  */
 public final class RepoTokens {
   /** Reads a {@code token_secret}: the secret's {@code token} value. */
@@ -72,13 +73,13 @@ public final class RepoTokens {
     if (present(spec.tokenEnv)) {
       if (!Tenancy.isAdminNamespace(namespace)) {
         throw new TokenUnavailableException(
-            Reasons.TOKEN_ENV_NOT_ALLOWED,
+            GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED,
             "token_env: the server's environment is the admin's; bring the token as access_token"
                 + " instead");
       }
       if (!allowedEnv.contains(spec.tokenEnv)) {
         throw new TokenUnavailableException(
-            Reasons.TOKEN_ENV_NOT_ALLOWED,
+            GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED,
             "token_env "
                 + spec.tokenEnv
                 + " is not allowed: the admin allows a variable with gryt server --repo-token-env "

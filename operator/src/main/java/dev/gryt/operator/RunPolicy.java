@@ -2,6 +2,7 @@ package dev.gryt.operator;
 
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.JobSpec;
 import java.util.Comparator;
 import java.util.List;
@@ -156,7 +157,7 @@ public final class RunPolicy {
 
   private static boolean placed(JobRun run) {
     String phase = run.getStatus() == null ? null : run.getStatus().phase;
-    return JobRunReconciler.SCHEDULED.equals(phase) || JobRunReconciler.RUNNING.equals(phase);
+    return JobRunPhase.placed(phase);
   }
 
   private static boolean before(JobRun a, JobRun b) {

@@ -3,6 +3,7 @@ package dev.gryt.operator;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookReason;
 import dev.gryt.crds.WebhookStatus;
 import java.time.Instant;
 import java.util.List;
@@ -37,12 +38,12 @@ public final class WebhookReconciler implements Reconciler<Webhook, WebhookStatu
     Optional<Job> job = lookup.get(Job.class, ns, jobName);
     if (job.isEmpty()) {
       conditions.set(
-          Condition.READY, false, Reasons.JOB_NOT_FOUND, "job " + jobName + " not found");
+          Condition.READY, false, WebhookReason.JOB_NOT_FOUND, "job " + jobName + " not found");
     } else if (!JobReconciler.ready(job.get())) {
       conditions.set(
-          Condition.READY, false, Reasons.JOB_NOT_READY, "job " + jobName + " is not ready");
+          Condition.READY, false, WebhookReason.JOB_NOT_READY, "job " + jobName + " is not ready");
     } else {
-      conditions.set(Condition.READY, true, Reasons.RESOLVED, "job is ready");
+      conditions.set(Condition.READY, true, WebhookReason.RESOLVED, "job is ready");
     }
     status.conditions = conditions.build();
     return Outcome.of(status);

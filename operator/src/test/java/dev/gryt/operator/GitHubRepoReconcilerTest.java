@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoStatus;
 import dev.gryt.crds.ResourceKey;
 import dev.gryt.operator.probe.GitHubRepoProber;
@@ -52,7 +53,7 @@ class GitHubRepoReconcilerTest {
     Outcome<GitHubRepoStatus> outcome = reconciler.reconcile(repo, lookup, T0);
     Condition ready = ReconcilersTest.readyOf(outcome.status());
     assertThat(ready.status).isEqualTo("True");
-    assertThat(ready.reason).isEqualTo(Reasons.REACHABLE);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.REACHABLE.value());
     assertThat(ready.message).isEqualTo("branch main is at 89abcde");
     assertThat(probes).containsExactly("https://github.com/a/b@main");
     assertThat(outcome.requeueAfter()).isEqualTo(Duration.ofMinutes(10));
@@ -63,7 +64,7 @@ class GitHubRepoReconcilerTest {
     Condition ready =
         ReconcilersTest.readyOf(
             reconciler.reconcile(ReconcilersTest.repo("r", "not a url"), lookup, T0).status());
-    assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.INVALID_SPEC.value());
     assertThat(probes).isEmpty();
   }
 
@@ -74,7 +75,7 @@ class GitHubRepoReconcilerTest {
       Condition ready =
           ReconcilersTest.readyOf(
               reconciler.reconcile(ReconcilersTest.repo("r", url), lookup, T0).status());
-      assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(ready.reason).isEqualTo(GitHubRepoReason.INVALID_SPEC.value());
       assertThat(ready.message)
           .startsWith("spec.git_url: the ")
           .contains("must not start with '-'");
@@ -90,7 +91,7 @@ class GitHubRepoReconcilerTest {
       repo.getMetadata().setNamespace("t1a2b3c4d-default");
       Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
       assertThat(ready.status).isEqualTo("False");
-      assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+      assertThat(ready.reason).isEqualTo(GitHubRepoReason.URL_REFUSED.value());
       assertThat(ready.message).startsWith("spec.git_url: ");
     }
     assertThat(probes).isEmpty();
@@ -119,7 +120,7 @@ class GitHubRepoReconcilerTest {
     GitHubRepo tenants = ReconcilersTest.repo("r", "http://127.0.0.1:5432/x.git");
     tenants.getMetadata().setNamespace("t1a2b3c4d-default");
     Condition ready = ReconcilersTest.readyOf(r.reconcile(tenants, lookup, T0).status());
-    assertThat(ready.reason).isEqualTo(Reasons.URL_REFUSED);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.URL_REFUSED.value());
     assertThat(ready.message).isEqualTo("spec.git_url: the host's address is not allowed");
     r.reconcile(ReconcilersTest.repo("admins", "http://127.0.0.1:5432/x.git"), lookup, T0);
     assertThat(asTenant).containsExactly(true, false);
@@ -140,7 +141,7 @@ class GitHubRepoReconcilerTest {
         ReconcilersTest.readyOf(
             reconciler.reconcile(repo, lookup, T0.plus(Duration.ofMinutes(10))).status());
     assertThat(probes).hasSize(2);
-    assertThat(later.reason).isEqualTo(Reasons.UNREACHABLE);
+    assertThat(later.reason).isEqualTo(GitHubRepoReason.UNREACHABLE.value());
     assertThat(later.message).isEqualTo("cannot list https://github.com/a/b: connection refused");
     assertThat(later.lastTransitionTime).isEqualTo(T0.plus(Duration.ofMinutes(10)).toString());
   }
@@ -156,7 +157,7 @@ class GitHubRepoReconcilerTest {
         ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0.plusSeconds(1)).status());
     assertThat(probes)
         .containsExactly("https://github.com/a/b@main", "https://github.com/a/b@release");
-    assertThat(ready.reason).isEqualTo(Reasons.BRANCH_NOT_FOUND);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.BRANCH_NOT_FOUND.value());
     assertThat(ready.message).contains("release");
   }
 
@@ -167,7 +168,7 @@ class GitHubRepoReconcilerTest {
     answer = ProbeResult.authFailed("not authorized");
     Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
     assertThat(tokensSeen).containsExactly(Optional.of(TOKEN));
-    assertThat(ready.reason).isEqualTo(Reasons.AUTH_FAILED);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.AUTH_FAILED.value());
     assertThat(ready.message).isEqualTo("the token was refused: not authorized");
     assertThat(ready.message).doesNotContain(TOKEN);
   }
@@ -178,7 +179,7 @@ class GitHubRepoReconcilerTest {
     repo.getSpec().tokenEnv = "OTHER";
     Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
     assertThat(ready.status).isEqualTo("False");
-    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED.value());
     assertThat(ready.message)
         .isEqualTo(
             "token_env OTHER is not allowed: the admin allows a variable with gryt server"
@@ -192,7 +193,7 @@ class GitHubRepoReconcilerTest {
     repo.getMetadata().setNamespace("t1a2b3c4d-default");
     repo.getSpec().tokenEnv = "GH_TOKEN";
     Condition ready = ReconcilersTest.readyOf(reconciler.reconcile(repo, lookup, T0).status());
-    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_ENV_NOT_ALLOWED);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.TOKEN_ENV_NOT_ALLOWED.value());
     assertThat(ready.message).doesNotContain(TOKEN).contains("access_token");
     assertThat(probes).isEmpty();
   }
@@ -219,14 +220,14 @@ class GitHubRepoReconcilerTest {
     GitHubRepo unset = ReconcilersTest.repo("unset", "https://github.com/a/b");
     unset.getSpec().tokenEnv = "NOT_SET";
     Condition env = ReconcilersTest.readyOf(reconciler.reconcile(unset, lookup, T0).status());
-    assertThat(env.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
+    assertThat(env.reason).isEqualTo(GitHubRepoReason.TOKEN_UNAVAILABLE.value());
     assertThat(env.message).isEqualTo("token_env NOT_SET is not set in the server's environment");
 
     GitHubRepo secret = ReconcilersTest.repo("secret", "https://github.com/a/b");
     secret.getSpec().tokenSecret = "gh";
     Condition standalone =
         ReconcilersTest.readyOf(reconciler.reconcile(secret, lookup, T0).status());
-    assertThat(standalone.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
+    assertThat(standalone.reason).isEqualTo(GitHubRepoReason.TOKEN_UNAVAILABLE.value());
     assertThat(standalone.message).contains("token_secret gh", "standalone server cannot read");
     assertThat(probes).isEmpty();
   }
@@ -254,7 +255,7 @@ class GitHubRepoReconcilerTest {
     assertThat(requeued).containsExactly(ResourceKey.of(repo));
     Condition ready =
         ReconcilersTest.readyOf(async.reconcile(repo, lookup, T0.plusMillis(20)).status());
-    assertThat(ready.reason).isEqualTo(Reasons.REACHABLE);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.REACHABLE.value());
     assertThat(probes).hasSize(1);
   }
 
@@ -347,13 +348,13 @@ class GitHubRepoReconcilerTest {
             T0,
             new TokenUnavailableException("token_secret gh: no Secret gh in namespace default"));
     Condition ready = ReconcilersTest.readyOf(decision.reconcile(repo, unreadable, T0).status());
-    assertThat(ready.reason).isEqualTo(Reasons.TOKEN_UNAVAILABLE);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.TOKEN_UNAVAILABLE.value());
     assertThat(ready.message).isEqualTo("token_secret gh: no Secret gh in namespace default");
 
     GitHubRepo tenants = ReconcilersTest.repo("t", "file:///srv/gryt/.git");
     tenants.getMetadata().setNamespace("t1a2b3c4d-default");
     assertThat(decision.question(tenants)).isEmpty();
     assertThat(ReconcilersTest.readyOf(decision.reconcile(tenants, null, T0).status()).reason)
-        .isEqualTo(Reasons.URL_REFUSED);
+        .isEqualTo(GitHubRepoReason.URL_REFUSED.value());
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.JobRunStatus;
 import java.time.Duration;
@@ -20,10 +22,10 @@ class JobRunReconcilerTest {
     lookup.add(ReconcilersTest.job("j", "p", null));
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(10));
 
-    assertThat(o.status().phase).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(o.status().phase).isEqualTo(JobRunPhase.PENDING.value());
     Condition succeeded = o.status().condition(Condition.SUCCEEDED).orElseThrow();
     assertThat(succeeded.status).isEqualTo("Unknown");
-    assertThat(succeeded.reason).isEqualTo(Reasons.NO_AGENT);
+    assertThat(succeeded.reason).isEqualTo(JobRunReason.NO_AGENT.value());
     assertThat(o.requeueAfter()).isEqualTo(Duration.ofSeconds(50));
   }
 
@@ -32,9 +34,9 @@ class JobRunReconcilerTest {
     lookup.add(ReconcilersTest.job("j", "p", null));
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(60));
 
-    assertThat(o.status().phase).isEqualTo(JobRunReconciler.TIMED_OUT);
+    assertThat(o.status().phase).isEqualTo(JobRunPhase.TIMED_OUT.value());
     assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.TIMED_OUT);
+        .isEqualTo(JobRunReason.TIMED_OUT.value());
     assertThat(o.status().finishedAt).isEqualTo(CREATED.plusSeconds(60).toString());
     assertThat(o.requeueAfter()).isNull();
   }
@@ -45,28 +47,29 @@ class JobRunReconcilerTest {
     cancelled.getSpec().cancelRequested = true;
     lookup.add(ReconcilersTest.job("j", "p", null));
     assertThat(reconciler.reconcile(cancelled, lookup, CREATED).status().phase)
-        .isEqualTo(JobRunReconciler.CANCELLED);
+        .isEqualTo(JobRunPhase.CANCELLED.value());
 
     lookup.objects.clear();
     Outcome<JobRunStatus> orphan = reconciler.reconcile(run(60), lookup, CREATED);
-    assertThat(orphan.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(orphan.status().phase).isEqualTo(JobRunPhase.CANCELLED.value());
     assertThat(orphan.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.JOB_DELETED);
+        .isEqualTo(JobRunReason.JOB_DELETED.value());
   }
 
   @Test
   void endingARunEndsTheStepsItsAgentLeftUnfinished() {
     lookup.add(ReconcilersTest.job("j", "p", null));
-    for (String ending : new String[] {JobRunReconciler.CANCELLED, JobRunReconciler.TIMED_OUT}) {
+    for (String ending :
+        new String[] {JobRunPhase.CANCELLED.value(), JobRunPhase.TIMED_OUT.value()}) {
       JobRun run = run(60);
-      run.getSpec().cancelRequested = ending.equals(JobRunReconciler.CANCELLED);
+      run.getSpec().cancelRequested = ending.equals(JobRunPhase.CANCELLED.value());
       JobRunStatus placed = new JobRunStatus();
-      placed.phase = JobRunReconciler.RUNNING;
+      placed.phase = JobRunPhase.RUNNING.value();
       placed.steps =
           java.util.List.of(
               step("build", "Succeeded"), step("test", "Running"), step("deploy", "Pending"));
       run.setStatus(placed);
-      Instant at = CREATED.plusSeconds(ending.equals(JobRunReconciler.TIMED_OUT) ? 60 : 5);
+      Instant at = CREATED.plusSeconds(ending.equals(JobRunPhase.TIMED_OUT.value()) ? 60 : 5);
 
       JobRunStatus ended = reconciler.reconcile(run, lookup, at).status();
       assertThat(ended.phase).isEqualTo(ending);
@@ -93,7 +96,7 @@ class JobRunReconcilerTest {
   void aFinishedRunNeverChanges() {
     JobRun run = run(60);
     JobRunStatus done = new JobRunStatus();
-    done.phase = JobRunReconciler.SUCCEEDED;
+    done.phase = JobRunPhase.SUCCEEDED.value();
     run.setStatus(done);
     run.getSpec().cancelRequested = true;
     assertThat(reconciler.reconcile(run, lookup, CREATED.plusSeconds(999)).status()).isSameAs(done);
@@ -102,27 +105,27 @@ class JobRunReconcilerTest {
   @Test
   void waitsForAConcurrencySlotOfItsJobUntilItsDeadline() {
     lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().maxConcurrentRuns = 1;
-    lookup.add(RunPolicyTest.run("older", -5, JobRunReconciler.PENDING));
+    lookup.add(RunPolicyTest.run("older", -5, JobRunPhase.PENDING.value()));
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(10));
 
-    assertThat(o.status().phase).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(o.status().phase).isEqualTo(JobRunPhase.PENDING.value());
     Condition succeeded = o.status().condition(Condition.SUCCEEDED).orElseThrow();
     assertThat(succeeded.status).isEqualTo("Unknown");
-    assertThat(succeeded.reason).isEqualTo(Reasons.CONCURRENCY_LIMIT);
+    assertThat(succeeded.reason).isEqualTo(JobRunReason.CONCURRENCY_LIMIT.value());
     assertThat(o.status().condition(Condition.READY).orElseThrow().reason)
-        .isEqualTo(Reasons.CONCURRENCY_LIMIT);
+        .isEqualTo(JobRunReason.CONCURRENCY_LIMIT.value());
     assertThat(o.requeueAfter()).isEqualTo(Duration.ofSeconds(50));
   }
 
   @Test
   void endsCancelledWhenItsJobForbidsConcurrentRunsAndAnotherIsActive() {
     lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().concurrencyPolicy = "forbid";
-    lookup.add(RunPolicyTest.run("older", -5, JobRunReconciler.RUNNING));
+    lookup.add(RunPolicyTest.run("older", -5, JobRunPhase.RUNNING.value()));
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(1));
 
-    assertThat(o.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(o.status().phase).isEqualTo(JobRunPhase.CANCELLED.value());
     assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.CONCURRENCY_FORBIDDEN);
+        .isEqualTo(JobRunReason.CONCURRENCY_FORBIDDEN.value());
     assertThat(o.status().finishedAt).isEqualTo(CREATED.plusSeconds(1).toString());
     assertThat(o.requeueAfter()).isNull();
   }
@@ -133,20 +136,20 @@ class JobRunReconcilerTest {
     lookup.add(RunPolicyTest.run("newer", 5, null));
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED.plusSeconds(6));
 
-    assertThat(o.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(o.status().phase).isEqualTo(JobRunPhase.CANCELLED.value());
     assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.REPLACED);
+        .isEqualTo(JobRunReason.REPLACED.value());
   }
 
   @Test
   void runsOfOtherJobsTakeNoSlot() {
     lookup.add(ReconcilersTest.job("j", "p", null)).getSpec().concurrencyPolicy = "forbid";
-    JobRun other = lookup.add(RunPolicyTest.run("other", -5, JobRunReconciler.RUNNING));
+    JobRun other = lookup.add(RunPolicyTest.run("other", -5, JobRunPhase.RUNNING.value()));
     other.getSpec().jobName = "k";
     Outcome<JobRunStatus> o = reconciler.reconcile(run(60), lookup, CREATED);
 
     assertThat(o.status().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.NO_AGENT);
+        .isEqualTo(JobRunReason.NO_AGENT.value());
   }
 
   static JobRun run(int timeoutSeconds) {

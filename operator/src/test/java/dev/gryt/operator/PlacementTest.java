@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.JobRunStatus;
-import dev.gryt.crds.RunReports;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,14 +82,14 @@ class PlacementTest {
         .isEqualTo("no agent is healthy (1 configured); waiting for one to answer");
 
     JobRun lost = waiting("b", 2);
-    lost.getStatus().conditions.get(0).reason = Reasons.AGENT_LOST;
+    lost.getStatus().conditions.get(0).reason = JobRunReason.AGENT_LOST.value();
     assertThat(Placement.stillWaiting(lost, busy, T0)).isEmpty();
   }
 
   @Test
   void onlyRunsLetGoByTheReconcilerWait() {
     JobRun limited = waiting("a", 1);
-    limited.getStatus().conditions.get(0).reason = Reasons.CONCURRENCY_LIMIT;
+    limited.getStatus().conditions.get(0).reason = JobRunReason.CONCURRENCY_LIMIT.value();
     JobRun cancelled = waiting("b", 2);
     cancelled.getSpec().cancelRequested = true;
     JobRun fresh = run("c", 3);
@@ -111,7 +111,8 @@ class PlacementTest {
     assertThat(s.attempt).isEqualTo(2);
     assertThat(s.agent).isEqualTo("http://a1");
     assertThat(s.reportTokenSha256).isEqualTo("abc");
-    assertThat(s.condition(Condition.READY).orElseThrow().reason).isEqualTo(Reasons.SCHEDULED);
+    assertThat(s.condition(Condition.READY).orElseThrow().reason)
+        .isEqualTo(JobRunReason.SCHEDULED.value());
     run.setStatus(s);
     assertThat(Placement.leaseEnd(run, SETTINGS)).isEqualTo(T0.plusSeconds(15));
     assertThat(Placement.leaseLost(run, T0.plusSeconds(14), SETTINGS)).isFalse();
@@ -136,7 +137,7 @@ class PlacementTest {
     assertThat(failed.phase).isEqualTo("Failed");
     assertThat(failed.finishedAt).isEqualTo(T0.plusSeconds(15).toString());
     assertThat(failed.condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.AGENT_LOST);
+        .isEqualTo(JobRunReason.AGENT_LOST.value());
   }
 
   @Test
@@ -146,14 +147,14 @@ class PlacementTest {
     assertThat(s.phase).isEqualTo("Pending");
     assertThat(s.attempt).isEqualTo(1);
     assertThat(s.condition(Condition.READY).orElseThrow().reason)
-        .isEqualTo(Reasons.AGENT_UNAVAILABLE);
+        .isEqualTo(JobRunReason.AGENT_UNAVAILABLE.value());
   }
 
   @Test
   void theAgentIsToldToStopOnlyForEndingsOfTheServer() {
     JobRun byAgent = finished("a", "http://a1");
     JobRun cancelled = finished("b", "http://a1");
-    cancelled.getStatus().conditions.get(0).reason = Reasons.CANCELLED;
+    cancelled.getStatus().conditions.get(0).reason = JobRunReason.CANCELLED.value();
 
     assertThat(Placement.endedByServer(byAgent)).isFalse();
     assertThat(Placement.endedByServer(cancelled)).isTrue();
@@ -190,7 +191,7 @@ class PlacementTest {
     Outcome<JobRunStatus> o = new JobRunReconciler().reconcile(run, lookup, T0.plusSeconds(1));
 
     assertThat(o.status().condition(Condition.READY).orElseThrow().reason)
-        .isEqualTo(Reasons.AGENT_LOST);
+        .isEqualTo(JobRunReason.AGENT_LOST.value());
     assertThat(o.status().attempt).isEqualTo(1);
   }
 
@@ -293,8 +294,9 @@ class PlacementTest {
     s.conditions =
         new java.util.ArrayList<>(
             List.of(
-                new Condition(Condition.READY, "False", Reasons.NO_AGENT, "waiting"),
-                new Condition(Condition.SUCCEEDED, "Unknown", Reasons.NO_AGENT, "waiting")));
+                new Condition(Condition.READY, "False", JobRunReason.NO_AGENT.value(), "waiting"),
+                new Condition(
+                    Condition.SUCCEEDED, "Unknown", JobRunReason.NO_AGENT.value(), "waiting")));
     run.setStatus(s);
     return run;
   }
@@ -321,7 +323,7 @@ class PlacementTest {
         new java.util.ArrayList<>(
             List.of(
                 new Condition(
-                    Condition.SUCCEEDED, "True", RunReports.REASON_SUCCEEDED, "every step")));
+                    Condition.SUCCEEDED, "True", JobRunReason.SUCCEEDED.value(), "every step")));
     run.setStatus(s);
     return run;
   }

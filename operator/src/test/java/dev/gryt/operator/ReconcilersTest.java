@@ -7,13 +7,16 @@ import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
+import dev.gryt.crds.JobReason;
 import dev.gryt.crds.JobSpec;
 import dev.gryt.crds.JobStatus;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineReason;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
 import dev.gryt.crds.ResourceKey;
 import dev.gryt.crds.Webhook;
+import dev.gryt.crds.WebhookReason;
 import dev.gryt.crds.WebhookSpec;
 import dev.gryt.operator.probe.GitHubRepoProber;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -38,7 +41,7 @@ class ReconcilersTest {
         readyOf(
             new PipelineReconciler().reconcile(pipeline("p", "make", null), lookup, T0).status());
     assertThat(ready.status).isEqualTo("True");
-    assertThat(ready.reason).isEqualTo(Reasons.VALID);
+    assertThat(ready.reason).isEqualTo(PipelineReason.VALID.value());
     assertThat(ready.lastTransitionTime).isEqualTo(T0.toString());
   }
 
@@ -50,7 +53,7 @@ class ReconcilersTest {
                 .reconcile(pipeline("p", "make", "Not An Image"), lookup, T0)
                 .status());
     assertThat(ready.status).isEqualTo("False");
-    assertThat(ready.reason).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(ready.reason).isEqualTo(PipelineReason.INVALID_SPEC.value());
     assertThat(ready.message).contains("spec.steps[0].image");
   }
 
@@ -88,19 +91,19 @@ class ReconcilersTest {
     Job job = job("j", "p", "r");
     JobReconciler r = new JobReconciler();
     assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.PIPELINE_NOT_FOUND);
+        .isEqualTo(JobReason.PIPELINE_NOT_FOUND.value());
 
     Pipeline p = lookup.add(pipeline("p", "make", null));
     assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.PIPELINE_NOT_READY);
+        .isEqualTo(JobReason.PIPELINE_NOT_READY.value());
 
     p.setStatus(new PipelineReconciler().reconcile(p, lookup, T0).status());
     assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.REPO_NOT_FOUND);
+        .isEqualTo(JobReason.REPO_NOT_FOUND.value());
 
     GitHubRepo repo = lookup.add(repo("r", "https://github.com/a/b"));
     assertThat(readyOf(r.reconcile(job, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.REPO_NOT_READY);
+        .isEqualTo(JobReason.REPO_NOT_READY.value());
 
     repo.setStatus(reachable().reconcile(repo, lookup, T0).status());
     JobStatus ready = r.reconcile(job, lookup, T0).status();
@@ -142,12 +145,13 @@ class ReconcilersTest {
     w.setSpec(new WebhookSpec());
     w.getSpec().jobName = "j";
     assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.JOB_NOT_FOUND);
+        .isEqualTo(WebhookReason.JOB_NOT_FOUND.value());
     Job j = lookup.add(job("j", "p", null));
     assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).reason)
-        .isEqualTo(Reasons.JOB_NOT_READY);
+        .isEqualTo(WebhookReason.JOB_NOT_READY.value());
     JobStatus ready = new JobStatus();
-    ready.conditions = List.of(new Condition(Condition.READY, "True", Reasons.RESOLVED, ""));
+    ready.conditions =
+        List.of(new Condition(Condition.READY, "True", JobReason.RESOLVED.value(), ""));
     j.setStatus(ready);
     assertThat(readyOf(new WebhookReconciler().reconcile(w, lookup, T0).status()).status)
         .isEqualTo("True");

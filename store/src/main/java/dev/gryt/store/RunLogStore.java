@@ -1,7 +1,7 @@
 package dev.gryt.store;
 
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package dev.gryt.store;
 
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -97,15 +97,15 @@ public final class SqlRunLogStore implements RunLogStore {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       int batched = 0;
       for (RunReport.LogText log : logs) {
-        String step = log.step == null ? "" : log.step;
-        if (log.text == null
-            || log.text.isEmpty()
+        String step = log.step() == null ? "" : log.step();
+        if (log.text() == null
+            || log.text().isEmpty()
             || truncated.contains(step)
             || runUsed >= maxCharsPerRun) {
           continue;
         }
         long used = sizes.getOrDefault(step, 0L);
-        String text = log.text;
+        String text = log.text();
         boolean full = used + text.length() > maxCharsPerStep;
         if (full) {
           text = text.substring(0, (int) Math.max(0, maxCharsPerStep - used));

@@ -1,6 +1,6 @@
 package dev.gryt.store;
 
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import java.util.List;
 import java.util.Optional;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceKind;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +29,18 @@ public abstract class RunLogStoreContract extends StoreContract {
                 run,
                 1,
                 List.of(
-                    new dev.gryt.crds.RunReport.LogText("a", "x".repeat(30)),
-                    new dev.gryt.crds.RunReport.LogText("b", "y".repeat(30))),
+                    new dev.gryt.crds.agent.RunReport.LogText("a", "x".repeat(30)),
+                    new dev.gryt.crds.agent.RunReport.LogText("b", "y".repeat(30))),
                 1_000,
                 50);
     store
         .runLogs()
         .report(
-            reported, 1, List.of(new dev.gryt.crds.RunReport.LogText("b", "dropped")), 1_000, 50);
+            reported,
+            1,
+            List.of(new dev.gryt.crds.agent.RunReport.LogText("b", "dropped")),
+            1_000,
+            50);
 
     List<LogChunk> logs = store.runLogs().read("default", "quota-1", 0, 100);
     assertThat(logs).extracting(LogChunk::step).containsExactly("a", "b", "b");
@@ -85,7 +89,7 @@ public abstract class RunLogStoreContract extends StoreContract {
           .report(
               run,
               1,
-              List.of(new dev.gryt.crds.RunReport.LogText("build", "output of " + name)),
+              List.of(new dev.gryt.crds.agent.RunReport.LogText("build", "output of " + name)),
               1_000,
               10_000);
       assertThat(store.runLogs().read("default", name, 0, 100)).hasSize(1);

@@ -3,6 +3,7 @@ package dev.gryt.agent.run;
 import dev.gryt.crds.GitRemote;
 import dev.gryt.crds.PinnedProxy;
 import dev.gryt.crds.TenantAddresses;
+import dev.gryt.crds.agent.RunAssignment;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.nio.file.Path;

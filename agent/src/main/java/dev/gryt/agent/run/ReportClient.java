@@ -1,8 +1,7 @@
 package dev.gryt.agent.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.crds.agent.RunReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +12,6 @@ import javax.net.ssl.SSLContext;
 
 /** Posts {@link RunReport}s to the server over HTTP or HTTPS; answers the HTTP status. */
 public final class ReportClient {
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
   private final HttpClient http;
   private final Duration timeout;
 
@@ -47,7 +41,9 @@ public final class ReportClient {
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(report)))
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    AgentProtocol.json().writeValueAsBytes(report)))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }

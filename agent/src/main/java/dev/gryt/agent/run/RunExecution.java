@@ -1,7 +1,5 @@
 package dev.gryt.agent.run;
 
-import dev.gryt.agent.run.RunReport.Phase;
-import dev.gryt.agent.run.RunReport.StepState;
 import dev.gryt.agent.runner.CappedLogSink;
 import dev.gryt.agent.runner.LogSink;
 import dev.gryt.agent.runner.MaskingLogSink;
@@ -9,6 +7,11 @@ import dev.gryt.agent.runner.Resources;
 import dev.gryt.agent.runner.StepResult;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.runner.StepSpec;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.StepState;
+import dev.gryt.crds.agent.Quantities;
+import dev.gryt.crds.agent.RunAssignment;
+import dev.gryt.crds.agent.RunReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,7 +44,7 @@ final class RunExecution implements Runnable {
 
   private final Object lock = new Object();
   private final List<StepStatus> steps = new ArrayList<>();
-  private Phase phase = Phase.Running;
+  private JobRunPhase phase = JobRunPhase.RUNNING;
   private String commit;
   private String message;
   private volatile boolean cancelled;
@@ -135,10 +138,10 @@ final class RunExecution implements Runnable {
       execute();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      finish(Phase.Cancelled, "the agent is shutting down");
+      finish(JobRunPhase.CANCELLED, "the agent is shutting down");
     } catch (RuntimeException e) {
       LOG.error("run {} failed unexpectedly", runId(), e);
-      finish(Phase.Failed, "agent error: " + masking.mask(String.valueOf(e.getMessage())));
+      finish(JobRunPhase.FAILED, "agent error: " + masking.mask(String.valueOf(e.getMessage())));
     } finally {
       if (held != null) {
         held.close();
@@ -175,16 +178,16 @@ final class RunExecution implements Runnable {
       }
     } catch (GitCheckout.CheckoutException | IOException e) {
       if (cancelled || refused) {
-        finish(Phase.Cancelled, "cancelled");
+        finish(JobRunPhase.CANCELLED, "cancelled");
       } else {
-        finish(Phase.Failed, masking.mask(e.getMessage()));
+        finish(JobRunPhase.FAILED, masking.mask(e.getMessage()));
       }
       return;
     }
     List<RunAssignment.Step> pipelineSteps = assignment.pipeline().steps();
     for (int i = 0; i < pipelineSteps.size(); i++) {
       if (cancelled || refused) {
-        finish(Phase.Cancelled, "cancelled");
+        finish(JobRunPhase.CANCELLED, "cancelled");
         return;
       }
       RunAssignment.Step step = pipelineSteps.get(i);
@@ -195,15 +198,15 @@ final class RunExecution implements Runnable {
         return;
       }
     }
-    finish(Phase.Succeeded, null);
+    finish(JobRunPhase.SUCCEEDED, null);
   }
 
-  private record Outcome(Phase phase, String message) {}
+  private record Outcome(JobRunPhase phase, String message) {}
 
   /** Runs one step with its retries; null when it succeeded, else how the run ends. */
   private Outcome runStep(RunAssignment.Step step, StepStatus status, Instant deadline)
       throws InterruptedException {
-    update(status, StepState.Running, null, clock.instant(), null);
+    update(status, StepState.RUNNING, null, clock.instant(), null);
     int tries = 1 + (step.retries() == null ? 0 : step.retries());
     LogSink sink =
         MaskingLogSink.wrap(
@@ -241,9 +244,9 @@ final class RunExecution implements Runnable {
         result = runner.run(spec(step, timeout), sink);
       } catch (IOException e) {
         sink.line("[gryt] cannot start the step: " + e.getMessage());
-        update(status, StepState.Failed, null, null, clock.instant());
+        update(status, StepState.FAILED, null, null, clock.instant());
         return new Outcome(
-            Phase.Failed, "step " + step.name() + " could not start: " + e.getMessage());
+            JobRunPhase.FAILED, "step " + step.name() + " could not start: " + e.getMessage());
       }
       if (result.succeeded() || result.cancelled() || cancelled || refused) {
         break;
@@ -254,31 +257,33 @@ final class RunExecution implements Runnable {
     }
     Instant now = clock.instant();
     if (cancelled || refused) {
-      update(status, StepState.Cancelled, null, null, now);
-      return new Outcome(Phase.Cancelled, "cancelled during step " + step.name());
+      update(status, StepState.CANCELLED, null, null, now);
+      return new Outcome(JobRunPhase.CANCELLED, "cancelled during step " + step.name());
     }
     if (result == null) {
-      update(status, StepState.TimedOut, null, null, now);
-      return new Outcome(Phase.TimedOut, "the pipeline timed out before step " + step.name());
+      update(status, StepState.TIMED_OUT, null, null, now);
+      return new Outcome(
+          JobRunPhase.TIMED_OUT, "the pipeline timed out before step " + step.name());
     }
     if (result.cancelled() || cancelled || refused) {
-      update(status, StepState.Cancelled, null, null, now);
-      return new Outcome(Phase.Cancelled, "cancelled during step " + step.name());
+      update(status, StepState.CANCELLED, null, null, now);
+      return new Outcome(JobRunPhase.CANCELLED, "cancelled during step " + step.name());
     }
     if (result.timedOut()) {
-      update(status, StepState.TimedOut, null, null, now);
+      update(status, StepState.TIMED_OUT, null, null, now);
       return new Outcome(
-          Phase.TimedOut,
+          JobRunPhase.TIMED_OUT,
           runDeadlineHit
               ? "the pipeline timed out during step " + step.name()
               : "step " + step.name() + " timed out after " + step.timeoutSeconds() + "s");
     }
     if (!result.succeeded()) {
-      update(status, StepState.Failed, result.exitCode(), null, now);
+      update(status, StepState.FAILED, result.exitCode(), null, now);
       return new Outcome(
-          Phase.Failed, "step " + step.name() + " failed with exit code " + result.exitCode());
+          JobRunPhase.FAILED,
+          "step " + step.name() + " failed with exit code " + result.exitCode());
     }
-    update(status, StepState.Succeeded, 0, null, now);
+    update(status, StepState.SUCCEEDED, 0, null, now);
     return null;
   }
 
@@ -335,15 +340,15 @@ final class RunExecution implements Runnable {
     reporter.changed();
   }
 
-  private void finish(Phase finalPhase, String finalMessage) {
+  private void finish(JobRunPhase finalPhase, String finalMessage) {
     synchronized (lock) {
       phase = finalPhase;
       message = finalMessage;
       for (StepStatus step : steps) {
-        if (step.state == StepState.Pending) {
-          step.state = StepState.Skipped;
-        } else if (step.state == StepState.Running) {
-          step.state = finalPhase == Phase.Cancelled ? StepState.Cancelled : StepState.Failed;
+        if (step.state == StepState.PENDING) {
+          step.state = StepState.SKIPPED;
+        } else if (step.state == StepState.RUNNING) {
+          step.state = finalPhase == JobRunPhase.CANCELLED ? StepState.CANCELLED : StepState.FAILED;
           step.finishedAt = clock.instant();
         }
       }
@@ -367,7 +372,7 @@ final class RunExecution implements Runnable {
     }
   }
 
-  Phase phase() {
+  JobRunPhase phase() {
     synchronized (lock) {
       return phase;
     }
@@ -375,7 +380,7 @@ final class RunExecution implements Runnable {
 
   private static final class StepStatus {
     final String name;
-    StepState state = StepState.Pending;
+    StepState state = StepState.PENDING;
     Integer exitCode;
     Instant startedAt;
     Instant finishedAt;

@@ -2,6 +2,7 @@ package dev.gryt.agent.run;
 
 import dev.gryt.agent.runner.CappedLogSink;
 import dev.gryt.agent.runner.StepRunner;
+import dev.gryt.crds.agent.RunAssignment;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.gryt.agent.run;
 
+import dev.gryt.crds.agent.RunReport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class RunReporter {
   private final Duration heartbeat;
   private final Duration batch;
   private final Object lock = new Object();
-  private final List<RunReport.LogChunk> pending = new ArrayList<>();
+  private final List<RunReport.LogText> pending = new ArrayList<>();
   private boolean dirty = true;
   private boolean finishing;
   private volatile boolean refused;
@@ -67,11 +68,11 @@ final class RunReporter {
   /** One output line of {@code step}. */
   void log(String step, String line) {
     synchronized (lock) {
-      RunReport.LogChunk last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+      RunReport.LogText last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
       if (last != null && last.step().equals(step)) {
-        pending.set(pending.size() - 1, new RunReport.LogChunk(step, last.text() + line + "\n"));
+        pending.set(pending.size() - 1, new RunReport.LogText(step, last.text() + line + "\n"));
       } else {
-        pending.add(new RunReport.LogChunk(step, line + "\n"));
+        pending.add(new RunReport.LogText(step, line + "\n"));
       }
       dirty = true;
       lock.notifyAll();
@@ -161,10 +162,10 @@ final class RunReporter {
    * final reports.
    */
   private boolean send(boolean finalReport) {
-    List<RunReport.LogChunk> logs;
+    List<RunReport.LogText> logs;
     RunReport report;
     synchronized (lock) {
-      if (refused || (!finalReport && state.get().phase().isFinal())) {
+      if (refused || (!finalReport && state.get().phase().terminal())) {
         return !refused;
       }
       logs = new ArrayList<>(pending);

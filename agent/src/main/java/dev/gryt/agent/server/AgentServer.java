@@ -1,6 +1,7 @@
 package dev.gryt.agent.server;
 
 import dev.gryt.agent.run.RunExecutor;
+import dev.gryt.crds.agent.AgentProtocol;
 import dev.gryt.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -87,9 +88,9 @@ public final class AgentServer implements AutoCloseable {
               if (token != null) {
                 routes.before(ctx -> requireToken(ctx, token));
               }
-              routes.get("/health", ctx -> health(ctx, executor, version));
-              routes.post("/runs", runs::start);
-              routes.post("/runs/{run_id}/cancel", runs::cancel);
+              routes.get(AgentProtocol.HEALTH, ctx -> health(ctx, executor, version));
+              routes.post(AgentProtocol.RUNS, runs::start);
+              routes.post(AgentProtocol.CANCEL, runs::cancel);
               routes.exception(
                   AgentHttpException.class,
                   (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.problems()));

@@ -1,24 +1,18 @@
 package dev.gryt.agent.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.gryt.agent.run.RunAssignment;
 import dev.gryt.agent.run.RunExecutor;
+import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.crds.agent.RunAssignment;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** {@code POST /runs} and {@code POST /runs/{run_id}/cancel}. */
+/** {@link AgentProtocol#RUNS} and {@link AgentProtocol#CANCEL}. */
 final class RunsHandler {
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-
   private final RunExecutor executor;
 
   RunsHandler(RunExecutor executor) {
@@ -53,7 +47,7 @@ final class RunsHandler {
   }
 
   void cancel(Context ctx) {
-    String runId = ctx.pathParam("run_id");
+    String runId = ctx.pathParam(AgentProtocol.RUN_ID);
     if (!executor.cancel(runId)) {
       throw new AgentHttpException(404, "run " + runId + " is not running here");
     }
@@ -66,7 +60,7 @@ final class RunsHandler {
           400, "invalid run: empty body", List.of("body: a JSON object required"));
     }
     try {
-      RunAssignment assignment = JSON.readValue(body, RunAssignment.class);
+      RunAssignment assignment = AgentProtocol.json().readValue(body, RunAssignment.class);
       if (assignment == null) {
         throw new AgentHttpException(400, "invalid run", List.of("body: a JSON object required"));
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gryt.agent.testing.AuthenticatedGitServer;
 import dev.gryt.agent.testing.TestRepos;
+import dev.gryt.crds.agent.RunAssignment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;

@@ -9,6 +9,7 @@ import dev.gryt.agent.runner.Runners;
 import dev.gryt.agent.runner.StepRunner;
 import dev.gryt.agent.testing.ReportReceiver;
 import dev.gryt.agent.testing.TestRepos;
+import dev.gryt.crds.agent.RunAssignment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -8,6 +8,7 @@ import dev.gryt.agent.runner.StepResult;
 import dev.gryt.agent.runner.StepSpec;
 import dev.gryt.agent.testing.ReportReceiver;
 import dev.gryt.agent.testing.TestRepos;
+import dev.gryt.crds.agent.RunAssignment;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.gryt.server.auth;
 
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.RunReports;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.JsonBody;
@@ -152,7 +152,7 @@ public final class AccountHandler {
     int asked = 0;
     for (JobRun run : store.list(JobRun.class, null, Map.of())) {
       if (!run.getMetadata().getNamespace().startsWith(tenantPrefix)
-          || (run.getStatus() != null && RunReports.terminal(run.getStatus().phase))
+          || (run.getStatus() != null && JobRunPhase.terminal(run.getStatus().phase))
           || Boolean.TRUE.equals(run.getSpec().cancelRequested)) {
         continue;
       }

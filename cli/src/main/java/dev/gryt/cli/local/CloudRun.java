@@ -5,11 +5,13 @@ import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.ApplyResult;
 import dev.gryt.cli.cloud.GrytApiClient;
 import dev.gryt.crds.Job;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.JobSpec;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.StepState;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -326,7 +328,7 @@ public final class CloudRun {
                 + ")");
       }
     }
-    boolean passed = "Succeeded".equals(phase);
+    boolean passed = JobRunPhase.SUCCEEDED.is(phase);
     Instant finished = clock.instant();
     String agent = status.path("agent").asText(null);
     db.update(
@@ -354,7 +356,7 @@ public final class CloudRun {
   }
 
   private static boolean pending(String phase) {
-    return phase == null || "Pending".equals(phase);
+    return phase == null || JobRunPhase.PENDING.is(phase);
   }
 
   private static String command(List<PipelineSpec.Step> steps, String name, boolean show) {
@@ -370,14 +372,11 @@ public final class CloudRun {
 
   /** The local names of the agent's step states, those {@link LocalRun} records. */
   static String stepStatus(String state) {
-    if (state == null) {
-      return "skipped";
-    }
-    return switch (state) {
-      case "Succeeded" -> "pass";
-      case "Failed" -> "fail";
-      case "TimedOut" -> "timeout";
-      case "Cancelled" -> "cancelled";
+    return switch (StepState.parse(state).orElse(StepState.SKIPPED)) {
+      case SUCCEEDED -> "pass";
+      case FAILED -> "fail";
+      case TIMED_OUT -> "timeout";
+      case CANCELLED -> "cancelled";
       default -> "skipped"; // Pending, Skipped, or Running in a run that ended without it
     };
   }

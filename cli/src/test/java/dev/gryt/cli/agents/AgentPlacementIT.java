@@ -8,12 +8,12 @@ import dev.gryt.cli.CliRun;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.crds.RunReports;
+import dev.gryt.crds.agent.RunReports;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.ProbeResult;
-import dev.gryt.operator.Reasons;
 import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.agents.AgentClient;
 import dev.gryt.operator.agents.AgentRegistry;
@@ -211,7 +211,8 @@ class AgentPlacementIT {
     await().atMost(PATIENCE).until(() -> "Failed".equals(run(id).getStatus().phase));
     JobRunStatus s = run(id).getStatus();
     assertThat(s.attempt).isEqualTo(2);
-    assertThat(s.condition(Condition.SUCCEEDED).orElseThrow().reason).isEqualTo(Reasons.AGENT_LOST);
+    assertThat(s.condition(Condition.SUCCEEDED).orElseThrow().reason)
+        .isEqualTo(JobRunReason.AGENT_LOST.value());
   }
 
   @Test

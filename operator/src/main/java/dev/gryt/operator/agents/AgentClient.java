@@ -2,6 +2,7 @@ package dev.gryt.operator.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.agent.AgentProtocol;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,9 +15,9 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * The server's side of the agent protocol over HTTP: {@code GET /health}, {@code POST /runs},
- * {@code POST /runs/{id}/cancel}. With an {@link SSLContext} holding the server's client
- * certificate it speaks mutual TLS to {@code https://} agents.
+ * The server's side of the agent protocol ({@link AgentProtocol}) over HTTP: {@code GET /health},
+ * {@code POST /runs}, {@code POST /runs/{id}/cancel}. With an {@link SSLContext} holding the
+ * server's client certificate it speaks mutual TLS to {@code https://} agents.
  */
 public final class AgentClient {
   /** What became of an assignment sent to an agent. */
@@ -65,7 +66,9 @@ public final class AgentClient {
 
   public Health health(URI agent) throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
-        http.send(request(agent, "/health").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        http.send(
+            request(agent, AgentProtocol.HEALTH).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IOException("GET /health answered HTTP " + response.statusCode());
     }
@@ -81,7 +84,7 @@ public final class AgentClient {
 
   public Sent start(URI agent, byte[] assignment) throws InterruptedException {
     HttpRequest request =
-        request(agent, "/runs")
+        request(agent, AgentProtocol.RUNS)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(assignment))
             .build();
@@ -108,7 +111,7 @@ public final class AgentClient {
   /** Asks an agent to stop a run; true when it answered 2xx (or no longer knows the run). */
   public boolean cancel(URI agent, String runId) throws InterruptedException {
     HttpRequest request =
-        request(agent, "/runs/" + runId + "/cancel")
+        request(agent, AgentProtocol.cancelPath(runId))
             .POST(HttpRequest.BodyPublishers.noBody())
             .build();
     try {

@@ -2,14 +2,16 @@ package dev.gryt.operator.agents;
 
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.crds.RunReports;
-import dev.gryt.operator.JobRunReconciler;
+import dev.gryt.crds.RunResolver;
+import dev.gryt.crds.agent.AgentProtocol;
+import dev.gryt.crds.agent.RunAssignment;
+import dev.gryt.crds.agent.RunReports;
 import dev.gryt.operator.Lookup;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.RepoTokens;
-import dev.gryt.operator.RunAssignment;
 import dev.gryt.operator.TokenUnavailableException;
 import dev.gryt.operator.loop.ControlLoop;
 import dev.gryt.store.ConflictException;
@@ -52,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class JobRunDispatcher implements ControlLoop.Companion {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunDispatcher.class);
   private static final Duration MAX_SLEEP = Duration.ofSeconds(5);
-  static final String REPORT_PATH = "/api/v1/agent/runs/%s/report";
 
   private final ResourceStore store;
   private final Clock clock;
@@ -179,7 +180,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
         }
       } else {
         Holder was = onAgents.remove(id);
-        if (was != null && (Placement.endedByServer(run) || !RunReports.terminal(phase(run)))) {
+        if (was != null && (Placement.endedByServer(run) || !JobRunPhase.terminal(phase(run)))) {
           cancelOnAgent(id, was);
         } else if (was != null) {
           // Ended on the agent: its free slot counts once the agent says so (Placement counts the
@@ -215,7 +216,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
         run.id(),
         run.getStatus().agent,
         run.getStatus().attempt,
-        JobRunReconciler.FAILED.equals(status.phase) ? "failed" : "placing it again");
+        JobRunPhase.FAILED.is(status.phase) ? "failed" : "placing it again");
     if (write(run, status) != null) {
       Holder was = onAgents.remove(run.id());
       if (was != null) {
@@ -226,12 +227,12 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
 
   private void place(Placement.Assignment a, Instant now) {
     JobRun run = a.run();
-    RunAssignment.Resolution resolution = RunAssignment.resolve(run, lookup());
-    if (resolution instanceof RunAssignment.Unresolvable u) {
+    RunResolver.Resolution resolution = RunResolver.resolve(run, lookup());
+    if (resolution instanceof RunResolver.Unresolvable u) {
       write(run, Placement.unplaceable(run, u.reason(), u.message(), now));
       return;
     }
-    RunAssignment.Resolved resolved = (RunAssignment.Resolved) resolution;
+    RunResolver.Resolved resolved = (RunResolver.Resolved) resolution;
     Optional<String> repoToken;
     try {
       repoToken =
@@ -239,7 +240,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
               ? Optional.empty()
               : tokens.token(run.getMetadata().getNamespace(), resolved.repo().getSpec());
     } catch (TokenUnavailableException e) {
-      write(run, Placement.unplaceable(run, e.reason(), e.getMessage(), now));
+      write(run, Placement.unplaceable(run, e.runReason(), e.getMessage(), now));
       return;
     }
     String reportToken = newToken();
@@ -253,13 +254,12 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
     }
     onAgents.put(claimed.id(), new Holder(a.agent(), a.attempt()));
     byte[] body =
-        ResourceCodec.toJsonBytes(
-            RunAssignment.body(
-                claimed,
-                a.attempt(),
+        AgentProtocol.toJson(
+            RunAssignment.of(
                 resolved,
+                a.attempt(),
                 repoToken,
-                reportBase + String.format(REPORT_PATH, claimed.id()),
+                reportBase + AgentProtocol.reportPath(claimed.id()),
                 reportToken));
     senders.submit(() -> send(claimed, a.agent(), a.attempt(), body));
   }
@@ -301,7 +301,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
     }
     JobRunStatus s = now.get().getStatus();
     if (s != null
-        && JobRunReconciler.SCHEDULED.equals(s.phase)
+        && JobRunPhase.SCHEDULED.is(s.phase)
         && agent.equals(s.agent)
         && Integer.valueOf(attempt).equals(s.attempt)) {
       if (write(now.get(), Placement.refused(now.get(), agent + ": " + why, clock.instant()))

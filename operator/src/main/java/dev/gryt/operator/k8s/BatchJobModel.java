@@ -4,7 +4,7 @@ import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
-import dev.gryt.operator.JobRunReconciler;
+import dev.gryt.crds.RunResolver;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -85,18 +85,14 @@ public final class BatchJobModel {
   }
 
   /**
-   * The Job for {@code run}.
-   *
-   * @param job the run's gryt Job
-   * @param pipeline the Job's Pipeline
-   * @param repo the Job's GitHubRepo; null to run without a checkout
+   * The Job for a resolved run: its gryt Job, that Job's Pipeline, and its GitHubRepo (none: run
+   * without a checkout).
    */
-  public static Job desired(
-      JobRun run,
-      dev.gryt.crds.Job job,
-      Pipeline pipeline,
-      GitHubRepo repo,
-      BatchJobOptions options) {
+  public static Job desired(RunResolver.Resolved resolved, BatchJobOptions options) {
+    JobRun run = resolved.run();
+    dev.gryt.crds.Job job = resolved.job();
+    Pipeline pipeline = resolved.pipeline();
+    GitHubRepo repo = resolved.repo();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/name", "gryt");
     labels.put("app.kubernetes.io/component", "run");
@@ -117,7 +113,7 @@ public final class BatchJobModel {
             .withVolumeMounts(mount("gryt", "/gryt"))
             .build());
     if (repo != null && repo.getSpec() != null && repo.getSpec().gitUrl != null) {
-      init.add(checkout(run, job, repo, options));
+      init.add(checkout(resolved, options));
     }
 
     boolean checkout = init.size() > 1;
@@ -146,7 +142,7 @@ public final class BatchJobModel {
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(timeoutSeconds(run, pipeline))
+        .withActiveDeadlineSeconds(resolved.timeout().toSeconds())
         .withTtlSecondsAfterFinished(options.ttlSecondsAfterFinished())
         .withNewTemplate()
         .withNewMetadata()
@@ -176,40 +172,13 @@ public final class BatchJobModel {
         .build();
   }
 
-  /** The run's deadline in seconds: its own timeout, else its pipeline's, else one hour. */
-  static long timeoutSeconds(JobRun run, Pipeline pipeline) {
-    if (run.getSpec().timeoutSeconds != null) {
-      return run.getSpec().timeoutSeconds;
-    }
-    if (pipeline.getSpec().timeoutSeconds != null) {
-      return pipeline.getSpec().timeoutSeconds;
-    }
-    return JobRunReconciler.DEFAULT_TIMEOUT.toSeconds();
-  }
-
-  /** What to check out: the run's commit, else its ref, else the Job's branch, else the repo's. */
-  static String gitRef(JobRun run, dev.gryt.crds.Job job, GitHubRepo repo) {
-    if (notBlank(run.getSpec().sha)) {
-      return run.getSpec().sha;
-    }
-    if (notBlank(run.getSpec().ref)) {
-      return run.getSpec().ref;
-    }
-    if (notBlank(job.getSpec().branchOverride)) {
-      return job.getSpec().branchOverride;
-    }
-    return repo.getSpec().branch;
-  }
-
-  private static Container checkout(
-      JobRun run, dev.gryt.crds.Job job, GitHubRepo repo, BatchJobOptions options) {
+  private static Container checkout(RunResolver.Resolved resolved, BatchJobOptions options) {
+    GitHubRepo repo = resolved.repo();
     List<EnvVar> env = new ArrayList<>();
     env.add(env("GRYT_GIT_URL", repo.getSpec().gitUrl));
     env.add(env("GRYT_CHECKOUT_DIR", SOURCE));
-    String ref = gitRef(run, job, repo);
-    if (notBlank(ref)) {
-      env.add(env("GRYT_GIT_REF", ref));
-    }
+    // the commit when the webhook named one, else the ref
+    env.add(env("GRYT_GIT_REF", resolved.checkout()));
     if (notBlank(repo.getSpec().tokenSecret)) {
       env.add(
           new EnvVarBuilder()

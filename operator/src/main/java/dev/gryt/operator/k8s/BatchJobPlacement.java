@@ -2,10 +2,12 @@ package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunStatus;
+import dev.gryt.crds.StepState;
 import dev.gryt.operator.Conditions;
 import dev.gryt.operator.JobRunReconciler;
-import dev.gryt.operator.Reasons;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -49,8 +51,6 @@ final class BatchJobPlacement {
   /** The run's status and the action. */
   record Placement(JobRunStatus status, Action action) {}
 
-  static final String SKIPPED = JobRunReconciler.SKIPPED_STEP;
-
   private BatchJobPlacement() {}
 
   static Placement decide(
@@ -76,19 +76,19 @@ final class BatchJobPlacement {
       return new Placement(progress(run, decided, batch.get(), pod, now), Action.NONE);
     }
     if (previous.batchJob != null) {
-      decided.phase = JobRunReconciler.FAILED;
+      decided.phase = JobRunPhase.FAILED.value();
       decided.finishedAt = now.toString();
       decided.conditions =
           Conditions.of(run, now)
               .set(
                   Condition.SUCCEEDED,
                   false,
-                  Reasons.BATCH_JOB_LOST,
+                  JobRunReason.BATCH_JOB_LOST,
                   "batch Job " + previous.batchJob + " was deleted before it finished")
               .set(
                   Condition.READY,
                   false,
-                  Reasons.BATCH_JOB_LOST,
+                  JobRunReason.BATCH_JOB_LOST,
                   "batch Job " + previous.batchJob + " was deleted before it finished")
               .build();
       return new Placement(decided, Action.NONE);
@@ -96,10 +96,10 @@ final class BatchJobPlacement {
     if (!freeToGo(decided)) {
       return new Placement(decided, Action.NONE);
     }
-    decided.phase = JobRunReconciler.SCHEDULED;
+    decided.phase = JobRunPhase.SCHEDULED.value();
     decided.batchJob = BatchJobModel.name(run);
     String message = "batch Job " + decided.batchJob + " created";
-    decided.conditions = conditions(run, now, "Unknown", Reasons.SCHEDULED, message, false);
+    decided.conditions = conditions(run, now, "Unknown", JobRunReason.SCHEDULED, message, false);
     return new Placement(decided, Action.CREATE);
   }
 
@@ -117,13 +117,13 @@ final class BatchJobPlacement {
         settled(pod) ? condition(batch, "Complete") : Optional.empty();
     Optional<JobCondition> failed = settled(pod) ? condition(batch, "Failed") : Optional.empty();
     if (complete.isPresent()) {
-      status.phase = JobRunReconciler.SUCCEEDED;
+      status.phase = JobRunPhase.SUCCEEDED.value();
       status.finishedAt = finishedAt(batch, complete.get(), now);
       status.conditions =
-          conditions(run, now, "True", Reasons.SUCCEEDED, "every step succeeded", true);
+          conditions(run, now, "True", JobRunReason.SUCCEEDED, "every step succeeded", true);
     } else if (failed.isPresent()) {
       boolean deadline = "DeadlineExceeded".equals(failed.get().getReason());
-      status.phase = deadline ? JobRunReconciler.TIMED_OUT : JobRunReconciler.FAILED;
+      status.phase = deadline ? JobRunPhase.TIMED_OUT.value() : JobRunPhase.FAILED.value();
       status.finishedAt = finishedAt(batch, failed.get(), now);
       String message =
           deadline
@@ -139,17 +139,27 @@ final class BatchJobPlacement {
                   .trim();
       status.conditions =
           conditions(
-              run, now, "False", deadline ? Reasons.TIMED_OUT : Reasons.FAILED, message, false);
+              run,
+              now,
+              "False",
+              deadline ? JobRunReason.TIMED_OUT : JobRunReason.FAILED,
+              message,
+              false);
     } else if (pod.map(p -> "Running".equals(p.getStatus().getPhase())).orElse(false)) {
-      status.phase = JobRunReconciler.RUNNING;
+      status.phase = JobRunPhase.RUNNING.value();
       status.conditions =
           conditions(
-              run, now, "Unknown", Reasons.RUNNING, "pod " + status.pod + " is running", false);
+              run,
+              now,
+              "Unknown",
+              JobRunReason.RUNNING,
+              "pod " + status.pod + " is running",
+              false);
     } else {
-      status.phase = JobRunReconciler.SCHEDULED;
+      status.phase = JobRunPhase.SCHEDULED.value();
       String message =
           waiting(pod).orElse("batch Job " + status.batchJob + " created, its pod not running yet");
-      status.conditions = conditions(run, now, "Unknown", Reasons.SCHEDULED, message, false);
+      status.conditions = conditions(run, now, "Unknown", JobRunReason.SCHEDULED, message, false);
     }
     return status;
   }
@@ -166,7 +176,7 @@ final class BatchJobPlacement {
     for (Container container : containers) {
       JobRunStatus.StepStatus step = new JobRunStatus.StepStatus();
       step.name = env(container, "GRYT_STEP_NAME").orElse(container.getName());
-      step.state = "Pending";
+      step.state = StepState.PENDING.value();
       ContainerStatus status = statuses.get(container.getName());
       if (status != null && status.getState() != null) {
         ContainerStateTerminated terminated = status.getState().getTerminated();
@@ -176,7 +186,7 @@ final class BatchJobPlacement {
             && (before == null || before.finishedAt != null)) {
           // A step's container runs while it waits for the one before; it runs its own command
           // only once that one has ended.
-          step.state = "Running";
+          step.state = StepState.RUNNING.value();
           step.startedAt =
               before == null ? status.getState().getRunning().getStartedAt() : before.finishedAt;
         }
@@ -195,15 +205,15 @@ final class BatchJobPlacement {
     String reason = result.get("reason");
     if (reason != null) {
       step.state = reason;
-      if (SKIPPED.equals(reason)) {
+      if (StepState.SKIPPED.is(reason)) {
         step.exitCode = null;
       }
     } else {
       // Killed before the runner could report (OOMKilled, a deleted pod): its code says enough.
       step.state =
           Integer.valueOf(0).equals(terminated.getExitCode())
-              ? JobRunReconciler.SUCCEEDED
-              : JobRunReconciler.FAILED;
+              ? StepState.SUCCEEDED.value()
+              : StepState.FAILED.value();
     }
   }
 
@@ -223,14 +233,11 @@ final class BatchJobPlacement {
       return checkout;
     }
     return steps.stream()
-        .filter(
-            s ->
-                JobRunReconciler.FAILED.equals(s.state)
-                    || JobRunReconciler.TIMED_OUT.equals(s.state))
+        .filter(s -> StepState.FAILED.is(s.state) || StepState.TIMED_OUT.is(s.state))
         .findFirst()
         .map(
             s ->
-                JobRunReconciler.TIMED_OUT.equals(s.state)
+                StepState.TIMED_OUT.is(s.state)
                     ? "step " + s.name + " timed out"
                     : "step " + s.name + " failed with exit code " + s.exitCode);
   }
@@ -291,7 +298,12 @@ final class BatchJobPlacement {
   }
 
   private static List<Condition> conditions(
-      JobRun run, Instant now, String succeeded, String reason, String message, boolean ready) {
+      JobRun run,
+      Instant now,
+      String succeeded,
+      JobRunReason reason,
+      String message,
+      boolean ready) {
     return Conditions.of(run, now)
         .set(Condition.SUCCEEDED, succeeded, reason, message)
         .set(Condition.READY, ready, reason, message)
@@ -319,20 +331,16 @@ final class BatchJobPlacement {
   }
 
   static boolean terminal(JobRunStatus status) {
-    return List.of(
-            JobRunReconciler.SUCCEEDED,
-            JobRunReconciler.FAILED,
-            JobRunReconciler.CANCELLED,
-            JobRunReconciler.TIMED_OUT)
-        .contains(status.phase);
+    return JobRunPhase.terminal(status.phase);
   }
 
   /** Pending only for want of an agent: nothing in the Job's rules holds it back. */
   private static boolean freeToGo(JobRunStatus status) {
-    return JobRunReconciler.PENDING.equals(status.phase)
+    return JobRunPhase.PENDING.is(status.phase)
         && status.conditions != null
         && status.conditions.stream()
-            .anyMatch(c -> Condition.SUCCEEDED.equals(c.type) && Reasons.NO_AGENT.equals(c.reason));
+            .anyMatch(
+                c -> Condition.SUCCEEDED.equals(c.type) && JobRunReason.NO_AGENT.is(c.reason));
   }
 
   /** {@code key=value} pairs separated by blanks, as gryt-step-runner writes them. */

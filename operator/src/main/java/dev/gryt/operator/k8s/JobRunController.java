@@ -1,15 +1,12 @@
 package dev.gryt.operator.k8s;
 
 import dev.gryt.crds.Condition;
-import dev.gryt.crds.GitHubRepo;
-import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunStatus;
-import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.RunResolver;
 import dev.gryt.operator.Conditions;
 import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Outcome;
-import dev.gryt.operator.Reasons;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -104,10 +101,10 @@ final class JobRunController extends GrytController<JobRun, JobRunStatus> {
     JobRunStatus status = placement.status();
     switch (placement.action()) {
       case CREATE -> {
-        Optional<Missing> missing = create(run, client);
+        Optional<RunResolver.Unresolvable> missing = create(run, client);
         if (missing.isPresent()) {
           return new Outcome<>(
-              missing.get().waiting(run, decision.status(), now),
+              waiting(run, decision.status(), missing.get(), now),
               decision.requeueAfter(),
               decision.deletes());
         }
@@ -130,27 +127,13 @@ final class JobRunController extends GrytController<JobRun, JobRunStatus> {
   }
 
   /** Creates the run's batch Job; empty when done, else what it still lacks. */
-  private Optional<Missing> create(JobRun run, KubernetesClient client) {
-    String ns = run.getMetadata().getNamespace();
-    Optional<Job> job = lookup().get(Job.class, ns, run.getSpec().jobName);
-    if (job.isEmpty()) {
-      return Optional.of(new Missing(Reasons.JOB_NOT_FOUND, "job " + run.getSpec().jobName));
-    }
-    String pipelineName = job.get().getSpec().pipelineName;
-    Optional<Pipeline> pipeline = lookup().get(Pipeline.class, ns, pipelineName);
-    if (pipeline.isEmpty()) {
-      return Optional.of(new Missing(Reasons.PIPELINE_NOT_FOUND, "pipeline " + pipelineName));
-    }
-    String repoName = job.get().getSpec().githubRepoName;
-    GitHubRepo repo =
-        repoName == null ? null : lookup().get(GitHubRepo.class, ns, repoName).orElse(null);
-    if (repoName != null && repo == null) {
-      return Optional.of(new Missing(Reasons.REPO_NOT_FOUND, "GitHubRepo " + repoName));
+  private Optional<RunResolver.Unresolvable> create(JobRun run, KubernetesClient client) {
+    RunResolver.Resolution resolution = RunResolver.resolve(run, lookup());
+    if (resolution instanceof RunResolver.Unresolvable missing) {
+      return Optional.of(missing);
     }
     try {
-      client
-          .resource(BatchJobModel.desired(run, job.get(), pipeline.get(), repo, batchJobs))
-          .create();
+      client.resource(BatchJobModel.desired((RunResolver.Resolved) resolution, batchJobs)).create();
     } catch (KubernetesClientException e) {
       // Created by an earlier reconcile whose status write was lost: the Job is there, go on.
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -160,16 +143,15 @@ final class JobRunController extends GrytController<JobRun, JobRunStatus> {
     return Optional.empty();
   }
 
-  /** What a run needs for its batch Job and cannot find: it stays Pending, saying so. */
-  private record Missing(String reason, String what) {
-    JobRunStatus waiting(JobRun run, JobRunStatus decided, Instant now) {
-      String message = "cannot run yet: " + what + " not found";
-      decided.conditions =
-          Conditions.of(run, now)
-              .set(Condition.SUCCEEDED, "Unknown", reason, message)
-              .set(Condition.READY, false, reason, message)
-              .build();
-      return decided;
-    }
+  /** A run whose batch Job lacks what it needs stays Pending, saying what is missing. */
+  private static JobRunStatus waiting(
+      JobRun run, JobRunStatus decided, RunResolver.Unresolvable missing, Instant now) {
+    String message = "cannot run yet: " + missing.message();
+    decided.conditions =
+        Conditions.of(run, now)
+            .set(Condition.SUCCEEDED, "Unknown", missing.reason(), message)
+            .set(Condition.READY, false, missing.reason(), message)
+            .build();
+    return decided;
   }
 }

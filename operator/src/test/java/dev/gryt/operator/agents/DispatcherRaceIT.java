@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.ResourceCodec;
-import dev.gryt.crds.RunReports;
+import dev.gryt.crds.agent.RunReports;
 import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
-import dev.gryt.operator.JobRunReconciler;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.loop.StandaloneOperator;
@@ -129,7 +129,7 @@ class DispatcherRaceIT {
     assertThat(assignment.path("run_id").asText()).isEqualTo(run.id());
     assertThat(assignment.path("attempt").asInt()).isEqualTo(1);
     JobRun placed = store.get(JobRun.class, "default", "ci-race").orElseThrow();
-    assertThat(placed.getStatus().phase).isEqualTo(JobRunReconciler.SCHEDULED);
+    assertThat(placed.getStatus().phase).isEqualTo(JobRunPhase.SCHEDULED.value());
     assertThat(placed.getStatus().attempt).isEqualTo(1);
     assertThat(placed.getStatus().agent).isEqualTo(AgentRegistry.nameOf(agent.url()));
     assertThat(placed.getStatus().reportTokenSha256)
@@ -153,7 +153,7 @@ class DispatcherRaceIT {
                   method.getName().equals("updateStatus")
                       && args[0] instanceof JobRun r
                       && r.getStatus() != null
-                      && JobRunReconciler.SCHEDULED.equals(r.getStatus().phase);
+                      && JobRunPhase.SCHEDULED.value().equals(r.getStatus().phase);
               if (claim) {
                 bothClaiming.countDown();
                 bothClaiming.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);

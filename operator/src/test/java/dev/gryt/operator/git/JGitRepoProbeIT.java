@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GitHubRepoSpec;
 import dev.gryt.crds.PinnedProxy;
 import dev.gryt.operator.Lookup;
 import dev.gryt.operator.ProbeResult;
-import dev.gryt.operator.Reasons;
 import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.probe.GitHubRepoProber;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -213,7 +213,7 @@ class JGitRepoProbeIT {
             .condition(Condition.READY)
             .orElseThrow();
     assertThat(ready.status).isEqualTo("False");
-    assertThat(ready.reason).isEqualTo(Reasons.AUTH_FAILED);
+    assertThat(ready.reason).isEqualTo(GitHubRepoReason.AUTH_FAILED.value());
     assertThat(ready.message).startsWith("the token was refused: ").doesNotContain(TOKEN);
   }
 

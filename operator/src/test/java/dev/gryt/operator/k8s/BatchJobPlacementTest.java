@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunStatus;
 import dev.gryt.operator.Conditions;
-import dev.gryt.operator.JobRunReconciler;
-import dev.gryt.operator.Reasons;
 import dev.gryt.operator.k8s.BatchJobPlacement.Action;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -39,10 +39,10 @@ class BatchJobPlacementTest {
   @Test
   void aRunFreeToGoWithoutABatchJobGetsOne() {
     var placement =
-        BatchJobPlacement.decide(run(null), pending(Reasons.NO_AGENT), none(), noPod(), NOW);
+        BatchJobPlacement.decide(run(null), pending(JobRunReason.NO_AGENT), none(), noPod(), NOW);
 
     assertThat(placement.action()).isEqualTo(Action.CREATE);
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.SCHEDULED);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.SCHEDULED.value());
     assertThat(placement.status().batchJob).isEqualTo("run-1");
   }
 
@@ -50,10 +50,10 @@ class BatchJobPlacementTest {
   void aRunWaitingForAConcurrencySlotGetsNone() {
     var placement =
         BatchJobPlacement.decide(
-            run(null), pending(Reasons.CONCURRENCY_LIMIT), none(), noPod(), NOW);
+            run(null), pending(JobRunReason.CONCURRENCY_LIMIT), none(), noPod(), NOW);
 
     assertThat(placement.action()).isEqualTo(Action.NONE);
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.PENDING.value());
   }
 
   @Test
@@ -70,9 +70,9 @@ class BatchJobPlacementTest {
 
     var placement =
         BatchJobPlacement.decide(
-            run("run-1"), pending(Reasons.NO_AGENT), batch(""), Optional.of(pod), NOW);
+            run("run-1"), pending(JobRunReason.NO_AGENT), batch(""), Optional.of(pod), NOW);
 
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.SCHEDULED);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.SCHEDULED.value());
     assertThat(placement.status().condition(Condition.SUCCEEDED).orElseThrow().message)
         .isEqualTo("step-0 waiting: ImagePullBackOff: no such image");
   }
@@ -92,12 +92,12 @@ class BatchJobPlacementTest {
     var placement =
         BatchJobPlacement.decide(
             run("run-1"),
-            pending(Reasons.NO_AGENT),
+            pending(JobRunReason.NO_AGENT),
             batch("status: {conditions: [{type: Failed, status: 'True'}]}"),
             Optional.of(pod),
             NOW);
 
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.FAILED);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.FAILED.value());
     assertThat(placement.status().steps)
         .extracting(s -> s.name, s -> s.state, s -> s.exitCode)
         .containsExactly(
@@ -124,7 +124,7 @@ class BatchJobPlacementTest {
     var placement =
         BatchJobPlacement.decide(
             run("run-1"),
-            pending(Reasons.NO_AGENT),
+            pending(JobRunReason.NO_AGENT),
             batch("status: {conditions: [{type: Failed, status: 'True'}]}"),
             Optional.of(pod),
             NOW);
@@ -135,20 +135,20 @@ class BatchJobPlacementTest {
 
   @Test
   void aRunEndedOtherwiseDeletesItsUnfinishedBatchJob() {
-    JobRunStatus cancelled = pending(Reasons.NO_AGENT);
-    cancelled.phase = JobRunReconciler.CANCELLED;
+    JobRunStatus cancelled = pending(JobRunReason.NO_AGENT);
+    cancelled.phase = JobRunPhase.CANCELLED.value();
 
     var placement = BatchJobPlacement.decide(run("run-1"), cancelled, batch(""), noPod(), NOW);
 
     assertThat(placement.action()).isEqualTo(Action.DELETE);
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.CANCELLED);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.CANCELLED.value());
     assertThat(placement.status().batchJob).as("kept for the record").isEqualTo("run-1");
   }
 
   @Test
   void aBatchJobThatFinishedWinsOverADeadlineReachedAtTheSameTime() {
-    JobRunStatus timedOut = pending(Reasons.NO_AGENT);
-    timedOut.phase = JobRunReconciler.TIMED_OUT;
+    JobRunStatus timedOut = pending(JobRunReason.NO_AGENT);
+    timedOut.phase = JobRunPhase.TIMED_OUT.value();
 
     var placement =
         BatchJobPlacement.decide(
@@ -159,7 +159,7 @@ class BatchJobPlacementTest {
             NOW);
 
     assertThat(placement.action()).isEqualTo(Action.NONE);
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.SUCCEEDED);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.SUCCEEDED.value());
   }
 
   @Test
@@ -177,12 +177,12 @@ class BatchJobPlacementTest {
     var placement =
         BatchJobPlacement.decide(
             run("run-1"),
-            pending(Reasons.NO_AGENT),
+            pending(JobRunReason.NO_AGENT),
             batch("status: {conditions: [{type: Complete, status: 'True'}]}"),
             Optional.of(running),
             NOW);
 
-    assertThat(placement.status().phase).isEqualTo(JobRunReconciler.RUNNING);
+    assertThat(placement.status().phase).isEqualTo(JobRunPhase.RUNNING.value());
   }
 
   // --- fixtures ---
@@ -199,16 +199,16 @@ class BatchJobPlacementTest {
             JobRun.class);
     if (batchJob != null) {
       run.setStatus(new JobRunStatus());
-      run.getStatus().phase = JobRunReconciler.SCHEDULED;
+      run.getStatus().phase = JobRunPhase.SCHEDULED.value();
       run.getStatus().batchJob = batchJob;
     }
     return run;
   }
 
   /** What JobRunReconciler says of a run still waiting, with {@code reason}. */
-  private static JobRunStatus pending(String reason) {
+  private static JobRunStatus pending(JobRunReason reason) {
     JobRunStatus status = new JobRunStatus();
-    status.phase = JobRunReconciler.PENDING;
+    status.phase = JobRunPhase.PENDING.value();
     status.conditions =
         new Conditions(null, NOW, 1L)
             .set(Condition.SUCCEEDED, "Unknown", reason, "waiting")

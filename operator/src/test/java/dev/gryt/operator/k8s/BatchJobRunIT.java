@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.operator.ExampleRepoProbe;
-import dev.gryt.operator.JobRunReconciler;
-import dev.gryt.operator.Reasons;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -198,7 +198,7 @@ class BatchJobRunIT {
     assertThat(pod.getContainers().get(1).getResources().getRequests())
         .containsEntry("cpu", new Quantity("0"));
 
-    JobRun scheduled = awaitRun("run-go-1", JobRunReconciler.SCHEDULED);
+    JobRun scheduled = awaitRun("run-go-1", JobRunPhase.SCHEDULED.value());
     assertThat(scheduled.getStatus().batchJob).isEqualTo("run-go-1");
   }
 
@@ -206,11 +206,11 @@ class BatchJobRunIT {
   void theBatchJobsCompletionMarksTheRunSucceededWithItsSteps() {
     trigger("my-app-ci", "run-ok");
     Job batch = awaitBatchJob("run-ok");
-    awaitRun("run-ok", JobRunReconciler.SCHEDULED);
+    awaitRun("run-ok", JobRunPhase.SCHEDULED.value());
 
     // The kubelet's part: the pod runs, then both steps end as gryt-step-runner reports them.
     Pod pod = podOf(batch, "Running", Map.of());
-    JobRun running = awaitRun("run-ok", JobRunReconciler.RUNNING);
+    JobRun running = awaitRun("run-ok", JobRunPhase.RUNNING.value());
     assertThat(running.getStatus().pod).isEqualTo(pod.getMetadata().getName());
     assertThat(running.getStatus().steps)
         .extracting(s -> s.state)
@@ -226,7 +226,7 @@ class BatchJobRunIT {
                 "reason=Succeeded exit=0 attempts=1 started=2026-01-01T00:00:05Z finished=2026-01-01T00:00:09Z"));
     finish(batch, "Complete", null);
 
-    JobRun done = awaitRun("run-ok", JobRunReconciler.SUCCEEDED);
+    JobRun done = awaitRun("run-ok", JobRunPhase.SUCCEEDED.value());
     assertThat(done.getStatus().condition(Condition.SUCCEEDED).orElseThrow().status)
         .isEqualTo("True");
     assertThat(done.getStatus().commit).isEqualTo(ExampleRepoProbe.EXAMPLE_HEAD);
@@ -252,9 +252,9 @@ class BatchJobRunIT {
                 "reason=Skipped exit=0 attempts=0 started=2026-01-01T00:00:05Z finished=2026-01-01T00:00:05Z"));
     finish(batch, "Failed", "BackoffLimitExceeded");
 
-    JobRun failed = awaitRun("run-bad", JobRunReconciler.FAILED);
+    JobRun failed = awaitRun("run-bad", JobRunPhase.FAILED.value());
     Condition succeeded = failed.getStatus().condition(Condition.SUCCEEDED).orElseThrow();
-    assertThat(succeeded.reason).isEqualTo(Reasons.FAILED);
+    assertThat(succeeded.reason).isEqualTo(JobRunReason.FAILED.value());
     assertThat(succeeded.message).isEqualTo("step test failed with exit code 2");
     assertThat(failed.getStatus().steps)
         .extracting(s -> s.state)
@@ -267,16 +267,16 @@ class BatchJobRunIT {
     Job batch = awaitBatchJob("run-slow");
     finish(batch, "Failed", "DeadlineExceeded");
 
-    JobRun timedOut = awaitRun("run-slow", JobRunReconciler.TIMED_OUT);
+    JobRun timedOut = awaitRun("run-slow", JobRunPhase.TIMED_OUT.value());
     assertThat(timedOut.getStatus().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.TIMED_OUT);
+        .isEqualTo(JobRunReason.TIMED_OUT.value());
   }
 
   @Test
   void cancellingTheRunDeletesItsBatchJob() {
     trigger("go-ci", "run-cancel");
     awaitBatchJob("run-cancel");
-    awaitRun("run-cancel", JobRunReconciler.SCHEDULED);
+    awaitRun("run-cancel", JobRunPhase.SCHEDULED.value());
 
     client
         .resources(JobRun.class)
@@ -288,7 +288,7 @@ class BatchJobRunIT {
               return r;
             });
 
-    awaitRun("run-cancel", JobRunReconciler.CANCELLED);
+    awaitRun("run-cancel", JobRunPhase.CANCELLED.value());
     await("batch Job deleted")
         .atMost(Scenario.CONVERGENCE)
         .until(
@@ -301,13 +301,13 @@ class BatchJobRunIT {
   void aBatchJobDeletedBeforeItFinishedFailsTheRun() {
     trigger("go-ci", "run-lost");
     awaitBatchJob("run-lost");
-    awaitRun("run-lost", JobRunReconciler.SCHEDULED);
+    awaitRun("run-lost", JobRunPhase.SCHEDULED.value());
 
     client.batch().v1().jobs().inNamespace(NS).withName("run-lost").delete();
 
-    JobRun lost = awaitRun("run-lost", JobRunReconciler.FAILED);
+    JobRun lost = awaitRun("run-lost", JobRunPhase.FAILED.value());
     assertThat(lost.getStatus().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.BATCH_JOB_LOST);
+        .isEqualTo(JobRunReason.BATCH_JOB_LOST.value());
   }
 
   // --- the test's cluster: a kubelet and a Job controller played by hand ---

@@ -3,11 +3,15 @@ package dev.gryt.operator.k8s;
 import static dev.gryt.operator.k8s.Scenario.ready;
 import static dev.gryt.operator.k8s.Scenario.succeeded;
 
+import dev.gryt.crds.GitHubRepoReason;
+import dev.gryt.crds.JobReason;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineReason;
 import dev.gryt.crds.ResourceKind;
+import dev.gryt.crds.WebhookReason;
 import dev.gryt.crds.manifest.ManifestParser;
-import dev.gryt.operator.JobRunReconciler;
-import dev.gryt.operator.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -139,10 +143,15 @@ final class Scenarios {
   static Scenario seed() {
     return Scenario.named("seed manifest: every resource ends Ready")
         .create(INFRA)
-        .expect(ResourceKind.PIPELINE, "test-and-build", ready("True", Reasons.VALID))
-        .expect(ResourceKind.GITHUB_REPO, "my-app-repo", ready("True", Reasons.REACHABLE))
-        .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
-        .expect(ResourceKind.WEBHOOK, "github-webhook", ready("True", Reasons.RESOLVED));
+        .expect(
+            ResourceKind.PIPELINE, "test-and-build", ready("True", PipelineReason.VALID.value()))
+        .expect(
+            ResourceKind.GITHUB_REPO,
+            "my-app-repo",
+            ready("True", GitHubRepoReason.REACHABLE.value()))
+        .expect(ResourceKind.JOB, "my-app-ci", ready("True", JobReason.RESOLVED.value()))
+        .expect(
+            ResourceKind.WEBHOOK, "github-webhook", ready("True", WebhookReason.RESOLVED.value()));
   }
 
   static List<Scenario> all() {
@@ -150,75 +159,86 @@ final class Scenarios {
         seed(),
         Scenario.named("a Job created before its Pipeline turns Ready when the Pipeline appears")
             .create(JOB)
-            .expect(ResourceKind.JOB, "my-app-ci", ready("False", Reasons.PIPELINE_NOT_FOUND))
+            .expect(
+                ResourceKind.JOB, "my-app-ci", ready("False", JobReason.PIPELINE_NOT_FOUND.value()))
             .create(PIPELINE)
-            .expect(ResourceKind.JOB, "my-app-ci", ready("False", Reasons.REPO_NOT_FOUND))
+            .expect(ResourceKind.JOB, "my-app-ci", ready("False", JobReason.REPO_NOT_FOUND.value()))
             .create(REPO)
-            .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED)),
+            .expect(ResourceKind.JOB, "my-app-ci", ready("True", JobReason.RESOLVED.value())),
         Scenario.named("deleting the Pipeline turns the Job and its Webhook not Ready")
             .create(INFRA)
-            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("True", Reasons.RESOLVED))
+            .expect(
+                ResourceKind.WEBHOOK,
+                "github-webhook",
+                ready("True", WebhookReason.RESOLVED.value()))
             .delete(ResourceKind.PIPELINE, "test-and-build")
-            .expect(ResourceKind.JOB, "my-app-ci", ready("False", Reasons.PIPELINE_NOT_FOUND))
-            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("False", Reasons.JOB_NOT_READY)),
+            .expect(
+                ResourceKind.JOB, "my-app-ci", ready("False", JobReason.PIPELINE_NOT_FOUND.value()))
+            .expect(
+                ResourceKind.WEBHOOK,
+                "github-webhook",
+                ready("False", WebhookReason.JOB_NOT_READY.value())),
         Scenario.named("a JobRun with no agents waits Pending; a cancelled one ends Cancelled")
             .create(INFRA)
-            .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
+            .expect(ResourceKind.JOB, "my-app-ci", ready("True", JobReason.RESOLVED.value()))
             .create(RUN_WAITING)
             .create(RUN_CANCELLED)
             .expectRun(
                 "run-waiting",
-                JobRunReconciler.PENDING,
-                succeeded("Unknown", Reasons.NO_AGENT),
-                ready("False", Reasons.NO_AGENT))
+                JobRunPhase.PENDING.value(),
+                succeeded("Unknown", JobRunReason.NO_AGENT.value()),
+                ready("False", JobRunReason.NO_AGENT.value()))
             .expectRun(
                 "run-cancelled",
-                JobRunReconciler.CANCELLED,
-                succeeded("False", Reasons.CANCELLED),
-                ready("False", Reasons.CANCELLED)),
+                JobRunPhase.CANCELLED.value(),
+                succeeded("False", JobRunReason.CANCELLED.value()),
+                ready("False", JobRunReason.CANCELLED.value())),
         Scenario.named("a waiting JobRun ends Cancelled when its Job is deleted")
             .create(INFRA)
             .create(RUN_WAITING)
             .expectRun(
                 "run-waiting",
-                JobRunReconciler.PENDING,
-                succeeded("Unknown", Reasons.NO_AGENT),
-                ready("False", Reasons.NO_AGENT))
+                JobRunPhase.PENDING.value(),
+                succeeded("Unknown", JobRunReason.NO_AGENT.value()),
+                ready("False", JobRunReason.NO_AGENT.value()))
             .delete(ResourceKind.JOB, "my-app-ci")
             .expectRun(
                 "run-waiting",
-                JobRunReconciler.CANCELLED,
-                succeeded("False", Reasons.JOB_DELETED),
-                ready("False", Reasons.JOB_DELETED))
-            .expect(ResourceKind.WEBHOOK, "github-webhook", ready("False", Reasons.JOB_NOT_FOUND)),
+                JobRunPhase.CANCELLED.value(),
+                succeeded("False", JobRunReason.JOB_DELETED.value()),
+                ready("False", JobRunReason.JOB_DELETED.value()))
+            .expect(
+                ResourceKind.WEBHOOK,
+                "github-webhook",
+                ready("False", WebhookReason.JOB_NOT_FOUND.value())),
         Scenario.named("a Job that forbids concurrent runs cancels a run started beside another")
             .create(PIPELINE)
             .create(JOB_FORBID)
             .expectRun(
                 "single-a",
-                JobRunReconciler.PENDING,
-                succeeded("Unknown", Reasons.NO_AGENT),
-                ready("False", Reasons.NO_AGENT))
+                JobRunPhase.PENDING.value(),
+                succeeded("Unknown", JobRunReason.NO_AGENT.value()),
+                ready("False", JobRunReason.NO_AGENT.value()))
             .create(RUN_FORBIDDEN)
             .expectRun(
                 "single-b",
-                JobRunReconciler.CANCELLED,
-                succeeded("False", Reasons.CONCURRENCY_FORBIDDEN),
-                ready("False", Reasons.CONCURRENCY_FORBIDDEN))
+                JobRunPhase.CANCELLED.value(),
+                succeeded("False", JobRunReason.CONCURRENCY_FORBIDDEN.value()),
+                ready("False", JobRunReason.CONCURRENCY_FORBIDDEN.value()))
             .expectRun(
                 "single-a",
-                JobRunReconciler.PENDING,
-                succeeded("Unknown", Reasons.NO_AGENT),
-                ready("False", Reasons.NO_AGENT)),
+                JobRunPhase.PENDING.value(),
+                succeeded("Unknown", JobRunReason.NO_AGENT.value()),
+                ready("False", JobRunReason.NO_AGENT.value())),
         // Nothing changes after creation: only the reconciler's requeue at the deadline ends it.
         Scenario.named("a JobRun nobody runs ends TimedOut at its deadline")
             .create(INFRA)
-            .expect(ResourceKind.JOB, "my-app-ci", ready("True", Reasons.RESOLVED))
+            .expect(ResourceKind.JOB, "my-app-ci", ready("True", JobReason.RESOLVED.value()))
             .create(RUN_SHORT)
             .expectRun(
                 "run-short",
-                JobRunReconciler.TIMED_OUT,
-                succeeded("False", Reasons.TIMED_OUT),
-                ready("False", Reasons.TIMED_OUT)));
+                JobRunPhase.TIMED_OUT.value(),
+                succeeded("False", JobRunReason.TIMED_OUT.value()),
+                ready("False", JobRunReason.TIMED_OUT.value())));
   }
 }

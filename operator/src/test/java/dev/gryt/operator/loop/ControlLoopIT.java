@@ -5,9 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
+import dev.gryt.crds.GitHubRepoReason;
 import dev.gryt.crds.GrytResource;
 import dev.gryt.crds.Job;
+import dev.gryt.crds.JobReason;
 import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
 import dev.gryt.crds.JobRunSpec;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.ResourceCodec;
@@ -16,8 +20,6 @@ import dev.gryt.crds.manifest.Manifest;
 import dev.gryt.crds.manifest.ManifestParser;
 import dev.gryt.crds.manifest.ParseResult;
 import dev.gryt.operator.ExampleRepoProbe;
-import dev.gryt.operator.JobRunReconciler;
-import dev.gryt.operator.Reasons;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
@@ -107,7 +109,9 @@ class ControlLoopIT {
         metadata: {name: early}
         spec: {pipeline_name: late}
         """);
-    await().atMost(WAIT).until(() -> Reasons.PIPELINE_NOT_FOUND.equals(reason(job("early"))));
+    await()
+        .atMost(WAIT)
+        .until(() -> JobReason.PIPELINE_NOT_FOUND.value().equals(reason(job("early"))));
     long versionWhileWaiting = Long.parseLong(job("early").getMetadata().getResourceVersion());
 
     apply(
@@ -132,20 +136,22 @@ class ControlLoopIT {
 
     store.delete(ResourceKind.PIPELINE, "default", "test-and-build", null);
 
-    await().atMost(WAIT).until(() -> Reasons.PIPELINE_NOT_FOUND.equals(reason(job("my-app-ci"))));
+    await()
+        .atMost(WAIT)
+        .until(() -> JobReason.PIPELINE_NOT_FOUND.value().equals(reason(job("my-app-ci"))));
   }
 
   @Test
   void aRunWaitsForAnAgentTimesOutAndCannotBeCancelledAfterwards() throws Exception {
     applyFile("infra.yaml");
     JobRun run = store.create(run("my-app-ci", 600));
-    await().atMost(WAIT).until(() -> JobRunReconciler.PENDING.equals(phase(run)));
-    assertThat(reason(fresh(run))).isEqualTo(Reasons.NO_AGENT);
+    await().atMost(WAIT).until(() -> JobRunPhase.PENDING.value().equals(phase(run)));
+    assertThat(reason(fresh(run))).isEqualTo(JobRunReason.NO_AGENT.value());
 
     clock.advance(Duration.ofSeconds(601));
     loop.resync();
 
-    await().atMost(WAIT).until(() -> JobRunReconciler.TIMED_OUT.equals(phase(run)));
+    await().atMost(WAIT).until(() -> JobRunPhase.TIMED_OUT.value().equals(phase(run)));
     JobRun timedOut = fresh(run);
     assertThat(timedOut.getStatus().condition(Condition.SUCCEEDED).orElseThrow().status)
         .isEqualTo("False");
@@ -161,14 +167,14 @@ class ControlLoopIT {
         .atMost(WAIT)
         .until(
             () ->
-                JobRunReconciler.PENDING.equals(phase(sentinel))
+                JobRunPhase.PENDING.value().equals(phase(sentinel))
                     && loop.reconciles() >= reconcilesBefore + 2);
     JobRun after = fresh(run);
     assertThat(after.getSpec().cancelRequested).isTrue();
-    assertThat(after.getStatus().phase).isEqualTo(JobRunReconciler.TIMED_OUT);
+    assertThat(after.getStatus().phase).isEqualTo(JobRunPhase.TIMED_OUT.value());
     assertThat(after.getStatus().finishedAt).isEqualTo(timedOut.getStatus().finishedAt);
     assertThat(after.getStatus().condition(Condition.SUCCEEDED).orElseThrow().reason)
-        .isEqualTo(Reasons.TIMED_OUT);
+        .isEqualTo(JobRunReason.TIMED_OUT.value());
     assertThat(ResourceCodec.toJson(after.getStatus()))
         .isEqualTo(ResourceCodec.toJson(timedOut.getStatus()));
   }
@@ -177,13 +183,13 @@ class ControlLoopIT {
   void cancellingARunEndsItCancelled() throws Exception {
     applyFile("infra.yaml");
     JobRun run = store.create(run("my-app-ci", 600));
-    await().atMost(WAIT).until(() -> JobRunReconciler.PENDING.equals(phase(run)));
+    await().atMost(WAIT).until(() -> JobRunPhase.PENDING.value().equals(phase(run)));
 
     JobRun latest = fresh(run);
     latest.getSpec().cancelRequested = true;
     store.update(latest);
 
-    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(run)));
+    await().atMost(WAIT).until(() -> JobRunPhase.CANCELLED.value().equals(phase(run)));
   }
 
   @Test
@@ -233,7 +239,9 @@ class ControlLoopIT {
         """
             .formatted(url));
 
-    await().atMost(WAIT).until(() -> Reasons.REACHABLE.equals(reason(repo("local"))));
+    await()
+        .atMost(WAIT)
+        .until(() -> GitHubRepoReason.REACHABLE.value().equals(reason(repo("local"))));
     Condition ready = repo("local").getStatus().condition(Condition.READY).orElseThrow();
     assertThat(ready.status).isEqualTo("True");
     assertThat(ready.message).isEqualTo("branch main is at " + head.name().substring(0, 7));
@@ -242,7 +250,9 @@ class ControlLoopIT {
     moved.getSpec().gitUrl = url + "-gone";
     store.update(moved);
 
-    await().atMost(WAIT).until(() -> Reasons.UNREACHABLE.equals(reason(repo("local"))));
+    await()
+        .atMost(WAIT)
+        .until(() -> GitHubRepoReason.UNREACHABLE.value().equals(reason(repo("local"))));
     GitHubRepo gone = repo("local");
     assertThat(ready(gone)).isEqualTo("False");
     assertThat(gone.getStatus().observedGeneration).isEqualTo(gone.getMetadata().getGeneration());
@@ -257,14 +267,16 @@ class ControlLoopIT {
     clock.advance(Duration.ofSeconds(1));
     JobRun second = store.create(run("second", "limited"));
 
-    await().atMost(WAIT).until(() -> Reasons.CONCURRENCY_LIMIT.equals(reason(fresh(second))));
-    assertThat(phase(second)).isEqualTo(JobRunReconciler.PENDING);
-    assertThat(reason(fresh(first))).isEqualTo(Reasons.NO_AGENT);
+    await()
+        .atMost(WAIT)
+        .until(() -> JobRunReason.CONCURRENCY_LIMIT.value().equals(reason(fresh(second))));
+    assertThat(phase(second)).isEqualTo(JobRunPhase.PENDING.value());
+    assertThat(reason(fresh(first))).isEqualTo(JobRunReason.NO_AGENT.value());
 
     cancel(first);
 
     // Nothing about the second run changed: its sibling's change alone wakes it.
-    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(second))));
+    await().atMost(WAIT).until(() -> JobRunReason.NO_AGENT.value().equals(reason(fresh(second))));
   }
 
   @Test
@@ -274,22 +286,22 @@ class ControlLoopIT {
     clock.advance(Duration.ofSeconds(1));
     JobRun second = store.create(run("second", "single"));
 
-    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(second)));
-    assertThat(reason(fresh(second))).isEqualTo(Reasons.CONCURRENCY_FORBIDDEN);
-    assertThat(reason(fresh(first))).isEqualTo(Reasons.NO_AGENT);
+    await().atMost(WAIT).until(() -> JobRunPhase.CANCELLED.value().equals(phase(second)));
+    assertThat(reason(fresh(second))).isEqualTo(JobRunReason.CONCURRENCY_FORBIDDEN.value());
+    assertThat(reason(fresh(first))).isEqualTo(JobRunReason.NO_AGENT.value());
   }
 
   @Test
   void aNewerRunReplacesTheOlderActiveOnes() {
     applyJob("latest", "concurrency_policy: replace");
     JobRun first = store.create(run("first", "latest"));
-    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(first))));
+    await().atMost(WAIT).until(() -> JobRunReason.NO_AGENT.value().equals(reason(fresh(first))));
     clock.advance(Duration.ofSeconds(1));
     JobRun second = store.create(run("second", "latest"));
 
-    await().atMost(WAIT).until(() -> JobRunReconciler.CANCELLED.equals(phase(first)));
-    assertThat(reason(fresh(first))).isEqualTo(Reasons.REPLACED);
-    await().atMost(WAIT).until(() -> Reasons.NO_AGENT.equals(reason(fresh(second))));
+    await().atMost(WAIT).until(() -> JobRunPhase.CANCELLED.value().equals(phase(first)));
+    assertThat(reason(fresh(first))).isEqualTo(JobRunReason.REPLACED.value());
+    await().atMost(WAIT).until(() -> JobRunReason.NO_AGENT.value().equals(reason(fresh(second))));
   }
 
   @Test
@@ -310,7 +322,7 @@ class ControlLoopIT {
                 assertThat(store.list(JobRun.class, "default", Map.of()))
                     .extracting(r -> r.getMetadata().getName())
                     .containsExactlyInAnyOrder("active", "r3", "r4"));
-    assertThat(phase(fresh(active))).isEqualTo(JobRunReconciler.PENDING);
+    assertThat(phase(fresh(active))).isEqualTo(JobRunPhase.PENDING.value());
     assertThat(loop.deletes()).isEqualTo(2);
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.Pipeline;
+import dev.gryt.crds.PipelineReason;
 import dev.gryt.crds.PipelineSpec;
 import dev.gryt.crds.PipelineStatus;
 import dev.gryt.crds.ResourceKind;
@@ -45,7 +46,9 @@ class FailingReconcilerIT {
                       PipelineStatus s = new PipelineStatus();
                       s.observedGeneration = p.getMetadata().getGeneration();
                       s.conditions =
-                          Conditions.of(p, now).set(Condition.READY, true, "Valid", "ok").build();
+                          Conditions.of(p, now)
+                              .set(Condition.READY, true, PipelineReason.VALID, "ok")
+                              .build();
                       return Outcome.of(s);
                     })) {
       loop.start();

@@ -1,7 +1,7 @@
 package dev.gryt.store.k8s;
 
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.RunReport;
+import dev.gryt.crds.agent.RunReport;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.RunLogStore;
 import dev.gryt.store.SqlSideTables;

@@ -1,4 +1,4 @@
-package dev.gryt.agent.run;
+package dev.gryt.crds.agent;
 
 import java.math.BigDecimal;
 import java.util.Map;

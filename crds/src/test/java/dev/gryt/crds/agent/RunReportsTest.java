@@ -1,8 +1,15 @@
-package dev.gryt.crds;
+package dev.gryt.crds.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobRunStatus;
+import dev.gryt.crds.StepState;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +47,8 @@ class RunReportsTest {
   @Test
   void theFirstReportStartsTheRunAndTheLastEndsIt() {
     JobRun run = placed("Scheduled", 1);
-    RunReport running = report(1, "Running");
-    running.commit = "abc123";
+    RunReport running =
+        new RunReport("run-x", 1, JobRunPhase.RUNNING, "abc123", null, null, List.of());
     JobRunStatus s = RunReports.apply(run, running, T0.plusSeconds(3));
 
     assertThat(s.phase).isEqualTo("Running");
@@ -51,17 +58,20 @@ class RunReportsTest {
     assertThat(s.agent).isEqualTo("http://agent");
 
     run.setStatus(s);
-    RunReport failed = report(1, "Failed");
-    JobRunStatus.StepStatus step = new JobRunStatus.StepStatus();
-    step.name = "test";
-    step.state = "Failed";
-    step.exitCode = 3;
-    failed.steps = List.of(step);
+    RunReport failed =
+        new RunReport(
+            "run-x",
+            1,
+            JobRunPhase.FAILED,
+            null,
+            null,
+            List.of(new RunReport.StepReport("test", StepState.FAILED, 3, null, null)),
+            List.of());
     JobRunStatus f = RunReports.apply(run, failed, T0.plusSeconds(9));
     assertThat(f.phase).isEqualTo("Failed");
     assertThat(f.finishedAt).isEqualTo(T0.plusSeconds(9).toString());
     Condition succeeded = f.condition(Condition.SUCCEEDED).orElseThrow();
-    assertThat(succeeded.reason).isEqualTo(RunReports.REASON_STEP_FAILED);
+    assertThat(succeeded.reason).isEqualTo(JobRunReason.STEP_FAILED.value());
     assertThat(succeeded.message).isEqualTo("step test exited with code 3");
     assertThat(f.steps).singleElement().extracting(x -> x.exitCode).isEqualTo(3);
   }
@@ -73,11 +83,7 @@ class RunReportsTest {
   }
 
   static RunReport report(int attempt, String phase) {
-    RunReport r = new RunReport();
-    r.runId = "run-x";
-    r.attempt = attempt;
-    r.phase = phase;
-    return r;
+    return new RunReport("run-x", attempt, JobRunPhase.of(phase), null, null, null, List.of());
   }
 
   static JobRun placed(String phase, int attempt) {

@@ -1,4 +1,4 @@
-package dev.gryt.agent.run;
+package dev.gryt.crds.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

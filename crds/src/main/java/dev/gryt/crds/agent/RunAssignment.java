@@ -1,25 +1,33 @@
-package dev.gryt.agent.run;
+package dev.gryt.crds.agent;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.PipelineSpec;
+import dev.gryt.crds.RunResolver;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the server sends to {@code POST /runs}: one run to execute, the repository to check out
- * (none for a Job without one: its steps start in an empty workspace), the pipeline's steps, and
- * where to report, and the stored namespace the run belongs to (whose it is). JSON in snake_case;
- * unknown fields are ignored so the server may add some.
+ * What the server sends to {@link AgentProtocol#RUNS}: one run to execute, the repository to check
+ * out (none for a Job without one: its steps start in an empty workspace), the pipeline's steps,
+ * where to report, and the stored namespace the run belongs to (whose it is). The server builds it
+ * with {@link #of}; the agent checks it with {@link #problems()}. JSON in snake_case; absent fields
+ * are left out (the namespace and the secrets are always written); unknown fields are ignored so
+ * the server may add some.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunAssignment(
     String runId,
-    String namespace,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String namespace,
     Integer attempt,
     String reportUrl,
     String reportToken,
@@ -29,6 +37,7 @@ public record RunAssignment(
 
   /** The repository: {@code sha} wins over {@code ref}; {@code token} for private repositories. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Repo(String gitUrl, String ref, String sha, String token) {
     @Override
@@ -38,6 +47,7 @@ public record RunAssignment(
   }
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Pipeline(
       String image,
@@ -48,10 +58,12 @@ public record RunAssignment(
 
   /** Kubernetes quantity notation: cpu {@code 500m} or {@code 2}, memory {@code 512Mi}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ResourceLimits(String cpu, String memory) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Step(
       String name,
@@ -60,6 +72,55 @@ public record RunAssignment(
       Map<String, String> env,
       Integer timeoutSeconds,
       Integer retries) {}
+
+  /**
+   * The assignment of attempt {@code attempt} of a resolved run. The checkout is the webhook's
+   * commit when there is one, on the run's ref ({@link RunResolver#ref}); the repository token,
+   * when there is one, travels only here and is listed among the secrets the agent masks in logs.
+   */
+  public static RunAssignment of(
+      RunResolver.Resolved resolved,
+      int attempt,
+      Optional<String> repoToken,
+      String reportUrl,
+      String reportToken) {
+    JobRun run = resolved.run();
+    Repo repo =
+        resolved.repo() == null
+            ? null
+            : new Repo(
+                resolved.repo().getSpec().gitUrl,
+                resolved.ref(),
+                resolved.sha(),
+                repoToken.orElse(null));
+    PipelineSpec spec = resolved.pipeline().getSpec();
+    List<Step> steps = new ArrayList<>();
+    for (PipelineSpec.Step step : spec.steps) {
+      steps.add(
+          new Step(
+              step.name, step.command, step.image, step.env, step.timeoutSeconds, step.retries));
+    }
+    Pipeline pipeline =
+        new Pipeline(
+            isBlank(spec.image) ? null : spec.image,
+            spec.env == null || spec.env.isEmpty() ? null : spec.env,
+            resolved.declaredTimeoutSeconds(),
+            spec.resources == null
+                ? null
+                : new ResourceLimits(spec.resources.cpu, spec.resources.memory),
+            steps);
+    return new RunAssignment(
+        run.id(),
+        // the stored namespace: the agent trusts only the admin's (Tenancy) with unisolated
+        // runners and local repositories
+        run.getMetadata().getNamespace(),
+        attempt,
+        reportUrl,
+        reportToken,
+        repo,
+        pipeline,
+        repoToken.map(List::of).orElse(List.of()));
+  }
 
   @Override
   public String toString() {

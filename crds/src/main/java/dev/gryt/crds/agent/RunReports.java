@@ -1,5 +1,13 @@
-package dev.gryt.crds;
+package dev.gryt.crds.agent;
 
+import dev.gryt.crds.Condition;
+import dev.gryt.crds.ConditionReason;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunReason;
+import dev.gryt.crds.JobRunStatus;
+import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.StepState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,7 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 
 /**
  * Whether an agent's {@link RunReport} counts, and the status it gives the run. Pure: the report
@@ -19,26 +27,6 @@ import java.util.Set;
  * agent can never complete a run twice.
  */
 public final class RunReports {
-  public static final String PENDING = "Pending";
-  public static final String SCHEDULED = "Scheduled";
-  public static final String RUNNING = "Running";
-  public static final String SUCCEEDED = "Succeeded";
-  public static final String FAILED = "Failed";
-  public static final String CANCELLED = "Cancelled";
-  public static final String TIMED_OUT = "TimedOut";
-
-  /** Reasons of the endings an agent reports (the server's own endings have theirs). */
-  public static final String REASON_RUNNING = "Running";
-
-  public static final String REASON_SUCCEEDED = "Succeeded";
-  public static final String REASON_STEP_FAILED = "StepFailed";
-  public static final String REASON_STEP_TIMED_OUT = "StepTimedOut";
-  public static final String REASON_CANCELLED_ON_AGENT = "CancelledOnAgent";
-
-  private static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
-  private static final Set<String> REPORTABLE =
-      Set.of(RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT);
-
   /** What the endpoint answers a report. */
   public enum Verdict {
     /** Apply it (200). */
@@ -51,15 +39,15 @@ public final class RunReports {
     GONE
   }
 
+  /** The reasons of the endings an agent reports; the server's own endings have others. */
+  private static final java.util.Set<JobRunReason> AGENT_ENDINGS =
+      java.util.EnumSet.of(
+          JobRunReason.SUCCEEDED,
+          JobRunReason.STEP_FAILED,
+          JobRunReason.STEP_TIMED_OUT,
+          JobRunReason.CANCELLED_ON_AGENT);
+
   private RunReports() {}
-
-  public static boolean terminal(String phase) {
-    return TERMINAL.contains(phase);
-  }
-
-  public static boolean reportable(String phase) {
-    return REPORTABLE.contains(phase);
-  }
 
   /**
    * Judges a report for {@code run} (null: no such run) that came with {@code bearerToken}. The
@@ -72,12 +60,12 @@ public final class RunReports {
     JobRunStatus status = run.getStatus();
     if (status == null
         || status.attempt == null
-        || report.attempt == null
-        || !status.attempt.equals(report.attempt)) {
+        || report.attempt() == null
+        || !status.attempt.equals(report.attempt())) {
       return Verdict.STALE;
     }
-    boolean placed = SCHEDULED.equals(status.phase) || RUNNING.equals(status.phase);
-    if (!placed && !terminal(status.phase)) {
+    boolean placed = JobRunPhase.placed(status.phase);
+    if (!placed && !JobRunPhase.terminal(status.phase)) {
       // Its lease was lost and it waits for another agent: this attempt is over.
       return Verdict.STALE;
     }
@@ -95,51 +83,66 @@ public final class RunReports {
   }
 
   /**
+   * Whether a run ended by its agent's report, rather than on the server's side (cancelled, timed
+   * out, its Job gone, replaced, its agent lost).
+   */
+  public static boolean endedByAgent(JobRunStatus status) {
+    if (status == null || !JobRunPhase.terminal(status.phase)) {
+      return false;
+    }
+    String reason = status.condition(Condition.SUCCEEDED).map(c -> c.reason).orElse("");
+    return JobRunReason.parse(reason).filter(AGENT_ENDINGS::contains).isPresent();
+  }
+
+  /**
    * The status an accepted report gives: the lease renewed, the steps and commit as reported,
    * {@code Scheduled → Running} on the first report, and the ending the agent reports.
    *
    * @throws IllegalArgumentException for a phase an agent may not report
    */
   public static JobRunStatus apply(JobRun run, RunReport report, Instant now) {
-    if (!reportable(report.phase)) {
+    if (report.phase() == null || !report.phase().reportable()) {
       throw new IllegalArgumentException(
-          "phase must be Running, Succeeded, Failed, TimedOut or Cancelled, not " + report.phase);
+          "phase must be Running, Succeeded, Failed, TimedOut or Cancelled, not " + report.phase());
     }
     JobRunStatus status = ResourceCodec.json().convertValue(run.getStatus(), JobRunStatus.class);
     status.heartbeatAt = now.toString();
-    if (report.commit != null && !report.commit.isBlank()) {
-      status.commit = report.commit;
+    if (report.commit() != null && !report.commit().isBlank()) {
+      status.commit = report.commit();
     }
-    if (report.steps != null) {
-      status.steps = List.copyOf(report.steps);
+    if (report.steps() != null) {
+      status.steps = report.steps().stream().map(RunReport.StepReport::toStatus).toList();
     }
     if (status.startedAt == null) {
       status.startedAt = now.toString();
     }
-    status.phase = report.phase;
+    status.phase = report.phase().value();
     List<Condition> conditions = new ArrayList<>();
-    switch (report.phase) {
+    switch (report.phase()) {
       case RUNNING -> {
         String message = "running on " + status.agent + " (attempt " + status.attempt + ")";
         conditions.add(
-            condition(run, Condition.SUCCEEDED, "Unknown", REASON_RUNNING, message, now));
-        conditions.add(condition(run, Condition.READY, "False", REASON_RUNNING, message, now));
+            condition(run, Condition.SUCCEEDED, "Unknown", JobRunReason.RUNNING, message, now));
+        conditions.add(
+            condition(run, Condition.READY, "False", JobRunReason.RUNNING, message, now));
       }
       case SUCCEEDED -> {
         status.finishedAt = now.toString();
-        String message = orElse(report.message, "every step succeeded");
-        conditions.add(condition(run, Condition.SUCCEEDED, "True", REASON_SUCCEEDED, message, now));
-        conditions.add(condition(run, Condition.READY, "True", REASON_SUCCEEDED, message, now));
+        String message = orElse(report.message(), "every step succeeded");
+        conditions.add(
+            condition(run, Condition.SUCCEEDED, "True", JobRunReason.SUCCEEDED, message, now));
+        conditions.add(
+            condition(run, Condition.READY, "True", JobRunReason.SUCCEEDED, message, now));
       }
       default -> {
         status.finishedAt = now.toString();
-        String reason =
-            switch (report.phase) {
-              case TIMED_OUT -> REASON_STEP_TIMED_OUT;
-              case CANCELLED -> REASON_CANCELLED_ON_AGENT;
-              default -> REASON_STEP_FAILED;
+        JobRunReason reason =
+            switch (report.phase()) {
+              case TIMED_OUT -> JobRunReason.STEP_TIMED_OUT;
+              case CANCELLED -> JobRunReason.CANCELLED_ON_AGENT;
+              default -> JobRunReason.STEP_FAILED;
             };
-        String message = orElse(report.message, failureMessage(report));
+        String message = orElse(report.message(), failureMessage(report));
         conditions.add(condition(run, Condition.SUCCEEDED, "False", reason, message, now));
         conditions.add(condition(run, Condition.READY, "False", reason, message, now));
       }
@@ -160,23 +163,23 @@ public final class RunReports {
   }
 
   private static String failureMessage(RunReport report) {
-    if (report.steps != null) {
-      for (JobRunStatus.StepStatus step : report.steps) {
-        if (step.exitCode != null && step.exitCode != 0) {
-          return "step " + step.name + " exited with code " + step.exitCode;
+    if (report.steps() != null) {
+      for (RunReport.StepReport step : report.steps()) {
+        if (step.exitCode() != null && step.exitCode() != 0) {
+          return "step " + step.name() + " exited with code " + step.exitCode();
         }
-        if (FAILED.equals(step.state) || TIMED_OUT.equals(step.state)) {
-          return "step " + step.name + " " + step.state.toLowerCase(java.util.Locale.ROOT);
+        if (step.state() == StepState.FAILED || step.state() == StepState.TIMED_OUT) {
+          return "step " + step.name() + " " + step.state().value().toLowerCase(Locale.ROOT);
         }
       }
     }
-    return "the agent reported " + report.phase;
+    return "the agent reported " + report.phase();
   }
 
   /** A condition keeping its previous lastTransitionTime unless its status moved. */
   private static Condition condition(
-      JobRun run, String type, String value, String reason, String message, Instant now) {
-    Condition c = new Condition(type, value, reason, message);
+      JobRun run, String type, String value, ConditionReason reason, String message, Instant now) {
+    Condition c = new Condition(type, value, reason.value(), message);
     c.observedGeneration = run.getMetadata().getGeneration();
     c.lastTransitionTime =
         run.getStatus()
