@@ -66,6 +66,7 @@ abstract class StepRunnerContract {
   }
 
   /** Variables a runner sets for every step itself, whatever the agent has. */
+  /** Set by the shell or the runner itself; the runner's own base variables (CI...) are added. */
   static final java.util.Set<String> RUNNER_VARIABLES =
       java.util.Set.of(
           "PATH", "HOME", "PWD", "OLDPWD", "SHLVL", "_", "TERM", "HOSTNAME", "container", "LANG");
@@ -75,6 +76,7 @@ abstract class StepRunnerContract {
     List<String> agents =
         System.getenv().entrySet().stream()
             .filter(e -> !RUNNER_VARIABLES.contains(e.getKey()))
+            .filter(e -> !ForkingStepRunner.baseEnv().containsKey(e.getKey()))
             .map(e -> e.getKey() + "=" + e.getValue())
             .toList();
     assertThat(agents).as("the agent's environment this test looks for").isNotEmpty();
