@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunFactory;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.RunOrigin;
 import dev.gryt.crds.Webhook;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
@@ -105,9 +106,16 @@ final class WebhookHandler {
                   Optional.empty());
     } else {
       // The store checks, in the delivery's transaction, that the Job exists (409 when not).
-      JobRun run = JobRunFactory.webhook(ns, webhook.getSpec().jobName);
-      run.getSpec().ref = event.ref();
-      run.getSpec().sha = event.sha();
+      // The record's id is made here so that the run can name the delivery that started it.
+      String recordId = Delivery.newId();
+      JobRun run =
+          JobRunFactory.webhook(
+              ns,
+              webhook.getSpec().jobName,
+              event.event(),
+              event.ref(),
+              event.sha(),
+              RunOrigin.webhook(name, recordId, deliveryId));
       recorded =
           limits.startRun(
               tenant,
@@ -115,7 +123,7 @@ final class WebhookHandler {
                   store
                       .triggers()
                       .recordDelivery(
-                          Delivery.triggered(ns, name, event.event(), deliveryId),
+                          Delivery.triggered(ns, name, event.event(), deliveryId).withId(recordId),
                           Optional.of(new Mutation.Create(run))));
     }
     Delivery delivery = recorded.delivery();

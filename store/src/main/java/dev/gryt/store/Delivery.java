@@ -6,7 +6,8 @@ import java.time.Instant;
  * One request received on a Webhook's trigger URL, as recorded by {@link
  * TriggerStore#recordDelivery}.
  *
- * @param id the store's id of the record ({@code dlv-…}); null before it is recorded
+ * @param id the id of the record ({@code dlv-…}): the caller's ({@link #newId()}, so that the run
+ *     it starts can name it) or, when null, one the store makes
  * @param webhookNamespace namespace of the Webhook that received it
  * @param webhookName name of the Webhook that received it
  * @param event {@code push}, {@code pull_request} or {@code manual}
@@ -29,6 +30,25 @@ public record Delivery(
     String runId) {
   public static final String TRIGGERED = "triggered";
   public static final String SKIPPED = "skipped";
+
+  /** A new delivery record id ({@code dlv-…}). */
+  public static String newId() {
+    return ObjectRules.newId("dlv-");
+  }
+
+  /** The same delivery with record id {@code recordId}. */
+  public Delivery withId(String recordId) {
+    return new Delivery(
+        recordId,
+        webhookNamespace,
+        webhookName,
+        event,
+        deliveryId,
+        receivedAt,
+        status,
+        reason,
+        runId);
+  }
 
   /** A delivery that creates a run, before it is recorded. */
   public static Delivery triggered(

@@ -65,7 +65,7 @@ public final class SqlTriggerStore implements TriggerStore {
                   changes.isEmpty() ? null : writes.plan(changes, Map.of(), counter.value());
               Delivery stored =
                   new Delivery(
-                      ObjectRules.newId("dlv-"),
+                      delivery.id() == null ? Delivery.newId() : delivery.id(),
                       namespace,
                       name,
                       delivery.event(),
@@ -513,7 +513,7 @@ public final class SqlTriggerStore implements TriggerStore {
   Optional<Delivery> insertDelivery(Delivery delivery) {
     Delivery stored =
         new Delivery(
-            ObjectRules.newId("dlv-"),
+            delivery.id() == null ? Delivery.newId() : delivery.id(),
             delivery.webhookNamespace(),
             delivery.webhookName(),
             delivery.event(),

@@ -42,7 +42,7 @@ final class KubernetesTriggerStore implements TriggerStore {
     String name = KubernetesResourceStore.requireName(delivery.webhookName());
     Delivery inNamespace =
         new Delivery(
-            null,
+            delivery.id(),
             ns,
             name,
             delivery.event(),
