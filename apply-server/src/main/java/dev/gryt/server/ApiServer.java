@@ -197,6 +197,8 @@ public final class ApiServer implements AutoCloseable {
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
+              routes.get("/api/v1/webhooks/{ref}/deliveries/{id}", webhooks::delivery);
+              routes.post("/api/v1/webhooks/{ref}/deliveries/{id}/redeliver", webhooks::redeliver);
               CreateHandler create = new CreateHandler(store, limits);
               routes.post("/api/v1/pipelines", create::pipeline);
               routes.post("/api/v1/github-repos", create::repo);
