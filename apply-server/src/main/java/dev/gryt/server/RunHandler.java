@@ -2,12 +2,9 @@ package dev.gryt.server;
 
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.JobRunFactory;
-import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.JsonBody;
 import dev.gryt.server.http.Principal;
-import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -20,11 +17,11 @@ import java.util.Map;
  */
 final class RunHandler {
   private final ResourceStore store;
-  private final TenantLimits limits;
+  private final RunService runs;
 
-  RunHandler(ResourceStore store, TenantLimits limits) {
+  RunHandler(ResourceStore store, RunService runs) {
     this.store = store;
-    this.limits = limits;
+    this.runs = runs;
   }
 
   /**
@@ -41,32 +38,13 @@ final class RunHandler {
       body.problem("sha", "must be a full 40-hex-digit commit id");
     }
     body.check("run");
-    JobRun run =
-        JobRunFactory.manual(job.getMetadata().getNamespace(), job.getMetadata().getName());
-    run.getSpec().ref = ref == null || ref.isBlank() ? null : ref;
-    run.getSpec().sha = sha;
-    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
+    JobRun stored = runs.start(Principal.of(ctx), job, ref, sha);
     Envelope.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
   }
 
   void cancel(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
-    JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
-    for (int attempt = 0; ; attempt++) {
-      run.getSpec().cancelRequested = true;
-      try {
-        run = store.update(run);
-        break;
-      } catch (ConflictException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-        run =
-            store
-                .get(JobRun.class, run.getMetadata().getNamespace(), run.getMetadata().getName())
-                .orElseThrow(() -> ApiException.notFound("run not found"));
-      }
-    }
+    JobRun run = runs.cancel(Principal.of(ctx), ResourceRefs.find(store, ctx, JobRun.class));
     Envelope.reply(
         ctx, 202, Envelope.success("cancel requested for run " + run.id(), runData(run)));
   }
@@ -74,8 +52,7 @@ final class RunHandler {
   void retry(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
-    JobRun run = JobRunFactory.retryOf(old);
-    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
+    JobRun stored = runs.retry(Principal.of(ctx), old);
     Envelope.reply(
         ctx, 201, Envelope.success("run " + stored.id() + " retries " + old.id(), runData(stored)));
   }

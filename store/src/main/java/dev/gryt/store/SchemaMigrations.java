@@ -182,7 +182,18 @@ final class SchemaMigrations {
               CREATE TABLE seen_signatures (
                 signature TEXT PRIMARY KEY,
                 expires_at BIGINT NOT NULL)""",
-              "CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires_at)"));
+              "CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires_at)"),
+          List.of(
+              // The dashboard's sessions and one-time sign-in links: a hash of each token only.
+              """
+              CREATE TABLE dashboard_sessions (
+                token_hash TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                team TEXT,
+                created_at TEXT NOT NULL,
+                expires_at BIGINT NOT NULL)""",
+              "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_at)"));
 
   /**
    * The migration that seals secrets at rest: after its SQL, {@link #sealSecrets} moves the trigger
