@@ -59,6 +59,13 @@ public final class Dashboard implements ServerExtension {
     routes.post("/sign-out", page(signIn::signOut));
     routes.post("/team", page(signIn::switchTeam));
     routes.post(LINK_PATH, this::mintLinkForCaller);
+    RunPages runs = new RunPages(services, views);
+    routes.get("/runs", page(runs::list));
+    routes.get("/runs/{ref}", page(runs::show));
+    routes.get("/runs/{ref}/log.txt", page(runs::raw));
+    routes.get("/runs/{ref}/log-stream", page(runs::stream));
+    routes.post("/runs/{ref}/cancel", page(runs::cancel));
+    routes.post("/runs/{ref}/retry", page(runs::retry));
     // PAGES
   }
 
