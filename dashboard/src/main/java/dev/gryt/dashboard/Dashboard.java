@@ -66,7 +66,14 @@ public final class Dashboard implements ServerExtension {
     routes.get("/runs/{ref}/log-stream", page(runs::stream));
     routes.post("/runs/{ref}/cancel", page(runs::cancel));
     routes.post("/runs/{ref}/retry", page(runs::retry));
-    // PAGES
+    ResourcePages resources = new ResourcePages(services, views);
+    for (String kind : ResourcePages.KINDS.keySet()) {
+      routes.get("/" + kind, page(resources::list));
+      routes.get("/" + kind + "/{ref}", page(resources::show));
+    }
+    routes.post("/jobs/{ref}/run", page(resources::run));
+    routes.get("/webhooks/{ref}/deliveries", page(resources::deliveries));
+    routes.get("/releases", page(new ReleasePages(services, views)::list));
   }
 
   /**
