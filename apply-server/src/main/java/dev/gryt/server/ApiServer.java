@@ -116,6 +116,17 @@ public final class ApiServer implements AutoCloseable {
       int port,
       ServerSecurity security,
       RunSettings runSettings) {
+    return start(store, host, port, security, runSettings, List.of());
+  }
+
+  /** The same, with the routes of {@code extensions} (the dashboard) on the same port. */
+  public static ApiServer start(
+      ResourceStore store,
+      String host,
+      int port,
+      ServerSecurity security,
+      RunSettings runSettings,
+      List<ServerExtension> extensions) {
     Authenticator authenticator = security.authenticator();
     TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
     security.whenAccountDisabled(limits::accountsChanged);
@@ -139,6 +150,9 @@ public final class ApiServer implements AutoCloseable {
     QueuedThreadPool requestThreads = threadPool();
     // One reader of the event log for every long poll; answers are written on request threads.
     WatchHub watches = WatchHub.start(store, requestThreads);
+    RunService runService = new RunService(store, limits);
+    ApiServices services =
+        new ApiServices(store, security, runService, watches, runSettings.clock());
     Javalin app =
         Javalin.create(
             config -> {
@@ -182,7 +196,7 @@ public final class ApiServer implements AutoCloseable {
                 routes.delete(TeamHandler.PATH + "/{name}/members/{username}", teams::removeMember);
               }
               routes.post("/api/v1/apply", apply::apply);
-              RunHandler runs = new RunHandler(store, limits);
+              RunHandler runs = new RunHandler(store, runService);
               routes.post("/api/v1/jobs/{ref}/run", runs::start);
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
@@ -225,6 +239,9 @@ public final class ApiServer implements AutoCloseable {
                 routes.get(base + "/{ref}", kind == ResourceKind.WEBHOOK ? webhooks::get : h::get);
                 routes.delete(base + "/{ref}", h::delete);
                 routes.get(base + "/{ref}/events", h::events);
+              }
+              for (ServerExtension extension : extensions) {
+                extension.addRoutes(routes, services);
               }
               routes.exception(
                   ApiException.class,

@@ -12,7 +12,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,23 +196,13 @@ final class GenerationHandler {
 
   /** Change ids without a passing evolution, or whose latest evolution failed. */
   private List<String> unproven(Generation g) {
-    Map<String, Boolean> passed = new HashMap<>();
-    Map<String, String> latest = new HashMap<>();
-    for (Evolution e : releases().evolutions(g.accountId(), g.id())) {
-      if ("pass".equals(e.status())) {
-        passed.put(e.changeId(), true);
-      }
-      if (!"in_progress".equals(e.status())) {
-        latest.put(e.changeId(), e.status());
-      }
-    }
+    List<Evolution> evolutions = releases().evolutions(g.accountId(), g.id());
     List<String> unproven = new ArrayList<>();
     for (JsonNode change : ReleaseJson.changes(g)) {
       String id = change.path("id").asText();
-      if (!passed.containsKey(id)) {
-        unproven.add(id + " (no passing evolution)");
-      } else if ("fail".equals(latest.get(id))) {
-        unproven.add(id + " (latest evolution failed)");
+      String why = ChangeProof.unprovenBecause(id, evolutions);
+      if (why != null) {
+        unproven.add(id + " (" + why + ")");
       }
     }
     return unproven;

@@ -62,17 +62,20 @@ final class ResourceHandler {
   /** {@code GET /api/v1/{kind}/{ref}/events}: the object's recent events, newest first. */
   void events(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
-    GrytResource<?, ?> r = find(ctx);
-    List<Map<String, Object>> events =
-        ObjectEvents.of(
-                store.history(
-                    kind, r.getMetadata().getNamespace(), r.getMetadata().getName(), HISTORY))
-            .stream()
-            .limit(EVENTS)
-            .toList();
+    List<Map<String, Object>> events = recentEvents(store, find(ctx));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("items", events);
     Envelope.reply(ctx, 200, Envelope.success(events.size() + " event(s)", data));
+  }
+
+  /** An object's recent events, newest first, as {@code describe} shows them. */
+  static List<Map<String, Object>> recentEvents(ResourceStore view, GrytResource<?, ?> r) {
+    return ObjectEvents.of(
+            view.history(
+                r.kind(), r.getMetadata().getNamespace(), r.getMetadata().getName(), HISTORY))
+        .stream()
+        .limit(EVENTS)
+        .toList();
   }
 
   void delete(Context ctx) {

@@ -1,15 +1,10 @@
 package dev.gryt.server;
 
-import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.Job;
 import dev.gryt.crds.JobRun;
-import dev.gryt.crds.JobRunFactory;
-import dev.gryt.crds.RunResolver;
-import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.JsonBody;
 import dev.gryt.server.http.Principal;
-import dev.gryt.store.ConflictException;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -23,11 +18,11 @@ import java.util.Map;
  */
 final class RunHandler {
   private final ResourceStore store;
-  private final TenantLimits limits;
+  private final RunService runs;
 
-  RunHandler(ResourceStore store, TenantLimits limits) {
+  RunHandler(ResourceStore store, RunService runs) {
     this.store = store;
-    this.limits = limits;
+    this.runs = runs;
   }
 
   /**
@@ -67,34 +62,13 @@ final class RunHandler {
       }
     }
     body.check("run");
-    JobRun run =
-        JobRunFactory.manual(
-            job.getMetadata().getNamespace(), job.getMetadata().getName(), RunOrigins.of(ctx));
-    run.getSpec().ref = ref == null || ref.isBlank() ? null : ref;
-    run.getSpec().sha = sha;
-    run.getSpec().branch = branch(store, job, run);
-    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
+    JobRun stored = runs.start(Principal.of(ctx), RunOrigins.of(ctx), job, ref, sha);
     Envelope.reply(ctx, 201, Envelope.success("run " + stored.id() + " started", runData(stored)));
   }
 
   void cancel(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
-    JobRun run = ResourceRefs.find(store, ctx, JobRun.class);
-    for (int attempt = 0; ; attempt++) {
-      run.getSpec().cancelRequested = true;
-      try {
-        run = store.update(run);
-        break;
-      } catch (ConflictException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-        run =
-            store
-                .get(JobRun.class, run.getMetadata().getNamespace(), run.getMetadata().getName())
-                .orElseThrow(() -> ApiException.notFound("run not found"));
-      }
-    }
+    JobRun run = runs.cancel(Principal.of(ctx), ResourceRefs.find(store, ctx, JobRun.class));
     Envelope.reply(
         ctx, 202, Envelope.success("cancel requested for run " + run.id(), runData(run)));
   }
@@ -102,8 +76,7 @@ final class RunHandler {
   void retry(Context ctx) {
     ResourceStore store = TenantStore.of(this.store, ctx);
     JobRun old = ResourceRefs.find(store, ctx, JobRun.class);
-    JobRun run = JobRunFactory.retryOf(old, RunOrigins.of(ctx));
-    JobRun stored = limits.startRun(Principal.of(ctx).namespacePrefix(), () -> store.create(run));
+    JobRun stored = runs.retry(Principal.of(ctx), RunOrigins.of(ctx), old);
     Envelope.reply(
         ctx, 201, Envelope.success("run " + stored.id() + " retries " + old.id(), runData(stored)));
   }
@@ -112,19 +85,6 @@ final class RunHandler {
    * The branch a manual run builds: its ref's, else the one its Job checks out (the Job's {@code
    * branch_override}, else its repository's branch); none for a Job without a repository.
    */
-  private static String branch(ResourceStore store, Job job, JobRun run) {
-    if (run.getSpec().ref != null) {
-      return JobRunFactory.branchOf(run.getSpec().ref);
-    }
-    String repoName = job.getSpec().githubRepoName;
-    if (repoName == null) {
-      return null;
-    }
-    GitHubRepo repo =
-        store.get(GitHubRepo.class, job.getMetadata().getNamespace(), repoName).orElse(null);
-    return JobRunFactory.branchOf(RunResolver.ref(run, job, repo));
-  }
-
   /** A run as the run routes answer it: its ids, its Job and its provenance. */
   static Map<String, Object> runData(JobRun run) {
     Map<String, Object> data = new LinkedHashMap<>();

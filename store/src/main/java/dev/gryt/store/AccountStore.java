@@ -74,4 +74,7 @@ public interface AccountStore {
 
   /** The signed requests already seen by any server sharing this database. */
   ReplayLedger replayLedger();
+
+  /** The dashboard's sign-in sessions and one-time links. */
+  SessionStore sessions();
 }

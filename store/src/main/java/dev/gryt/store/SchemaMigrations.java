@@ -194,7 +194,18 @@ final class SchemaMigrations {
               "ALTER TABLE webhook_deliveries ADD COLUMN payload_bytes BIGINT NOT NULL DEFAULT 0",
               "ALTER TABLE webhook_deliveries ADD COLUMN payload_truncated INTEGER NOT NULL"
                   + " DEFAULT 0",
-              "ALTER TABLE webhook_deliveries ADD COLUMN redelivery_of TEXT"));
+              "ALTER TABLE webhook_deliveries ADD COLUMN redelivery_of TEXT"),
+          List.of(
+              // The dashboard's sessions and one-time sign-in links: a hash of each token only.
+              """
+              CREATE TABLE dashboard_sessions (
+                token_hash TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                team TEXT,
+                created_at TEXT NOT NULL,
+                expires_at BIGINT NOT NULL)""",
+              "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_at)"));
 
   /**
    * The migration that seals secrets at rest: after its SQL, {@link #sealSecrets} moves the trigger

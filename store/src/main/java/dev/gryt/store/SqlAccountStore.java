@@ -23,6 +23,7 @@ final class SqlAccountStore implements AccountStore {
   private final SqlDialect dialect;
   private final Lock writeLock;
   private final SqlReplayLedger replays;
+  private final SqlSessionStore sessions;
 
   /**
    * @param writeLock held around every write where the dialect serializes writes in process
@@ -32,6 +33,12 @@ final class SqlAccountStore implements AccountStore {
     this.dialect = dialect;
     this.writeLock = writeLock;
     this.replays = new SqlReplayLedger(dataSource, dialect, writeLock, clock);
+    this.sessions = new SqlSessionStore(dataSource, dialect, writeLock);
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
   }
 
   @Override

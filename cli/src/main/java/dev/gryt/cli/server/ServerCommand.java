@@ -224,6 +224,8 @@ public final class ServerCommand implements Callable<Integer> {
             + " is in "
             + admin.source()
             + "; gryt commands on this machine use it");
+    out.println(
+        "dashboard: " + url + "/ (sign in as admin, once: " + server.adminSignInLink() + ")");
     out.flush();
     err.println(tenants.signupLine(host));
     err.flush();

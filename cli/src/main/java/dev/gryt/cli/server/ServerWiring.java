@@ -11,6 +11,8 @@ import dev.gryt.agent.server.AgentToken;
 import dev.gryt.cli.CliException;
 import dev.gryt.cli.cloud.Credentials;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.dashboard.Dashboard;
+import dev.gryt.dashboard.DashboardSettings;
 import dev.gryt.operator.Placement;
 import dev.gryt.operator.RepoTokens;
 import dev.gryt.operator.agents.AgentClient;
@@ -89,6 +91,7 @@ final class ServerWiring implements AutoCloseable {
   private final ApiServer api;
   private final URI url;
   private final Credentials admin;
+  private final Dashboard dashboard;
   private final List<AgentServer> localAgents;
   private final List<URI> agents;
   private final LeaderElectedLoop controller;
@@ -98,6 +101,7 @@ final class ServerWiring implements AutoCloseable {
       ApiServer api,
       URI url,
       Credentials admin,
+      Dashboard dashboard,
       List<AgentServer> localAgents,
       List<URI> agents,
       LeaderElectedLoop controller) {
@@ -105,6 +109,7 @@ final class ServerWiring implements AutoCloseable {
     this.api = api;
     this.url = url;
     this.admin = admin;
+    this.dashboard = dashboard;
     this.localAgents = localAgents;
     this.agents = agents;
     this.controller = controller;
@@ -126,7 +131,8 @@ final class ServerWiring implements AutoCloseable {
       store.close();
       throw new CliException("cannot set up accounts: " + RootCause.oneLine(e), e);
     }
-    ApiServer api = startApi(settings, store, security);
+    Dashboard dashboard = new Dashboard(DashboardSettings.DEFAULT);
+    ApiServer api = startApi(settings, store, security, dashboard);
     List<AgentServer> local = new ArrayList<>();
     try {
       URI url = URI.create("http://" + urlHost(settings.host()) + ":" + api.port());
@@ -153,7 +159,7 @@ final class ServerWiring implements AutoCloseable {
         api.healthDetails(() -> controllerCounters(loop));
         api.liveness(loop::deadThreads);
       }
-      return new ServerWiring(store, api, url, admin, local, agents, controller);
+      return new ServerWiring(store, api, url, admin, dashboard, local, agents, controller);
     } catch (RuntimeException e) {
       api.close();
       local.forEach(AgentServer::close);
@@ -170,6 +176,14 @@ final class ServerWiring implements AutoCloseable {
   /** The admin's API key for this machine, as written to {@code $GRYT_HOME/servers/}. */
   Credentials admin() {
     return admin;
+  }
+
+  /**
+   * A one-time link that signs the bootstrap admin in to the dashboard, as Jupyter prints its token
+   * URL: good once, for a few minutes.
+   */
+  URI adminSignInLink() {
+    return url.resolve(dashboard.signInLinkPath(Principal.ADMIN_ID));
   }
 
   /** Whether any agent (remote or in-process) can take runs. */
@@ -234,7 +248,7 @@ final class ServerWiring implements AutoCloseable {
   }
 
   private static ApiServer startApi(
-      Settings settings, ResourceStore store, ServerSecurity security) {
+      Settings settings, ResourceStore store, ServerSecurity security, Dashboard dashboard) {
     try {
       return ApiServer.start(
           store,
@@ -244,7 +258,8 @@ final class ServerWiring implements AutoCloseable {
           new ApiServer.RunSettings(
               settings.clock(),
               ApiServer.RunSettings.DEFAULT.maxLogCharsPerStep(),
-              settings.quotas()));
+              settings.quotas()),
+          List.of(dashboard));
     } catch (RuntimeException e) {
       store.close();
       throw new CliException(
