@@ -33,7 +33,13 @@ public final class SyncCommand {
       @Option(names = "--version", paramLabel = "V", description = "Only this generation.")
           String version,
       @Option(names = "--evolutions", description = "Also push every evolution not yet synced.")
-          boolean evolutions) {
+          boolean evolutions,
+      // --version names a generation here, so the inherited -V/--version is not: help is declared.
+      @Option(
+              names = {"-h", "--help"},
+              usageHelp = true,
+              description = "Show this help.")
+          boolean help) {
     try (LocalSession session = open()) {
       List<LocalGeneration> targets = new ArrayList<>();
       if (version != null) {
@@ -102,7 +108,14 @@ public final class SyncCommand {
   }
 
   @Command(name = "status", description = "Show the sync state of generations and evolutions.")
-  int status(@Option(names = "--version", paramLabel = "V") String version) {
+  int status(
+      @Option(names = "--version", paramLabel = "V", description = "Only this generation.")
+          String version,
+      @Option(
+              names = {"-h", "--help"},
+              usageHelp = true,
+              description = "Show this help.")
+          boolean help) {
     try (LocalSession session = open()) {
       PrintWriter out = session.out();
       out.println("execution_mode: " + session.config().executionMode().key());
