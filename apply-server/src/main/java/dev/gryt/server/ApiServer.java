@@ -101,8 +101,8 @@ public final class ApiServer implements AutoCloseable {
    * promotions, how much log a step keeps, each tenant's quotas.
    */
   public record RunSettings(Clock clock, int maxLogCharsPerStep, Quotas quotas) {
-    /** One million characters of log per step, the default quotas. */
-    public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 1_000_000);
+    /** The agents' default cap (4 MiB) in characters of log per step, the default quotas. */
+    public static final RunSettings DEFAULT = new RunSettings(Clock.systemUTC(), 4 * 1024 * 1024);
 
     public RunSettings(Clock clock, int maxLogCharsPerStep) {
       this(clock, maxLogCharsPerStep, Quotas.DEFAULT);
@@ -201,6 +201,9 @@ public final class ApiServer implements AutoCloseable {
               routes.post("/api/v1/runs/{ref}/cancel", runs::cancel);
               routes.post("/api/v1/runs/{ref}/retry", runs::retry);
               routes.get("/api/v1/runs/{ref}/logs", new RunLogHandler(store, watches)::logs);
+              StepLogHandler stepLogs = new StepLogHandler(store);
+              routes.get("/api/v1/runs/{ref}/steps/{step}/log", stepLogs::page);
+              routes.get("/api/v1/runs/{ref}/steps/{step}/log/raw", stepLogs::raw);
               RunReportHandler reports =
                   new RunReportHandler(
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);

@@ -91,4 +91,28 @@ class WebhookEventTest {
     assertThat(WebhookEvent.matches("*-hotfix", "x-hotfix")).isTrue();
     assertThat(WebhookEvent.matches("a.b", "axb")).isFalse();
   }
+
+  @Test
+  void aPayloadsDigestReadsBackAsTheSameEventWithoutTheRest() throws Exception {
+    for (String[] delivery :
+        new String[][] {
+          {"push", "{\"ref\":\"refs/heads/main\",\"after\":\"abc\",\"commits\":[1,2,3]}"},
+          {"push", "{\"ref\":\"refs/heads/gone\",\"deleted\":true,\"big\":\"xxxx\"}"},
+          {
+            "pull_request",
+            """
+            {"action":"opened","number":7,"pull_request":{"title":"t",
+              "head":{"ref":"feature/x","sha":"def456","repo":{}},"base":{"ref":"main"}}}"""
+          },
+          {"manual", "{\"ref\":\"dev\",\"sha\":\"0123\",\"other\":1}"},
+        }) {
+      JsonNode payload = json(delivery[1]);
+      JsonNode digest = WebhookEvent.digest(payload);
+
+      assertThat(WebhookEvent.of(delivery[0], digest))
+          .as(delivery[1])
+          .isEqualTo(WebhookEvent.of(delivery[0], payload));
+      assertThat(digest.has("commits") || digest.has("big") || digest.has("number")).isFalse();
+    }
+  }
 }

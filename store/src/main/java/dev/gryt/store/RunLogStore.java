@@ -28,4 +28,14 @@ public interface RunLogStore {
    * run's output is gone with it.
    */
   List<LogChunk> read(String namespace, String runName, long afterSeq, int limit);
+
+  /**
+   * One step's output after {@code afterSeq}, oldest first: at most {@code limit} chunks, and no
+   * chunk more once {@code maxChars} characters are read (the first is always returned).
+   */
+  List<LogChunk> readStep(
+      String namespace, String runName, String step, long afterSeq, int limit, long maxChars);
+
+  /** How much output a step has, and how many lines its chunks up to {@code throughSeq} hold. */
+  StepLogSize stepSize(String namespace, String runName, String step, long throughSeq);
 }

@@ -187,6 +187,62 @@ public final class SqlRunLogStore implements RunLogStore {
         });
   }
 
+  @Override
+  public List<LogChunk> readStep(
+      String namespace, String runName, String step, long afterSeq, int limit, long maxChars) {
+    return transactions.query(
+        "SELECT seq, step, attempt, text, truncated FROM run_logs"
+            + " WHERE namespace = ? AND name = ? AND step = ? AND seq > ? ORDER BY seq LIMIT ?",
+        statement -> {
+          statement.setString(1, SqlResourceWrites.namespaceOrDefault(namespace));
+          statement.setString(2, runName);
+          statement.setString(3, step);
+          statement.setLong(4, afterSeq);
+          statement.setInt(5, limit);
+          List<LogChunk> chunks = new ArrayList<>();
+          long chars = 0;
+          try (ResultSet rows = statement.executeQuery()) {
+            while (chars < maxChars && rows.next()) {
+              LogChunk chunk =
+                  new LogChunk(
+                      rows.getLong(1),
+                      rows.getString(2),
+                      rows.getInt(3),
+                      rows.getString(4),
+                      rows.getInt(5) != 0);
+              chunks.add(chunk);
+              chars += chunk.text().length();
+            }
+          }
+          return chunks;
+        });
+  }
+
+  @Override
+  public StepLogSize stepSize(String namespace, String runName, String step, long throughSeq) {
+    // Newlines are counted as the characters REPLACE removes: no row leaves the database.
+    String newlines = "LENGTH(text) - LENGTH(REPLACE(text, ?, ''))";
+    return transactions.query(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(text)), 0), COALESCE(SUM("
+            + newlines
+            + "), 0), COALESCE(SUM(CASE WHEN seq <= ? THEN "
+            + newlines
+            + " ELSE 0 END), 0) FROM run_logs WHERE namespace = ? AND name = ? AND step = ?",
+        statement -> {
+          statement.setString(1, "\n");
+          statement.setLong(2, throughSeq);
+          statement.setString(3, "\n");
+          statement.setString(4, SqlResourceWrites.namespaceOrDefault(namespace));
+          statement.setString(5, runName);
+          statement.setString(6, step);
+          try (ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return new StepLogSize(
+                rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4));
+          }
+        });
+  }
+
   /** Forgets a deleted run's output, in the transaction that deletes it. */
   static void forget(Connection connection, ResourceKey key) throws SQLException {
     try (PreparedStatement statement =

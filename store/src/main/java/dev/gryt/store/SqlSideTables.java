@@ -93,6 +93,15 @@ public final class SqlSideTables {
     return runLogs.read(namespace, runName, afterSeq, limit);
   }
 
+  public List<LogChunk> stepLogs(
+      String namespace, String runName, String step, long afterSeq, int limit, long maxChars) {
+    return runLogs.readStep(namespace, runName, step, afterSeq, limit, maxChars);
+  }
+
+  public StepLogSize stepLogSize(String namespace, String runName, String step, long throughSeq) {
+    return runLogs.stepSize(namespace, runName, step, throughSeq);
+  }
+
   /** Forgets a deleted run's output. */
   public void forgetRunLogs(String namespace, String runName) {
     runLogs.forget(namespace, runName);

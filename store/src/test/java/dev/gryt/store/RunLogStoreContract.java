@@ -109,4 +109,44 @@ public abstract class RunLogStoreContract extends StoreContract {
         .extracting(LogChunk::text)
         .containsExactly("output of kept-1");
   }
+
+  @Test
+  void aStepsLogIsPagedByCursorWithItsTotalsAndLineNumbers() {
+    ResourceStore store = newStore();
+    JobRun run = (JobRun) store.create(run("paged-1").resource());
+    run.setStatus(new JobRunStatus());
+    run.getStatus().phase = "Running";
+    JobRun reported =
+        store
+            .runLogs()
+            .report(
+                run,
+                1,
+                List.of(
+                    new RunReport.LogText("build", "one\ntwo\n"),
+                    new RunReport.LogText("test", "other\n"),
+                    new RunReport.LogText("build", "three\n")),
+                1_000,
+                10_000);
+    store
+        .runLogs()
+        .report(
+            reported, 1, List.of(new RunReport.LogText("build", "four\nfive\n")), 1_000, 10_000);
+
+    List<LogChunk> first = store.runLogs().readStep("default", "paged-1", "build", 0, 2, 1_000);
+    assertThat(first).extracting(LogChunk::text).containsExactly("one\ntwo\n", "three\n");
+    long cursor = first.get(1).seq();
+    assertThat(store.runLogs().readStep("default", "paged-1", "build", cursor, 2, 1_000))
+        .extracting(LogChunk::text)
+        .containsExactly("four\nfive\n");
+    // A page stops once it has maxChars, but always holds a chunk.
+    assertThat(store.runLogs().readStep("default", "paged-1", "build", 0, 10, 1)).hasSize(1);
+
+    StepLogSize size = store.runLogs().stepSize("default", "paged-1", "build", cursor);
+    assertThat(size).isEqualTo(new StepLogSize(3, 24, 5, 3));
+    assertThat(store.runLogs().stepSize("default", "paged-1", "build", 0).linesThrough()).isZero();
+    assertThat(store.runLogs().stepSize("default", "paged-1", "nope", 0))
+        .isEqualTo(new StepLogSize(0, 0, 0, 0));
+    assertThat(store.runLogs().readStep("default", "other-run", "build", 0, 10, 1_000)).isEmpty();
+  }
 }

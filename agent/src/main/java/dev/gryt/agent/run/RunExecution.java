@@ -203,6 +203,12 @@ final class RunExecution implements Runnable {
 
   private record Outcome(JobRunPhase phase, String message) {}
 
+  /** The server's cap on a step's log when its assignment names one, else this agent's. */
+  private long logCapBytes() {
+    Long fromServer = assignment.maxStepLogBytes();
+    return fromServer != null ? fromServer : options.logCapBytes();
+  }
+
   /** Runs one step with its retries; null when it succeeded, else how the run ends. */
   private Outcome runStep(RunAssignment.Step step, StepStatus status, Instant deadline)
       throws InterruptedException {
@@ -210,7 +216,7 @@ final class RunExecution implements Runnable {
     int tries = 1 + (step.retries() == null ? 0 : step.retries());
     LogSink sink =
         MaskingLogSink.wrap(
-            new CappedLogSink(line -> reporter.log(step.name(), line), options.logCapBytes()),
+            new CappedLogSink(line -> reporter.log(step.name(), line), logCapBytes()),
             assignment.allSecrets());
     StepResult result = null;
     boolean runDeadlineHit = false;

@@ -15,10 +15,20 @@ import org.slf4j.LoggerFactory;
  * Output that could not be delivered stays queued for the next report. When the server refuses a
  * report with 409 (a newer attempt owns the run) or 410 (the run is cancelled or gone), the run is
  * stopped through {@code onRefused} and nothing more is sent.
+ *
+ * <p>A report carries at most {@link #MAX_REPORT_LOG_CHARS} of output, so that it stays under the
+ * server's request limit however fast a step writes: a backlog goes in the reports that follow at
+ * once, and the run's final phase only in the report that carries its last output.
  */
 final class RunReporter {
   private static final Logger LOG = LoggerFactory.getLogger(RunReporter.class);
   private static final int FINAL_ATTEMPTS = 5;
+
+  /**
+   * The output one report carries: even at six bytes per character (JSON escapes) it stays under
+   * the server's 4 MiB request limit.
+   */
+  static final int MAX_REPORT_LOG_CHARS = 512 * 1024;
 
   private final ReportClient client;
   private final String url;
@@ -30,6 +40,7 @@ final class RunReporter {
   private final Object lock = new Object();
   private final List<RunReport.LogText> pending = new ArrayList<>();
   private boolean dirty = true;
+  private boolean backlog;
   private boolean finishing;
   private volatile boolean refused;
   private Thread thread;
@@ -104,11 +115,19 @@ final class RunReporter {
       thread.join();
     }
     long backoff = 250;
-    for (int attempt = 1; attempt <= FINAL_ATTEMPTS && !refused; attempt++) {
+    int failures = 0;
+    while (!refused) {
       if (send(true)) {
-        return true;
+        synchronized (lock) {
+          if (!backlog) {
+            return true;
+          }
+        }
+        failures = 0;
+        backoff = 250;
+        continue;
       }
-      if (refused) {
+      if (refused || ++failures >= FINAL_ATTEMPTS) {
         return false;
       }
       Thread.sleep(backoff);
@@ -138,11 +157,18 @@ final class RunReporter {
           return;
         }
       }
-      // a change: give more output a moment to come, then send it all in one report
-      try {
-        Thread.sleep(batch.toMillis());
-      } catch (InterruptedException e) {
-        return;
+      // a change: give more output a moment to come, then send it all in one report (a backlog
+      // goes at once)
+      boolean behind;
+      synchronized (lock) {
+        behind = backlog;
+      }
+      if (!behind) {
+        try {
+          Thread.sleep(batch.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
       }
       boolean delivered = send(false);
       lastSent = System.nanoTime();
@@ -168,10 +194,22 @@ final class RunReporter {
       if (refused || (!finalReport && state.get().phase().terminal())) {
         return !refused;
       }
-      logs = new ArrayList<>(pending);
-      pending.clear();
-      dirty = false;
+      logs = takeLogs();
+      backlog = !pending.isEmpty();
+      dirty = backlog;
       report = state.get().withLogs(logs);
+      if (backlog && report.phase().terminal()) {
+        // Not the last of the output: the final phase waits for the report that carries it.
+        report =
+            new RunReport(
+                report.runId(),
+                report.attempt(),
+                dev.gryt.crds.JobRunPhase.RUNNING,
+                report.commit(),
+                null,
+                report.steps(),
+                logs);
+      }
     }
     try {
       int status = client.post(url, token, report);
@@ -198,7 +236,36 @@ final class RunReporter {
       // keep the output for the next report, before anything logged meanwhile
       pending.addAll(0, logs);
       dirty = dirty || !logs.isEmpty();
+      backlog = false;
     }
     return false;
+  }
+
+  /**
+   * Takes the queued output for one report, at most {@link #MAX_REPORT_LOG_CHARS}: a longer text is
+   * split after its last line that fits (or at the limit, for one longer line).
+   */
+  private List<RunReport.LogText> takeLogs() {
+    List<RunReport.LogText> taken = new ArrayList<>();
+    int room = MAX_REPORT_LOG_CHARS;
+    while (!pending.isEmpty() && room > 0) {
+      RunReport.LogText next = pending.get(0);
+      if (next.text().length() <= room) {
+        taken.add(pending.remove(0));
+        room -= next.text().length();
+        continue;
+      }
+      int cut = next.text().lastIndexOf('\n', room - 1) + 1;
+      if (cut == 0) {
+        if (!taken.isEmpty()) {
+          break;
+        }
+        cut = room;
+      }
+      taken.add(new RunReport.LogText(next.step(), next.text().substring(0, cut)));
+      pending.set(0, new RunReport.LogText(next.step(), next.text().substring(cut)));
+      break;
+    }
+    return taken;
   }
 }

@@ -3,6 +3,7 @@ package dev.gryt.agent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.agent.runner.CappedLogSink;
 import dev.gryt.agent.runner.ContainerRunner;
 import dev.gryt.agent.runner.ProcessRunner;
 import dev.gryt.agent.runner.Runners;
@@ -113,6 +114,52 @@ class RunExecutorIT {
     assertThat(last.path("run_id").asText()).isEqualTo(run.runId());
     assertThat(last.path("attempt").asInt()).isEqualTo(1);
     awaitNoRunsAndEmpty(workDir);
+  }
+
+  @Test
+  void theServersCapOnAStepsLogInTheAssignmentIsHonoured() throws Exception {
+    RunAssignment run =
+        assignment(null, step("noisy", "for i in $(seq 1 100); do echo line-$i; done"))
+            .withMaxStepLogBytes(100L);
+
+    executor(new ProcessRunner(), 1).submit(run);
+
+    assertThat(receiver.awaitFinal(WAIT).path("phase").asText()).isEqualTo("Succeeded");
+    String log = receiver.log("noisy");
+    assertThat(log).startsWith("line-1\n").doesNotContain("line-100");
+    assertThat(log).endsWith(CappedLogSink.marker(100) + "\n");
+    assertThat(log.length() - CappedLogSink.marker(100).length() - 1).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aBurstOfOutputGoesInSeveralReportsUnderTheLimitAndTheFinalPhaseLast() throws Exception {
+    // 3 MiB at once: far more than one report carries.
+    RunAssignment run =
+        assignment(
+                null,
+                step(
+                    "burst", "awk 'BEGIN { for (i = 1; i <= 32768; i++) printf \"%095d\\n\", i }'"))
+            .withMaxStepLogBytes(8L * 1024 * 1024);
+
+    executor(new ProcessRunner(), 1).submit(run);
+
+    assertThat(receiver.awaitFinal(WAIT).path("phase").asText()).isEqualTo("Succeeded");
+    String log = receiver.log("burst");
+    assertThat(log.length()).isEqualTo(32768 * 96);
+    assertThat(log.lines().skip(32767).findFirst()).contains("%095d".formatted(32768));
+    assertThat(receiver.reports())
+        .allSatisfy(
+            r -> {
+              int chars = 0;
+              for (JsonNode l : r.path("logs")) {
+                chars += l.path("text").asText().length();
+              }
+              assertThat(chars).isLessThanOrEqualTo(RunReporter.MAX_REPORT_LOG_CHARS);
+            });
+    assertThat(receiver.phases())
+        .filteredOn(p -> !p.equals("Running"))
+        .containsExactly("Succeeded");
+    assertThat(receiver.phases()).last().isEqualTo("Succeeded");
   }
 
   @Test

@@ -95,7 +95,6 @@ public final class AccountAuthenticator implements Authenticator {
       principal = basic(ctx, header.substring(6).strip());
     } else if (header.regionMatches(true, 0, RequestSignature.SCHEME, 0, 5)) {
       principal = hmac(ctx, header);
-      RequestSignature.parse(header).ifPresent(sig -> Principal.attachApiKey(ctx, sig.keyId()));
     } else {
       throw unauthorized("unsupported Authorization scheme: use Basic or HMAC");
     }
@@ -225,6 +224,8 @@ public final class AccountAuthenticator implements Authenticator {
     if (entry.disabled()) {
       throw disabled(entry.principal().username());
     }
+    // Runs this request starts name the key (RunOrigins).
+    Principal.attachApiKey(ctx, sig.keyId());
     return entry.principal();
   }
 

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,7 +154,7 @@ final class KindCommands {
   @Command(
       name = "webhooks",
       aliases = "webhook",
-      description = "Webhooks: list, create, get, delete, trigger.")
+      description = "Webhooks: list, create, get, delete, trigger, deliveries, redeliver.")
   static final class Webhooks extends Base {
     @Override
     ResourceKind kind() {
@@ -171,6 +173,97 @@ final class KindCommands {
       JsonNode data = post(body);
       created(data);
       out().println("trigger: POST " + cloud.serverUrl() + data.path("url").asText());
+      out().flush();
+      return 0;
+    }
+
+    @Command(
+        name = "deliveries",
+        description =
+            "A webhook's deliveries, newest first: event, branch, commit, whether the signature"
+                + " was checked, the run it started or why it was skipped.")
+    int deliveries(
+        @Parameters(paramLabel = "ID|NAME") String webhook,
+        @Option(names = "--limit", defaultValue = "20", description = "At most this many.")
+            int limit,
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                description = "table or json")
+            OutputFormat format) {
+      JsonNode data =
+          cloud
+              .client()
+              .get(
+                  kind().apiPath()
+                      + "/"
+                      + GrytApiClient.segment(webhook)
+                      + "/deliveries?limit="
+                      + limit);
+      if (format != OutputFormat.TABLE) {
+        out().println(data.path("items").toPrettyString());
+        out().flush();
+        return 0;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(List.of("ID", "EVENT", "BRANCH", "COMMIT", "SIGNED", "STATUS", "RUN/REASON", "AGE"));
+      java.time.Instant now = cloud.environment().clock().instant();
+      for (JsonNode d : data.path("items")) {
+        String commit = ResourceTable.text(d.path("commit"));
+        rows.add(
+            List.of(
+                ResourceTable.text(d.path("id")),
+                ResourceTable.text(d.path("event")),
+                ResourceTable.text(d.path("branch")),
+                commit.length() > 12 ? commit.substring(0, 12) : commit,
+                d.path("signature_checked").isBoolean()
+                    ? (d.path("signature_checked").asBoolean() ? "yes" : "no")
+                    : "-",
+                ResourceTable.text(d.path("status"))
+                    + (d.path("redelivery_of").isTextual() ? " (redelivery)" : ""),
+                d.path("run_id").isTextual()
+                    ? d.path("run_id").asText()
+                    : ResourceTable.text(d.path("reason")),
+                ResourceTable.age(d.path("received_at").asText(null), now)));
+      }
+      TextTable.fitting(rows).lines(rows).forEach(out()::println);
+      out().flush();
+      return 0;
+    }
+
+    @Command(
+        name = "redeliver",
+        description =
+            "Replay a delivery's kept payload as a new delivery (the webhook's filters apply).")
+    int redeliver(
+        @Parameters(index = "0", paramLabel = "ID|NAME") String webhook,
+        @Parameters(index = "1", paramLabel = "DELIVERY", description = "dlv-… (see deliveries)")
+            String delivery) {
+      JsonNode data =
+          cloud
+              .client()
+              .post(
+                  kind().apiPath()
+                      + "/"
+                      + GrytApiClient.segment(webhook)
+                      + "/deliveries/"
+                      + GrytApiClient.segment(delivery)
+                      + "/redeliver",
+                  null);
+      out()
+          .println(
+              data.path("run_id").isTextual()
+                  ? data.path("delivery").asText()
+                      + " redelivers "
+                      + delivery
+                      + ": "
+                      + data.path("run_id").asText()
+                      + " started"
+                  : data.path("delivery").asText()
+                      + " redelivers "
+                      + delivery
+                      + ": skipped: "
+                      + data.path("skipped").asText());
       out().flush();
       return 0;
     }

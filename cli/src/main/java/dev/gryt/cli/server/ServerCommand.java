@@ -156,6 +156,18 @@ public final class ServerCommand implements Callable<Integer> {
           "Placements a run gets before a lost agent fails it (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Option(
+      names = "--max-step-log-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "4194304",
+      description =
+          "The most output one step keeps: agents stop passing it on beyond this, and the server"
+              + " keeps no more (default: ${DEFAULT-VALUE}, 4 MiB; at most 1 GiB).")
+  long maxStepLogBytes;
+
+  /** The largest {@code --max-step-log-bytes}: a step's log is counted in an int on the server. */
+  static final long MAX_STEP_LOG_BYTES = 1L << 30;
+
   @Mixin TenantOptions tenants = new TenantOptions();
 
   @Option(
@@ -177,6 +189,13 @@ public final class ServerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SSLContext tls = agentTls();
     // Checked before anything starts: a wrong flag fails fast, with nothing to undo.
+    if (maxStepLogBytes < 1 || maxStepLogBytes > MAX_STEP_LOG_BYTES) {
+      throw new CliException(
+          "--max-step-log-bytes must be between 1 and "
+              + MAX_STEP_LOG_BYTES
+              + ": "
+              + maxStepLogBytes);
+    }
     AccountSettings accounts = tenants.accountSettings(host);
     Quotas quotas = tenants.quotas();
     // The server keeps real time (leases, replay windows, requeue delays), whatever clock the
@@ -202,7 +221,8 @@ public final class ServerCommand implements Callable<Integer> {
                 tls,
                 advertiseUrl,
                 new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts),
-                Set.copyOf(repoTokenEnv)),
+                Set.copyOf(repoTokenEnv),
+                maxStepLogBytes),
             err);
     Foreground foreground =
         Foreground.stopOnExit(

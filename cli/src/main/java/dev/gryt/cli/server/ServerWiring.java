@@ -66,6 +66,8 @@ final class ServerWiring implements AutoCloseable {
    * @param advertiseUrl where agents report to; null for the listening address
    * @param localAgents agents to run in this process (none without a controller)
    * @param runner the in-process agents' runner kind; null picks the best that works here
+   * @param maxStepLogBytes the most output a step keeps (sent to agents with each run; the store
+   *     keeps no more)
    */
   record Settings(
       Clock clock,
@@ -85,7 +87,8 @@ final class ServerWiring implements AutoCloseable {
       SSLContext agentTls,
       URI advertiseUrl,
       Placement.Settings placement,
-      Set<String> repoTokenEnv) {}
+      Set<String> repoTokenEnv,
+      long maxStepLogBytes) {}
 
   private final ResourceStore store;
   private final ApiServer api;
@@ -256,9 +259,7 @@ final class ServerWiring implements AutoCloseable {
           settings.port(),
           security,
           new ApiServer.RunSettings(
-              settings.clock(),
-              ApiServer.RunSettings.DEFAULT.maxLogCharsPerStep(),
-              settings.quotas()),
+              settings.clock(), (int) settings.maxStepLogBytes(), settings.quotas()),
           List.of(dashboard));
     } catch (RuntimeException e) {
       store.close();
@@ -388,7 +389,13 @@ final class ServerWiring implements AutoCloseable {
                         Duration.ofSeconds(2));
                 loop.with(
                     new JobRunDispatcher(
-                        store, clock, agents, tokens, settings.placement(), reportBase.toString()));
+                        store,
+                        clock,
+                        agents,
+                        tokens,
+                        settings.placement(),
+                        reportBase.toString(),
+                        settings.maxStepLogBytes()));
               }
               return loop;
             },

@@ -253,6 +253,44 @@ class CloudCommandsIT {
   }
 
   @Test
+  void webhookDeliveriesAreListedAndOneIsRedelivered() throws Exception {
+    assertThat(gryt.run("cloud", "apply", "-f", infra.toString()).exitCode()).isZero();
+    String key =
+        ResourceCodec.json()
+            .readTree(gryt.run("cloud", "webhooks", "get", "github-webhook", "-o", "json").out())
+            .path("webhook_key")
+            .asText();
+    assertThat(gryt.run("cloud", "webhooks", "trigger", key).exitCode()).isZero();
+
+    CliRun.Result listed = gryt.run("cloud", "webhooks", "deliveries", "github-webhook");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.outLines()).hasSize(2);
+    assertThat(listed.outLines().get(0))
+        .matches("ID\\s+EVENT\\s+BRANCH\\s+COMMIT\\s+SIGNED\\s+STATUS\\s+RUN/REASON\\s+AGE");
+    assertThat(listed.outLines().get(1))
+        .matches("dlv-\\S+\\s+manual\\s+-\\s+-\\s+no\\s+triggered\\s+run-\\S+\\s+\\S+");
+    String original = listed.outLines().get(1).split("\\s+")[0];
+
+    CliRun.Result redelivered =
+        gryt.run("cloud", "webhooks", "redeliver", "github-webhook", original);
+    assertThat(redelivered.exitCode()).as(redelivered.err()).isZero();
+    assertThat(redelivered.outLines())
+        .singleElement()
+        .asString()
+        .matches("dlv-\\S+ redelivers " + original + ": run-\\S+ started");
+    assertThat(gryt.run("cloud", "webhooks", "deliveries", "github-webhook").outLines().get(1))
+        .contains("triggered (redelivery)");
+
+    CliRun.Result missing =
+        gryt.run("cloud", "webhooks", "redeliver", "github-webhook", "dlv-000000000000");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.errLines())
+        .singleElement()
+        .asString()
+        .contains("has no delivery dlv-000000000000");
+  }
+
+  @Test
   void unreachableServerSaysHowToStartOne() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

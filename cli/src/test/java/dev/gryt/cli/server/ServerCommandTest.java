@@ -80,7 +80,9 @@ class ServerCommandTest {
             List.of("--trusted-proxy", "10.0.0.0/99"),
             List.of("--trusted-proxy", "proxy.example"),
             List.of("--quota-runs", "0"),
-            List.of("--quota-log-bytes", "-1"))) {
+            List.of("--quota-log-bytes", "-1"),
+            List.of("--max-step-log-bytes", "0"),
+            List.of("--max-step-log-bytes", "" + (ServerCommand.MAX_STEP_LOG_BYTES + 1)))) {
       List<String> command = new java.util.ArrayList<>(List.of("server", "--agents", "0"));
       command.addAll(args);
       CliRun.Result result = new CliRun(home).run(command.toArray(String[]::new));

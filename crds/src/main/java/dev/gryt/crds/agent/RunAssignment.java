@@ -17,10 +17,11 @@ import java.util.Set;
 /**
  * What the server sends to {@link AgentProtocol#RUNS}: one run to execute, the repository to check
  * out (none for a Job without one: its steps start in an empty workspace), the pipeline's steps,
- * where to report, and the stored namespace the run belongs to (whose it is). The server builds it
- * with {@link #of}; the agent checks it with {@link #problems()}. JSON in snake_case; absent fields
- * are left out (the namespace and the secrets are always written); unknown fields are ignored so
- * the server may add some.
+ * where to report, the stored namespace the run belongs to (whose it is) and, when the server sets
+ * one, the most output a step may log ({@code max_step_log_bytes}). The server builds it with
+ * {@link #of}; the agent checks it with {@link #problems()}. JSON in snake_case; absent fields are
+ * left out (the namespace and the secrets are always written); unknown fields are ignored so the
+ * server may add some.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +34,30 @@ public record RunAssignment(
     String reportToken,
     Repo repo,
     Pipeline pipeline,
-    List<String> secrets) {
+    List<String> secrets,
+    Long maxStepLogBytes) {
+
+  /** An assignment that leaves the log cap to the agent's own default. */
+  public RunAssignment(
+      String runId,
+      String namespace,
+      Integer attempt,
+      String reportUrl,
+      String reportToken,
+      Repo repo,
+      Pipeline pipeline,
+      List<String> secrets) {
+    this(runId, namespace, attempt, reportUrl, reportToken, repo, pipeline, secrets, null);
+  }
+
+  /**
+   * The same assignment with the server's cap on each step's log ({@code gryt server
+   * --max-step-log-bytes}); the agent stops passing a step's output on beyond it.
+   */
+  public RunAssignment withMaxStepLogBytes(Long bytes) {
+    return new RunAssignment(
+        runId, namespace, attempt, reportUrl, reportToken, repo, pipeline, secrets, bytes);
+  }
 
   /** The repository: {@code sha} wins over {@code ref}; {@code token} for private repositories. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -231,6 +255,9 @@ public record RunAssignment(
           imageProblems(problems, at + ".image", step.image());
         }
       }
+    }
+    if (maxStepLogBytes != null && maxStepLogBytes < 1) {
+      problems.add("max_step_log_bytes: must be >= 1");
     }
     if (secrets != null && secrets.stream().anyMatch(s -> s == null)) {
       problems.add("secrets: must be strings");

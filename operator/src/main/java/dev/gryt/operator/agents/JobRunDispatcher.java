@@ -61,6 +61,7 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
   private final RepoTokens tokens;
   private final Placement.Settings settings;
   private final String reportBase;
+  private final Long maxStepLogBytes;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Holder> onAgents = new ConcurrentHashMap<>();
   private final Object signal = new Object();
@@ -83,6 +84,23 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
       RepoTokens tokens,
       Placement.Settings settings,
       String reportBase) {
+    this(store, clock, agents, tokens, settings, reportBase, null);
+  }
+
+  /**
+   * @param reportBase the URL agents reach this server's API at ({@code http://host:port})
+   * @param maxStepLogBytes the cap on each step's log sent with every assignment; null leaves it to
+   *     the agents
+   */
+  public JobRunDispatcher(
+      ResourceStore store,
+      Clock clock,
+      AgentRegistry agents,
+      RepoTokens tokens,
+      Placement.Settings settings,
+      String reportBase,
+      Long maxStepLogBytes) {
+    this.maxStepLogBytes = maxStepLogBytes;
     this.store = store;
     this.clock = clock;
     this.agents = agents;
@@ -256,11 +274,12 @@ public final class JobRunDispatcher implements ControlLoop.Companion {
     byte[] body =
         AgentProtocol.toJson(
             RunAssignment.of(
-                resolved,
-                a.attempt(),
-                repoToken,
-                reportBase + AgentProtocol.reportPath(claimed.id()),
-                reportToken));
+                    resolved,
+                    a.attempt(),
+                    repoToken,
+                    reportBase + AgentProtocol.reportPath(claimed.id()),
+                    reportToken)
+                .withMaxStepLogBytes(maxStepLogBytes));
     senders.submit(() -> send(claimed, a.agent(), a.attempt(), body));
   }
 

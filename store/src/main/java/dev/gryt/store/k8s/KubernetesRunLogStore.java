@@ -5,6 +5,7 @@ import dev.gryt.crds.agent.RunReport;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.RunLogStore;
 import dev.gryt.store.SqlSideTables;
+import dev.gryt.store.StepLogSize;
 import java.util.List;
 
 /**
@@ -42,5 +43,16 @@ final class KubernetesRunLogStore implements RunLogStore {
   @Override
   public List<LogChunk> read(String namespace, String runName, long afterSeq, int limit) {
     return side.runLogs(store.namespaceOf(namespace), runName, afterSeq, limit);
+  }
+
+  @Override
+  public List<LogChunk> readStep(
+      String namespace, String runName, String step, long afterSeq, int limit, long maxChars) {
+    return side.stepLogs(store.namespaceOf(namespace), runName, step, afterSeq, limit, maxChars);
+  }
+
+  @Override
+  public StepLogSize stepSize(String namespace, String runName, String step, long throughSeq) {
+    return side.stepLogSize(store.namespaceOf(namespace), runName, step, throughSeq);
   }
 }
