@@ -163,6 +163,9 @@ final class RunPages {
     OutputStream out = ctx.res().getOutputStream();
     long deadline = System.nanoTime() + STREAM_FOR.toNanos();
     try {
+      // The headers and a reconnection delay at once: the browser knows the stream is open.
+      out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
       while (System.nanoTime() < deadline) {
         // The position first: a change after it wakes the wait below.
         long rv = view.resourceVersion();

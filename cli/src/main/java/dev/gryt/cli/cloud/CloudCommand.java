@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       AccountCommands.Logout.class,
       AccountCommands.WhoAmI.class,
       ApiKeysCommand.class,
+      DashboardCommand.class,
       TeamsCommand.class,
       AccountsCommand.class,
       KindCommands.Pipelines.class,
