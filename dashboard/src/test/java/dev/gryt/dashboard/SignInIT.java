@@ -86,6 +86,33 @@ class SignInIT {
   }
 
   @Test
+  void aDisabledAccountsSessionEndsAndItCannotSignInAgain() throws Exception {
+    DashboardServer.Browser alice = gryt.browser();
+    alice.signIn("alice", DashboardServer.PASSWORD);
+    assertThat(alice.get("/runs").statusCode()).isEqualTo(200);
+    gryt.security.accounts().disable("alice");
+    assertThat(alice.get("/runs").statusCode()).isEqualTo(303);
+    HttpResponse<String> again = gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    assertThat(again.statusCode()).isEqualTo(403);
+    assertThat(again.body()).contains("disabled");
+  }
+
+  @Test
+  void expiredSessionsAndUnusedLinksAreSweptAtTheNextSignIn() throws Exception {
+    gryt.dashboard.signInLinkPath(dev.gryt.server.http.Principal.ADMIN_ID);
+    gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    gryt.clock.advance(Duration.ofHours(13));
+    gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    // The two expired rows are gone; only the new session is left.
+    assertThat(
+            gryt.store
+                .accounts()
+                .sessions()
+                .deleteExpired(gryt.clock.instant().plus(Duration.ofDays(1))))
+        .isEqualTo(1);
+  }
+
+  @Test
   void aWrongPasswordOrBadFormShowsTheFormAgainWithTheProblem() throws Exception {
     DashboardServer.Browser b = gryt.browser();
     HttpResponse<String> wrong = b.signIn("alice", "not the password");
