@@ -187,7 +187,7 @@ final class Sessions {
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void clear(Context ctx, String name) {
+  private void clear(Context ctx, String name) {
     Cookie cookie = new Cookie(name, "");
     cookie.setPath("/");
     cookie.setHttpOnly(true);
@@ -198,8 +198,8 @@ final class Sessions {
   }
 
   /** Served over TLS: directly, or by a proxy the API server trusts to say so. */
-  private static boolean secure(Context ctx) {
-    return "https".equalsIgnoreCase(ctx.scheme());
+  private boolean secure(Context ctx) {
+    return services.overTls(ctx);
   }
 
   private String token() {
