@@ -86,6 +86,16 @@ public final class ApiServices {
     return authenticator.login(ctx, username, password);
   }
 
+  /**
+   * Whether the request came over TLS: directly, or through a proxy the server trusts ({@code
+   * --trusted-proxy}) that says so in {@code X-Forwarded-Proto}.
+   */
+  public boolean overTls(Context ctx) {
+    return security.authenticator() instanceof AccountAuthenticator authenticator
+        ? authenticator.overTls(ctx)
+        : "https".equalsIgnoreCase(ctx.scheme());
+  }
+
   /** The principal of an enabled account; empty when it is gone or disabled. */
   public Optional<Principal> account(String accountId) {
     Accounts accounts = security.accounts();

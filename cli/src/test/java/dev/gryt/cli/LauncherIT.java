@@ -70,6 +70,10 @@ class LauncherIT {
       assertThat(out.readLine())
           .startsWith("admin API key key_")
           .contains(dir.resolve("home").toString());
+      assertThat(out.readLine())
+          .matches(
+              "dashboard: http://127\\.0\\.0\\.1:\\d+/ \\(sign in as admin, once:"
+                  + " http://127\\.0\\.0\\.1:\\d+/sign-in/link/[A-Za-z0-9_-]{43}\\)");
       assertThat(List.of(out.readLine(), out.readLine(), out.readLine(), out.readLine()))
           .containsExactly(
               "pipeline/test-and-build created",

@@ -42,6 +42,9 @@ public final class LogLines {
       }
       for (String raw : text.split("\r?\n", -1)) {
         // A carriage return redraws its line (progress bars): what was drawn last is what stays.
+        if (raw.endsWith("\r")) {
+          raw = raw.substring(0, raw.length() - 1);
+        }
         int cr = raw.lastIndexOf('\r');
         if (cr >= 0) {
           raw = raw.substring(cr + 1);

@@ -189,8 +189,15 @@ final class RunPages {
           continue;
         }
         if (chunks.isEmpty()) {
-          CompletableFuture<?> changed =
-              services.runChanged(signedIn.acting(), now, rv, Duration.ofSeconds(20));
+          CompletableFuture<?> changed;
+          try {
+            changed = services.runChanged(signedIn.acting(), now, rv, Duration.ofSeconds(20));
+          } catch (ApiException e) {
+            // The caller holds its most long polls (other pages, watches): look again shortly.
+            changed =
+                CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+          }
           if (changed != null) {
             try {
               changed.get(25, TimeUnit.SECONDS);

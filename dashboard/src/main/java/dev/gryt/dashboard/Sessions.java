@@ -28,6 +28,8 @@ import java.util.Optional;
 final class Sessions {
   static final String COOKIE = "gryt_session";
 
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+
   /** The double-submit cookie of the sign-in form, which has no session to derive a token from. */
   static final String SIGN_IN_COOKIE = "gryt_sign_in";
 
@@ -35,6 +37,7 @@ final class Sessions {
   private final SessionStore store;
   private final DashboardSettings settings;
   private final SecureRandom random = new SecureRandom();
+  private volatile Instant nextSweep = Instant.MIN;
 
   Sessions(ApiServices services, DashboardSettings settings) {
     this.services = services;
@@ -89,6 +92,7 @@ final class Sessions {
   void start(Context ctx, Principal account) {
     String token = token();
     Instant now = services.clock().instant();
+    sweep(now);
     store.create(
         new Session(
             hash(token),
@@ -104,6 +108,18 @@ final class Sessions {
     cookie.setSecure(secure(ctx));
     cookie.setMaxAge((int) settings.sessionTtl().toSeconds());
     ctx.cookie(cookie);
+  }
+
+  /**
+   * Deletes expired sessions and unused links, at most once a minute, on a sign-in: a session is
+   * also deleted when it is presented after its expiry, but a link nobody opened never is.
+   */
+  private void sweep(Instant now) {
+    if (now.isBefore(nextSweep)) {
+      return;
+    }
+    nextSweep = now.plus(SWEEP_EVERY);
+    store.deleteExpired(now);
   }
 
   /** Ends the request's session and clears its cookie. */
@@ -171,7 +187,7 @@ final class Sessions {
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void clear(Context ctx, String name) {
+  private void clear(Context ctx, String name) {
     Cookie cookie = new Cookie(name, "");
     cookie.setPath("/");
     cookie.setHttpOnly(true);
@@ -182,8 +198,8 @@ final class Sessions {
   }
 
   /** Served over TLS: directly, or by a proxy the API server trusts to say so. */
-  private static boolean secure(Context ctx) {
-    return "https".equalsIgnoreCase(ctx.scheme());
+  private boolean secure(Context ctx) {
+    return services.overTls(ctx);
   }
 
   private String token() {

@@ -66,6 +66,11 @@ final class SignInPages {
       render(ctx, e.status(), e.getMessage(), next);
       return;
     }
+    if (services.account(account.accountId()).isEmpty()) {
+      // A password remembered from before the account was disabled on another server.
+      render(ctx, 403, "account " + username.strip() + " is disabled by the server's admin", next);
+      return;
+    }
     sessions.start(ctx, account);
     ctx.redirect(safeNext(next), HttpStatus.SEE_OTHER);
   }

@@ -1,6 +1,7 @@
 package dev.gryt.dashboard;
 
 import dev.gryt.server.ApiServer;
+import dev.gryt.server.auth.AccountSettings;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.StoreFactory;
@@ -35,10 +36,14 @@ final class DashboardServer implements AutoCloseable {
   final ApiServer server;
 
   DashboardServer(Path dir) {
+    this(dir, AccountSettings.DEFAULT);
+  }
+
+  DashboardServer(Path dir, AccountSettings settings) {
     store = StoreFactory.open("sqlite:" + dir.resolve("gryt.db"), clock);
     byte[] masterKey = new byte[32];
     new SecureRandom().nextBytes(masterKey);
-    security = ServerSecurity.accounts(store, masterKey, clock);
+    security = ServerSecurity.accounts(store, masterKey, clock, settings);
     server =
         ApiServer.start(
             store,

@@ -69,6 +69,44 @@ class SignInIT {
     assertThat(alice.get("/runs").statusCode()).as("signed out").isEqualTo(303);
   }
 
+  /** The session cookie a password sign-in sets when the request carries {@code headers}. */
+  static String sessionCookie(DashboardServer server, String... headers) throws Exception {
+    DashboardServer.Browser b = server.browser();
+    String csrf = DashboardServer.hidden(b.get("/sign-in").body(), "csrf");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(server.uri("/sign-in"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "csrf=" + csrf + "&username=alice&password=correct+horse+battery+staple"));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    HttpResponse<String> r = b.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+    return r.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith(Sessions.COOKIE + "="))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void theCookieIsSecureBehindATrustedTlsProxyOnly() throws Exception {
+    // Anyone may send X-Forwarded-Proto: without a trusted proxy it is not believed.
+    assertThat(sessionCookie(gryt, "X-Forwarded-Proto", "https")).doesNotContain("Secure");
+    try (DashboardServer proxied =
+        new DashboardServer(
+            dir.resolve("proxied"),
+            dev.gryt.server.auth.AccountSettings.of(
+                true,
+                java.util.List.of(dev.gryt.server.auth.AddressRange.parse("127.0.0.1/32"))))) {
+      proxied.account("alice");
+      assertThat(sessionCookie(proxied, "X-Forwarded-Proto", "https")).contains("Secure");
+      assertThat(sessionCookie(proxied, "X-Forwarded-Proto", "http")).doesNotContain("Secure");
+      assertThat(sessionCookie(proxied)).doesNotContain("Secure");
+    }
+  }
+
   @Test
   void theSessionIsStoredAsAHashAndSurvivesARestartUntilItExpires() throws Exception {
     DashboardServer.Browser alice = gryt.browser();
@@ -83,6 +121,33 @@ class SignInIT {
     gryt.clock.advance(Duration.ofHours(1));
     assertThat(alice.get("/runs").statusCode()).as("expired after 12 h").isEqualTo(303);
     assertThat(gryt.store.accounts().sessions().session(Sessions.hash(token))).isEmpty();
+  }
+
+  @Test
+  void aDisabledAccountsSessionEndsAndItCannotSignInAgain() throws Exception {
+    DashboardServer.Browser alice = gryt.browser();
+    alice.signIn("alice", DashboardServer.PASSWORD);
+    assertThat(alice.get("/runs").statusCode()).isEqualTo(200);
+    gryt.security.accounts().disable("alice");
+    assertThat(alice.get("/runs").statusCode()).isEqualTo(303);
+    HttpResponse<String> again = gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    assertThat(again.statusCode()).isEqualTo(403);
+    assertThat(again.body()).contains("disabled");
+  }
+
+  @Test
+  void expiredSessionsAndUnusedLinksAreSweptAtTheNextSignIn() throws Exception {
+    gryt.dashboard.signInLinkPath(dev.gryt.server.http.Principal.ADMIN_ID);
+    gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    gryt.clock.advance(Duration.ofHours(13));
+    gryt.browser().signIn("alice", DashboardServer.PASSWORD);
+    // The two expired rows are gone; only the new session is left.
+    assertThat(
+            gryt.store
+                .accounts()
+                .sessions()
+                .deleteExpired(gryt.clock.instant().plus(Duration.ofDays(1))))
+        .isEqualTo(1);
   }
 
   @Test

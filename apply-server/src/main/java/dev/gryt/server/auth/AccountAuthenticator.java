@@ -160,6 +160,11 @@ public final class AccountAuthenticator implements Authenticator {
     return Accounts.principalOf(account);
   }
 
+  /** Whether the request came over TLS, directly or through a trusted proxy that says so. */
+  public boolean overTls(Context ctx) {
+    return clientAddress.overTls(ctx);
+  }
+
   /** Forgets what was remembered of a disabled account: its next request is refused here too. */
   public void accountDisabled(Account account) {
     passwordChanged(account.username());

@@ -24,6 +24,23 @@ public final class ClientAddress {
     return of(ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For"));
   }
 
+  /**
+   * Whether the request reached the server over TLS: directly, or through a trusted proxy that says
+   * so in {@code X-Forwarded-Proto} (from anyone else that header is not believed).
+   */
+  public boolean overTls(Context ctx) {
+    if ("https".equalsIgnoreCase(ctx.scheme())) {
+      return true;
+    }
+    String proto = ctx.header("X-Forwarded-Proto");
+    if (proto == null || trustedProxies.isEmpty() || !trusted(ctx.req().getRemoteAddr())) {
+      return false;
+    }
+    // The nearest proxy's word: the last of a comma-separated list.
+    String[] hops = proto.split(",");
+    return "https".equalsIgnoreCase(hops[hops.length - 1].strip());
+  }
+
   String of(String peer, java.util.Enumeration<String> forwardedHeaders) {
     if (trustedProxies.isEmpty() || !trusted(peer) || forwardedHeaders == null) {
       return peer;
