@@ -154,9 +154,14 @@ public final class DashboardBench {
       for (int batch = 0; batch < RUNS / 500; batch++) {
         List<Mutation> creates = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-          JobRun run = JobRunFactory.webhook("dash", "job-" + (batch * 500 + i) % 250);
-          run.getSpec().ref = "refs/heads/" + (i % 10 == 0 ? "feature/x" : "main");
-          run.getSpec().sha = "%040x".formatted(batch * 500L + i);
+          JobRun run =
+              JobRunFactory.webhook(
+                  "dash",
+                  "job-" + (batch * 500 + i) % 250,
+                  "push",
+                  "refs/heads/" + (i % 10 == 0 ? "feature/x" : "main"),
+                  "%040x".formatted(batch * 500L + i),
+                  null);
           creates.add(new Mutation.Create(run));
         }
         List<Mutation> statuses = new ArrayList<>();
