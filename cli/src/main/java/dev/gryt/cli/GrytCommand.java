@@ -45,6 +45,7 @@ public final class GrytCommand {
     all.put("cloud", CloudCommand.class);
     all.put("agent", AgentCommand.class);
     all.put("certs", CertsCommand.class);
+    all.put("completion", CompletionCommand.class);
     return java.util.Collections.unmodifiableMap(all);
   }
 
