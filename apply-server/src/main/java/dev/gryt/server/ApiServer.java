@@ -1,5 +1,7 @@
 package dev.gryt.server;
 
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunFactory;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.crds.agent.AgentProtocol;
 import dev.gryt.server.apply.ApplyEngine;
@@ -134,7 +136,14 @@ public final class ApiServer implements AutoCloseable {
               // Through the caller's view, so names resolve in its namespaces; its object quota.
               String tenant = Principal.of(ctx).namespacePrefix();
               return new ApplyEngine(
-                  TenantStore.of(store, ctx), added -> limits.checkObjects(tenant, added));
+                  TenantStore.of(store, ctx),
+                  added -> limits.checkObjects(tenant, added),
+                  (applied, stored) -> {
+                    // A JobRun's provenance is the server's to say, not the manifest's.
+                    if (applied instanceof JobRun run) {
+                      JobRunFactory.stampApplied(run, (JobRun) stored, RunOrigins.of(ctx));
+                    }
+                  });
             });
     AtomicReference<Supplier<Map<String, ?>>> healthDetails = new AtomicReference<>(Map::of);
     AtomicReference<Supplier<List<String>>> deadThreads = new AtomicReference<>(List::of);
@@ -202,6 +211,8 @@ public final class ApiServer implements AutoCloseable {
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);
               routes.get("/api/v1/webhooks/{ref}/deliveries", webhooks::deliveries);
+              routes.get("/api/v1/webhooks/{ref}/deliveries/{id}", webhooks::delivery);
+              routes.post("/api/v1/webhooks/{ref}/deliveries/{id}/redeliver", webhooks::redeliver);
               CreateHandler create = new CreateHandler(store, limits);
               routes.post("/api/v1/pipelines", create::pipeline);
               routes.post("/api/v1/github-repos", create::repo);

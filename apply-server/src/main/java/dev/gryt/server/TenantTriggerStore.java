@@ -23,26 +23,30 @@ final class TenantTriggerStore implements TriggerStore {
   }
 
   @Override
-  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
+  public Delivery.Recorded recordDelivery(
+      Delivery delivery, String payload, Optional<Mutation.Create> run) {
     throw new UnsupportedOperationException("deliveries are recorded by the public trigger only");
   }
 
   @Override
   public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
     return triggers.deliveries(view.in(namespace), webhookName, limit).stream()
-        .map(
-            d ->
-                new Delivery(
-                    d.id(),
-                    view.out(d.webhookNamespace()),
-                    d.webhookName(),
-                    d.event(),
-                    d.deliveryId(),
-                    d.receivedAt(),
-                    d.status(),
-                    d.reason(),
-                    d.runId()))
+        .map(this::out)
         .toList();
+  }
+
+  @Override
+  public Optional<Delivery> delivery(String namespace, String webhookName, String recordId) {
+    return triggers.delivery(view.in(namespace), webhookName, recordId).map(this::out);
+  }
+
+  @Override
+  public Optional<String> payload(String namespace, String webhookName, String recordId) {
+    return triggers.payload(view.in(namespace), webhookName, recordId);
+  }
+
+  private Delivery out(Delivery d) {
+    return d.of(view.out(d.webhookNamespace()), d.webhookName());
   }
 
   @Override

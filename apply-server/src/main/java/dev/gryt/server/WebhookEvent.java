@@ -2,6 +2,7 @@ package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.WebhookSpec;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,37 @@ record WebhookEvent(String event, String ref, String sha, String branch, String 
       default:
         return new WebhookEvent(
             event, null, null, null, "event " + event + " does not start a run");
+    }
+  }
+
+  /**
+   * The fields of a payload that {@link #of} reads, and only those: what a delivery keeps when its
+   * body is over the cap, which reads back as the same event.
+   */
+  static ObjectNode digest(JsonNode payload) {
+    ObjectNode digest = dev.gryt.crds.ResourceCodec.json().createObjectNode();
+    if (payload == null) {
+      return digest;
+    }
+    for (String field : List.of("ref", "sha", "after", "action")) {
+      copyText(payload, digest, field);
+    }
+    if (payload.path("deleted").isBoolean()) {
+      digest.put("deleted", payload.path("deleted").asBoolean());
+    }
+    JsonNode pr = payload.path("pull_request");
+    if (pr.isObject()) {
+      ObjectNode prDigest = digest.putObject("pull_request");
+      copyText(pr.path("head"), prDigest.putObject("head"), "ref");
+      copyText(pr.path("head"), (ObjectNode) prDigest.get("head"), "sha");
+      copyText(pr.path("base"), prDigest.putObject("base"), "ref");
+    }
+    return digest;
+  }
+
+  private static void copyText(JsonNode from, ObjectNode to, String field) {
+    if (from.path(field).isTextual()) {
+      to.put(field, from.path(field).asText());
     }
   }
 

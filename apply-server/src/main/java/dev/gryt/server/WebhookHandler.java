@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.crds.JobRun;
 import dev.gryt.crds.JobRunFactory;
 import dev.gryt.crds.ResourceCodec;
+import dev.gryt.crds.RunOrigin;
 import dev.gryt.crds.Webhook;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
@@ -13,9 +14,11 @@ import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.Delivery;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.TriggerStore;
 import dev.gryt.store.WebhookKey;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,8 @@ import java.util.Optional;
  * A Webhook's trigger and its key: {@code POST /api/v1/webhooks/run/{key}} (public: the key is the
  * credential, with GitHub's signature on top when the Webhook has a secret), {@code GET
  * /api/v1/webhooks/{ref}} (the resource plus its key and URL), {@code POST
- * /api/v1/webhooks/{ref}/rotate-key} and {@code GET /api/v1/webhooks/{ref}/deliveries}.
+ * /api/v1/webhooks/{ref}/rotate-key}, {@code GET /api/v1/webhooks/{ref}/deliveries[/{id}]} and
+ * {@code POST /api/v1/webhooks/{ref}/deliveries/{id}/redeliver}.
  *
  * <p>Answers of the trigger: 202 {@code {run_id}} for a run started; 202 {@code {run_id: null,
  * skipped: why}} for a delivery the Webhook's filters turned away (it is recorded, so GitHub and
@@ -90,34 +94,141 @@ final class WebhookHandler {
             null);
       }
     }
-    WebhookEvent event = WebhookEvent.of(ctx.header("X-GitHub-Event"), parse(body));
+    JsonNode payload = parse(body);
     String deliveryId = blankToNull(ctx.header("X-GitHub-Delivery"));
+    boolean signed = secret != null && !secret.isEmpty();
+    Delivery.Recorded recorded =
+        deliver(
+            webhook,
+            WebhookEvent.of(ctx.header("X-GitHub-Event"), payload),
+            Kept.of(body, payload),
+            deliveryId,
+            signed,
+            null,
+            null);
+    Delivery delivery = recorded.delivery();
+    String message =
+        recorded.duplicate()
+            ? "delivery " + deliveryId + " was received before"
+            : delivery.runId() != null
+                ? "run " + delivery.runId() + " started"
+                : "skipped: " + delivery.reason();
+    Envelope.reply(
+        ctx, recorded.duplicate() ? 200 : 202, Envelope.success(message, answer(recorded)));
+  }
+
+  /**
+   * {@code POST /api/v1/webhooks/{ref}/deliveries/{id}/redeliver}: replays a delivery's kept
+   * payload as a new delivery of the same event, marked as a redelivery of it. It passes the
+   * Webhook's filters as they are now (it may be skipped), is never a duplicate (it has no sender's
+   * delivery id), and its run names who redelivered it. Another account's delivery is 404.
+   */
+  void redeliver(Context ctx) {
+    Webhook view = ResourceRefs.find(TenantStore.of(this.store, ctx), ctx, Webhook.class);
+    // The stored object (its stored namespace), found by the id the caller's view answered.
+    Webhook webhook =
+        store
+            .getById(view.id())
+            .filter(Webhook.class::isInstance)
+            .map(Webhook.class::cast)
+            .orElseThrow(() -> ApiException.notFound("webhook not found"));
     String ns = webhook.getMetadata().getNamespace();
     String name = webhook.getMetadata().getName();
-    Optional<String> skip = event.skipReason(webhook.getSpec());
-    Delivery.Recorded recorded;
-    if (skip.isPresent()) {
-      recorded =
-          store
-              .triggers()
-              .recordDelivery(
-                  Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()),
-                  Optional.empty());
-    } else {
-      // The store checks, in the delivery's transaction, that the Job exists (409 when not).
-      JobRun run = JobRunFactory.webhook(ns, webhook.getSpec().jobName);
-      run.getSpec().ref = event.ref();
-      run.getSpec().sha = event.sha();
-      recorded =
-          limits.startRun(
-              tenant,
-              () ->
-                  store
-                      .triggers()
-                      .recordDelivery(
-                          Delivery.triggered(ns, name, event.event(), deliveryId),
-                          Optional.of(new Mutation.Create(run))));
+    String id = ctx.pathParam("id");
+    Delivery original =
+        store
+            .triggers()
+            .delivery(ns, name, id)
+            .orElseThrow(() -> ApiException.notFound("webhook " + name + " has no delivery " + id));
+    if (original.details().signatureChecked() == null) {
+      throw ApiException.conflict(
+          "delivery " + id + " was recorded before payloads were kept: it cannot be replayed");
     }
+    String text = store.triggers().payload(ns, name, id).orElse(null);
+    if (text == null && original.details().payloadBytes() > 0) {
+      throw ApiException.conflict(
+          "the payload of delivery "
+              + id
+              + " was over the cap and not kept: it cannot be replayed");
+    }
+    byte[] body = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+    JsonNode payload = parse(body);
+    Kept kept =
+        new Kept(text, original.details().payloadBytes(), original.details().payloadTruncated());
+    Delivery.Recorded recorded =
+        deliver(
+            webhook,
+            WebhookEvent.of(original.event(), payload),
+            kept,
+            null,
+            original.details().signatureChecked(),
+            original.id(),
+            RunOrigins.of(ctx));
+    Delivery delivery = recorded.delivery();
+    String message =
+        delivery.runId() != null
+            ? "delivery " + id + " redelivered: run " + delivery.runId() + " started"
+            : "delivery " + id + " redelivered: skipped: " + delivery.reason();
+    Envelope.reply(ctx, 202, Envelope.success(message, answer(recorded)));
+  }
+
+  /**
+   * Records a delivery to {@code webhook} (as stored) and, unless its filters skip it, the run it
+   * starts, in one transaction.
+   *
+   * @param redeliveryOf the record id of the delivery replayed; null for one received
+   * @param redeliveredBy who asked for the replay; null for one received
+   */
+  private Delivery.Recorded deliver(
+      Webhook webhook,
+      WebhookEvent event,
+      Kept kept,
+      String deliveryId,
+      Boolean signatureChecked,
+      String redeliveryOf,
+      RunOrigin redeliveredBy) {
+    String ns = webhook.getMetadata().getNamespace();
+    String name = webhook.getMetadata().getName();
+    String tenant = TenantLimits.tenantOf(ns);
+    Delivery.Details details =
+        new Delivery.Details(
+            event.branch(),
+            event.sha(),
+            signatureChecked,
+            kept.bytes(),
+            kept.truncated(),
+            redeliveryOf);
+    Optional<String> skip = event.skipReason(webhook.getSpec());
+    if (skip.isPresent()) {
+      return store
+          .triggers()
+          .recordDelivery(
+              Delivery.skipped(ns, name, event.event(), deliveryId, skip.get()).with(details),
+              kept.text(),
+              Optional.empty());
+    }
+    // The store checks, in the delivery's transaction, that the Job exists (409 when not).
+    // The record's id is made here so that the run can name the delivery that started it.
+    String recordId = Delivery.newId();
+    RunOrigin origin = RunOrigin.webhook(name, recordId, deliveryId);
+    if (redeliveredBy != null) {
+      origin.account = redeliveredBy.account;
+      origin.apiKey = redeliveredBy.apiKey;
+    }
+    JobRun run =
+        JobRunFactory.webhook(
+            ns, webhook.getSpec().jobName, event.event(), event.ref(), event.sha(), origin);
+    Delivery delivery =
+        Delivery.triggered(ns, name, event.event(), deliveryId).withId(recordId).with(details);
+    return limits.startRun(
+        tenant,
+        () ->
+            store
+                .triggers()
+                .recordDelivery(delivery, kept.text(), Optional.of(new Mutation.Create(run))));
+  }
+
+  private static Map<String, Object> answer(Delivery.Recorded recorded) {
     Delivery delivery = recorded.delivery();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("run_id", delivery.runId());
@@ -126,13 +237,34 @@ final class WebhookHandler {
     }
     data.put("delivery", delivery.id());
     data.put("duplicate", recorded.duplicate());
-    String message =
-        recorded.duplicate()
-            ? "delivery " + deliveryId + " was received before"
-            : delivery.runId() != null
-                ? "run " + delivery.runId() + " started"
-                : "skipped: " + delivery.reason();
-    Envelope.reply(ctx, recorded.duplicate() ? 200 : 202, Envelope.success(message, data));
+    if (delivery.details().redeliveryOf() != null) {
+      data.put("redelivery_of", delivery.details().redeliveryOf());
+    }
+    return data;
+  }
+
+  /**
+   * The payload kept with a delivery: the body itself up to {@link TriggerStore#MAX_PAYLOAD_CHARS},
+   * else the digest of what gryt reads from it ({@link WebhookEvent#digest}), which replays the
+   * same; nothing when even that is over the cap. A larger body is still taken, never refused for
+   * the cap.
+   *
+   * @param text what is kept; null for nothing (an empty body)
+   * @param bytes the size of the body as received
+   * @param truncated whether {@code text} is not the body itself
+   */
+  record Kept(String text, long bytes, boolean truncated) {
+    static Kept of(byte[] body, JsonNode payload) {
+      if (body.length == 0) {
+        return new Kept(null, 0, false);
+      }
+      if (body.length <= TriggerStore.MAX_PAYLOAD_CHARS) {
+        return new Kept(new String(body, StandardCharsets.UTF_8), body.length, false);
+      }
+      String digest = ResourceCodec.toJson(WebhookEvent.digest(payload));
+      return new Kept(
+          digest.length() <= TriggerStore.MAX_PAYLOAD_CHARS ? digest : null, body.length, true);
+    }
   }
 
   void get(Context ctx) {
@@ -186,8 +318,31 @@ final class WebhookHandler {
     Envelope.reply(ctx, 200, Envelope.success(items.size() + " deliveries", data));
   }
 
-  private static Map<String, Object> view(Delivery delivery) {
+  /** {@code GET /api/v1/webhooks/{ref}/deliveries/{id}}: one delivery with its kept payload. */
+  void delivery(Context ctx) {
+    ResourceStore store = TenantStore.of(this.store, ctx);
+    Webhook webhook = ResourceRefs.find(store, ctx, Webhook.class);
+    String ns = webhook.getMetadata().getNamespace();
+    String name = webhook.getMetadata().getName();
+    String id = ctx.pathParam("id");
+    Delivery delivery =
+        store
+            .triggers()
+            .delivery(ns, name, id)
+            .orElseThrow(() -> ApiException.notFound("webhook " + name + " has no delivery " + id));
+    Map<String, Object> item = view(delivery);
+    String payload = store.triggers().payload(ns, name, id).orElse(null);
+    item.put("payload", payload == null ? null : payloadTree(payload));
+    Envelope.reply(ctx, 200, Envelope.success("delivery " + id, item));
+  }
+
+  /**
+   * A delivery as the API shows it: never the signature nor anything of the Webhook's secret, only
+   * whether the signature was checked.
+   */
+  static Map<String, Object> view(Delivery delivery) {
     Map<String, Object> item = new LinkedHashMap<>();
+    Delivery.Details details = delivery.details();
     item.put("id", delivery.id());
     item.put("event", delivery.event());
     item.put("delivery_id", delivery.deliveryId());
@@ -195,7 +350,21 @@ final class WebhookHandler {
     item.put("status", delivery.status());
     item.put("reason", delivery.reason());
     item.put("run_id", delivery.runId());
+    item.put("branch", details.branch());
+    item.put("commit", details.sha());
+    item.put("signature_checked", details.signatureChecked());
+    item.put("payload_bytes", details.payloadBytes());
+    item.put("payload_truncated", details.payloadTruncated());
+    item.put("redelivery_of", details.redeliveryOf());
     return item;
+  }
+
+  private static JsonNode payloadTree(String payload) {
+    try {
+      return ResourceCodec.json().readTree(payload);
+    } catch (IOException e) {
+      return ResourceCodec.json().getNodeFactory().textNode(payload);
+    }
   }
 
   private static JsonNode parse(byte[] body) {

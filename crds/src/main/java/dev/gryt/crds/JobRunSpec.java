@@ -7,13 +7,20 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** What to run: a Job at a ref/commit, and what triggered it. */
+/**
+ * What to run: a Job at a ref/commit, and what triggered it. The provenance ({@code trigger},
+ * {@code event}, {@code branch}, {@code started_by}, {@code retry_of}) is written by the server
+ * that creates the run ({@link JobRunFactory}); a client's copy of it is replaced.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
   "job_name",
   "ref",
   "sha",
   "trigger",
+  "event",
+  "branch",
+  "started_by",
   "retry_of",
   "timeout_seconds",
   "cancel_requested"
@@ -34,6 +41,22 @@ public class JobRunSpec {
       message = "trigger must be webhook, manual or retry")
   public String trigger;
 
+  /**
+   * The event that led to the run: {@code push}, {@code pull_request}, {@code manual} (an API call,
+   * or a webhook triggered by hand); a retry keeps its original's. Set by the server.
+   */
+  public String event;
+
+  /**
+   * The branch the run builds (a push's, a pull request's head), when it is one. Set by the server.
+   */
+  public String branch;
+
+  /** Who or what started the run. Set by the server, never taken from a request. */
+  @JsonProperty("started_by")
+  public RunOrigin startedBy;
+
+  /** The id of the run this one retries. */
   @JsonProperty("retry_of")
   public String retryOf;
 

@@ -184,6 +184,18 @@ final class SchemaMigrations {
                 expires_at BIGINT NOT NULL)""",
               "CREATE INDEX seen_signatures_by_expiry ON seen_signatures (expires_at)"),
           List.of(
+              // What a delivery said besides its event, for the deliveries list and redelivery: its
+              // branch and commit, whether its signature was checked (NULL: recorded before this
+              // was kept), its payload (capped by the caller) and the delivery it replays.
+              "ALTER TABLE webhook_deliveries ADD COLUMN branch TEXT",
+              "ALTER TABLE webhook_deliveries ADD COLUMN sha TEXT",
+              "ALTER TABLE webhook_deliveries ADD COLUMN signature_checked INTEGER",
+              "ALTER TABLE webhook_deliveries ADD COLUMN payload TEXT",
+              "ALTER TABLE webhook_deliveries ADD COLUMN payload_bytes BIGINT NOT NULL DEFAULT 0",
+              "ALTER TABLE webhook_deliveries ADD COLUMN payload_truncated INTEGER NOT NULL"
+                  + " DEFAULT 0",
+              "ALTER TABLE webhook_deliveries ADD COLUMN redelivery_of TEXT"),
+          List.of(
               // The dashboard's sessions and one-time sign-in links: a hash of each token only.
               """
               CREATE TABLE dashboard_sessions (
@@ -200,6 +212,9 @@ final class SchemaMigrations {
    * keys and seals every cleartext secret in the resources and the event log.
    */
   static final int SEALING = 9;
+
+  /** The migration that keeps a delivery's branch, commit, signature flag and payload. */
+  static final int DELIVERY_DETAILS = 10;
 
   /** Work a migration does in Java after its SQL, in the same transaction. */
   private interface JavaStep {

@@ -57,13 +57,26 @@ final class SqlReplayLedger implements ReplayLedger {
   private static final class Sighting extends WriteCombiner.Entry {
     final String signature;
     final long expiresAt;
+    final String key;
     boolean first;
     RuntimeException failure;
 
     Sighting(String signature, long expiresAt) {
       this.signature = signature;
       this.expiresAt = expiresAt;
+      this.key = key(signature, expiresAt);
     }
+  }
+
+  /**
+   * The row's key: the signature behind its expiry time, so that keys grow with time. Signatures
+   * are random; as keys they put each insert on another page of a table that holds every request of
+   * the window (millions of rows): measured with 50 clients of signed reads, the ledger's writes
+   * cost more CPU than the reads it guarded. Ordered by time, a batch of inserts lands on the last
+   * few pages. A replay carries the same timestamp, hence the same expiry and the same key.
+   */
+  static String key(String signature, long expiresAt) {
+    return String.format(java.util.Locale.ROOT, "%013x/%s", expiresAt, signature);
   }
 
   SqlReplayLedger(DataSource dataSource, SqlDialect dialect, Lock writeLock, Clock clock) {
@@ -85,7 +98,7 @@ final class SqlReplayLedger implements ReplayLedger {
 
   @Override
   public boolean firstSightingOfRead(String signature, Instant expiresAt) {
-    if (written(signature)) {
+    if (written(key(signature, expiresAt.toEpochMilli()))) {
       return false;
     }
     synchronized (gathered) {
@@ -105,11 +118,11 @@ final class SqlReplayLedger implements ReplayLedger {
     return true;
   }
 
-  private boolean written(String signature) {
+  private boolean written(String key) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement =
             connection.prepareStatement("SELECT 1 FROM seen_signatures WHERE signature = ?")) {
-      statement.setString(1, signature);
+      statement.setString(1, key);
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next();
       }
@@ -235,7 +248,7 @@ final class SqlReplayLedger implements ReplayLedger {
         connection.commit();
         for (Sighting sighting : batch) {
           // Two of one batch with the same signature: the first in line is the first sighting.
-          sighting.first = inserted.remove(sighting.signature);
+          sighting.first = inserted.remove(sighting.key);
         }
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
@@ -268,7 +281,7 @@ final class SqlReplayLedger implements ReplayLedger {
     try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
       int i = 1;
       for (Sighting sighting : batch) {
-        statement.setString(i++, sighting.signature);
+        statement.setString(i++, sighting.key);
         statement.setLong(i++, sighting.expiresAt);
       }
       try (ResultSet rows = statement.executeQuery()) {

@@ -50,8 +50,8 @@ public final class SqlSideTables {
    *
    * @return the stored record; empty when a delivery with the same delivery id was recorded first
    */
-  public Optional<Delivery> insertDelivery(Delivery delivery) {
-    return triggers.insertDelivery(delivery);
+  public Optional<Delivery> insertDelivery(Delivery delivery, String payload) {
+    return triggers.insertDelivery(delivery, payload);
   }
 
   /** Sets the run a recorded delivery created. */
@@ -66,6 +66,14 @@ public final class SqlSideTables {
 
   public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
     return triggers.deliveries(namespace, webhookName, limit);
+  }
+
+  public Optional<Delivery> delivery(String namespace, String webhookName, String recordId) {
+    return triggers.delivery(namespace, webhookName, recordId);
+  }
+
+  public Optional<String> payload(String namespace, String webhookName, String recordId) {
+    return triggers.payload(namespace, webhookName, recordId);
   }
 
   /**

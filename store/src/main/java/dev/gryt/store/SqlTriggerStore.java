@@ -39,13 +39,15 @@ public final class SqlTriggerStore implements TriggerStore {
   }
 
   private static final String DELIVERY_COLUMNS =
-      "id, namespace, name, event, delivery_id, received_at, status, reason, run_id";
+      "id, namespace, name, event, delivery_id, received_at, status, reason, run_id, branch, sha,"
+          + " signature_checked, payload_bytes, payload_truncated, redelivery_of";
 
   /** What a delivery's transaction wrote: the record, and the run's commit when there was one. */
   private record DeliveryWrite(Delivery.Recorded recorded, SqlResourceWrites.Plan plan) {}
 
   @Override
-  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
+  public Delivery.Recorded recordDelivery(
+      Delivery delivery, String payload, Optional<Mutation.Create> run) {
     Objects.requireNonNull(delivery, "delivery");
     String namespace = SqlResourceWrites.namespaceOrDefault(delivery.webhookNamespace());
     String name = SqlResourceWrites.requireName(delivery.webhookName());
@@ -64,17 +66,13 @@ public final class SqlTriggerStore implements TriggerStore {
               SqlResourceWrites.Plan planned =
                   changes.isEmpty() ? null : writes.plan(changes, Map.of(), counter.value());
               Delivery stored =
-                  new Delivery(
-                      ObjectRules.newId("dlv-"),
-                      namespace,
-                      name,
-                      delivery.event(),
-                      delivery.deliveryId(),
-                      Instant.now(clock),
-                      delivery.status(),
-                      delivery.reason(),
-                      planned == null ? null : planned.results().get(0).id());
-              if (!insertDeliveryAndRun(connection, stored, jobName, planned)) {
+                  delivery
+                      .of(namespace, name)
+                      .recorded(
+                          delivery.id() == null ? Delivery.newId() : delivery.id(),
+                          Instant.now(clock))
+                      .withRun(planned == null ? null : planned.results().get(0).id());
+              if (!insertDeliveryAndRun(connection, stored, payload, jobName, planned)) {
                 // Nothing was written: a repeated delivery id, or a Webhook or Job gone.
                 Optional<Delivery> first =
                     delivery.deliveryId() == null
@@ -114,6 +112,8 @@ public final class SqlTriggerStore implements TriggerStore {
   }
 
   private static Delivery deliveryOf(ResultSet rows) throws SQLException {
+    int checked = rows.getInt(12);
+    Boolean signatureChecked = rows.wasNull() ? null : checked != 0;
     return new Delivery(
         rows.getString(1),
         rows.getString(2),
@@ -123,7 +123,14 @@ public final class SqlTriggerStore implements TriggerStore {
         Instant.parse(rows.getString(6)),
         rows.getString(7),
         rows.getString(8),
-        rows.getString(9));
+        rows.getString(9),
+        new Delivery.Details(
+            rows.getString(10),
+            rows.getString(11),
+            signatureChecked,
+            rows.getLong(13),
+            rows.getInt(14) != 0,
+            rows.getString(15)));
   }
 
   /**
@@ -134,7 +141,11 @@ public final class SqlTriggerStore implements TriggerStore {
    * @return false when nothing was written
    */
   private boolean insertDeliveryAndRun(
-      Connection connection, Delivery delivery, String jobName, SqlResourceWrites.Plan run)
+      Connection connection,
+      Delivery delivery,
+      String payload,
+      String jobName,
+      SqlResourceWrites.Plan run)
       throws SQLException {
     String exists =
         "EXISTS (SELECT 1 FROM resources WHERE kind = ? AND namespace = ? AND name = ?)";
@@ -156,7 +167,7 @@ public final class SqlTriggerStore implements TriggerStore {
                 ? insertDelivery
                 : String.join("; ", insertDelivery, insertRun, insertEvent);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-          int next = bindDelivery(statement, delivery, jobName);
+          int next = bindDelivery(statement, delivery, payload, jobName);
           if (run != null) {
             next = bindRunRow(statement, delivery, run.results().get(0), next);
             bindRunEvent(statement, delivery, run.events().get(0), next);
@@ -166,7 +177,7 @@ public final class SqlTriggerStore implements TriggerStore {
         }
       }
       try (PreparedStatement statement = connection.prepareStatement(insertDelivery)) {
-        bindDelivery(statement, delivery, jobName);
+        bindDelivery(statement, delivery, payload, jobName);
         if (statement.executeUpdate() != 1) {
           return false;
         }
@@ -200,7 +211,8 @@ public final class SqlTriggerStore implements TriggerStore {
   private static String deliveryInsertSql(String condition) {
     return "INSERT INTO webhook_deliveries ("
         + DELIVERY_COLUMNS
-        + ", seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT seq FROM"
+        + ", payload, seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        + " COALESCE((SELECT seq FROM"
         + " webhook_deliveries WHERE namespace = ? AND name = ? ORDER BY seq DESC LIMIT 1), 0) + 1"
         // The upsert clause ends the SELECT (SQLite needs a WHERE before it to tell).
         + " WHERE "
@@ -209,7 +221,7 @@ public final class SqlTriggerStore implements TriggerStore {
   }
 
   /** Binds a delivery's row from parameter 1; returns the next parameter index. */
-  private static int bindDeliveryRow(PreparedStatement statement, Delivery delivery)
+  private static int bindDeliveryRow(PreparedStatement statement, Delivery delivery, String payload)
       throws SQLException {
     int i = 1;
     statement.setString(i++, delivery.id());
@@ -221,15 +233,28 @@ public final class SqlTriggerStore implements TriggerStore {
     statement.setString(i++, delivery.status());
     statement.setString(i++, delivery.reason());
     statement.setString(i++, delivery.runId());
+    Delivery.Details details = delivery.details();
+    statement.setString(i++, details.branch());
+    statement.setString(i++, details.sha());
+    if (details.signatureChecked() == null) {
+      statement.setNull(i++, java.sql.Types.INTEGER);
+    } else {
+      statement.setInt(i++, details.signatureChecked() ? 1 : 0);
+    }
+    statement.setLong(i++, details.payloadBytes());
+    statement.setInt(i++, details.payloadTruncated() ? 1 : 0);
+    statement.setString(i++, details.redeliveryOf());
+    statement.setString(i++, payload);
     statement.setString(i++, delivery.webhookNamespace());
     statement.setString(i++, delivery.webhookName());
     return i;
   }
 
   /** Binds a delivery's row, its Webhook's key and, when given, its run's Job's. */
-  private static int bindDelivery(PreparedStatement statement, Delivery delivery, String jobName)
+  private static int bindDelivery(
+      PreparedStatement statement, Delivery delivery, String payload, String jobName)
       throws SQLException {
-    int i = bindDeliveryRow(statement, delivery);
+    int i = bindDeliveryRow(statement, delivery, payload);
     String ns = delivery.webhookNamespace();
     i =
         SqliteRowStatements.bindKey(
@@ -270,10 +295,10 @@ public final class SqlTriggerStore implements TriggerStore {
    *
    * @return false when the id was taken (nothing written)
    */
-  private static boolean insertDelivery(Connection connection, Delivery delivery)
+  private static boolean insertDelivery(Connection connection, Delivery delivery, String payload)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(deliveryInsertSql("true"))) {
-      bindDeliveryRow(statement, delivery);
+      bindDeliveryRow(statement, delivery, payload);
       return statement.executeUpdate() == 1;
     }
   }
@@ -299,6 +324,36 @@ public final class SqlTriggerStore implements TriggerStore {
             }
           }
           return found;
+        });
+  }
+
+  @Override
+  public Optional<Delivery> delivery(String namespace, String webhookName, String recordId) {
+    return transactions.query(
+        "SELECT "
+            + DELIVERY_COLUMNS
+            + " FROM webhook_deliveries WHERE namespace = ? AND name = ? AND id = ?",
+        statement -> {
+          statement.setString(1, SqlResourceWrites.namespaceOrDefault(namespace));
+          statement.setString(2, webhookName);
+          statement.setString(3, recordId);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.of(deliveryOf(rows)) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public Optional<String> payload(String namespace, String webhookName, String recordId) {
+    return transactions.query(
+        "SELECT payload FROM webhook_deliveries WHERE namespace = ? AND name = ? AND id = ?",
+        statement -> {
+          statement.setString(1, SqlResourceWrites.namespaceOrDefault(namespace));
+          statement.setString(2, webhookName);
+          statement.setString(3, recordId);
+          try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+          }
         });
   }
 
@@ -510,22 +565,14 @@ public final class SqlTriggerStore implements TriggerStore {
   }
 
   /** Inserts a delivery with a new id and this store's time; empty when its id was taken. */
-  Optional<Delivery> insertDelivery(Delivery delivery) {
+  Optional<Delivery> insertDelivery(Delivery delivery, String payload) {
     Delivery stored =
-        new Delivery(
-            ObjectRules.newId("dlv-"),
-            delivery.webhookNamespace(),
-            delivery.webhookName(),
-            delivery.event(),
-            delivery.deliveryId(),
-            Instant.now(clock),
-            delivery.status(),
-            delivery.reason(),
-            delivery.runId());
+        delivery.recorded(
+            delivery.id() == null ? Delivery.newId() : delivery.id(), Instant.now(clock));
     return transactions.write(
         "record a delivery",
         (connection, counter) ->
-            insertDelivery(connection, stored) ? Optional.of(stored) : Optional.empty());
+            insertDelivery(connection, stored, payload) ? Optional.of(stored) : Optional.empty());
   }
 
   /**

@@ -24,10 +24,30 @@ public interface TriggerStore {
    * @throws NotFoundException when the Webhook does not exist
    * @throws ConflictException when the run's Job does not exist (nothing is recorded)
    */
-  Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run);
+  default Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
+    return recordDelivery(delivery, null, run);
+  }
+
+  /**
+   * {@link #recordDelivery(Delivery, Optional)}, keeping {@code payload} with the record for as
+   * long as it is kept. The caller caps it ({@link #MAX_PAYLOAD_CHARS}).
+   *
+   * @param payload the body to keep (JSON text); null for none
+   */
+  Delivery.Recorded recordDelivery(
+      Delivery delivery, String payload, Optional<Mutation.Create> run);
+
+  /** The most of a delivery's payload a store keeps, in characters. */
+  int MAX_PAYLOAD_CHARS = 256 * 1024;
 
   /** The deliveries recorded for a Webhook, newest first, at most {@code limit}. */
   List<Delivery> deliveries(String namespace, String webhookName, int limit);
+
+  /** One delivery recorded for a Webhook, by its record id ({@code dlv-…}). */
+  Optional<Delivery> delivery(String namespace, String webhookName, String recordId);
+
+  /** The payload kept with a delivery of a Webhook; empty when none was (or no such delivery). */
+  Optional<String> payload(String namespace, String webhookName, String recordId);
 
   /**
    * The trigger key of a Webhook, made on first use.

@@ -191,6 +191,44 @@ abstract class SealedStoreContract {
   }
 
   @Test
+  void aDeliveryRecordedBeforeItsDetailsWereKeptReadsBackWithoutThem() throws Exception {
+    TestDatabase database = database();
+    String hookJson = todaysBody(webhook(null), "webhook-0a1b2c3d4e5f", 1);
+    try (HikariDataSource old = dataSource(database)) {
+      SchemaMigrations.migrate(
+          old,
+          dialect(database),
+          CLOCK,
+          new SealedFields(SEALER),
+          SchemaMigrations.DELIVERY_DETAILS - 1);
+      try (Connection connection = old.getConnection()) {
+        insertRow(connection, "Webhook", "hook", "webhook-0a1b2c3d4e5f", 1, hookJson);
+        try (Statement statement = connection.createStatement()) {
+          statement.executeUpdate("UPDATE resource_version_counter SET value = 1");
+          statement.executeUpdate(
+              "INSERT INTO webhook_deliveries (id, namespace, name, event, delivery_id,"
+                  + " received_at, status, reason, run_id, seq) VALUES ('dlv-0a1b2c3d4e5f',"
+                  + " 't1-ci', 'hook', 'push', 'guid-1', '2026-01-01T00:00:00Z', 'skipped',"
+                  + " 'filtered', NULL, 1)");
+        }
+      }
+    }
+
+    ResourceStore store = open(database);
+
+    assertThat(store.triggers().deliveries("t1-ci", "hook", 10))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.id()).isEqualTo("dlv-0a1b2c3d4e5f");
+              assertThat(d.reason()).isEqualTo("filtered");
+              assertThat(d.details().signatureChecked()).as("not known").isNull();
+              assertThat(d.details().payloadBytes()).isZero();
+            });
+    assertThat(store.triggers().payload("t1-ci", "hook", "dlv-0a1b2c3d4e5f")).isEmpty();
+  }
+
+  @Test
   void aSignatureIsFirstSeenOnceAcrossEveryStoreOnTheDatabase() throws Exception {
     TestDatabase database = database();
     ReplayLedger one = open(database).accounts().replayLedger();

@@ -260,10 +260,13 @@ public abstract class TriggerStoreContract extends StoreContract {
     ResourceStore store = newStore();
     createHook(store);
     WebhookKey key = store.triggers().webhookKey("default", "hook");
-    store
-        .triggers()
-        .recordDelivery(
-            Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("build-1")));
+    Delivery.Recorded kept =
+        store
+            .triggers()
+            .recordDelivery(
+                Delivery.triggered("default", "hook", "push", "guid-1"),
+                "{\"ref\":\"refs/heads/main\"}",
+                Optional.of(run("build-1")));
 
     store.delete(ResourceKind.WEBHOOK, "default", "hook", null);
     createHook(store);
@@ -271,7 +274,87 @@ public abstract class TriggerStoreContract extends StoreContract {
     assertThat(store.triggers().findWebhookKey(key.key())).isEmpty();
     assertThat(store.triggers().webhookKey("default", "hook").key()).isNotEqualTo(key.key());
     assertThat(store.triggers().deliveries("default", "hook", 10)).isEmpty();
+    assertThat(store.triggers().payload("default", "hook", kept.delivery().id()))
+        .as("a payload goes with its delivery")
+        .isEmpty();
     // The runs it triggered are resources of their own and stay.
     assertThat(store.get(JobRun.class, "default", "build-1")).isPresent();
+  }
+
+  @Test
+  void aDeliveryKeepsItsDetailsAndPayloadReadByItsId() {
+    ResourceStore store = newStore();
+    createHook(store);
+    Delivery.Details details = new Delivery.Details("main", "c".repeat(40), true, 1234, true, null);
+    String payload = "{\"ref\":\"refs/heads/main\",\"after\":\"" + "c".repeat(40) + "\"}";
+
+    Delivery.Recorded recorded =
+        store
+            .triggers()
+            .recordDelivery(
+                Delivery.triggered("default", "hook", "push", "guid-1").with(details),
+                payload,
+                Optional.of(run("build-1")));
+
+    Delivery stored = recorded.delivery();
+    assertThat(stored.details()).isEqualTo(details);
+    assertThat(store.triggers().deliveries("default", "hook", 10)).containsExactly(stored);
+    assertThat(store.triggers().delivery("default", "hook", stored.id())).contains(stored);
+    assertThat(store.triggers().payload("default", "hook", stored.id())).contains(payload);
+    // Found only under its own Webhook, and only by its own id.
+    assertThat(store.triggers().delivery("default", "other", stored.id())).isEmpty();
+    assertThat(store.triggers().payload("default", "other", stored.id())).isEmpty();
+    assertThat(store.triggers().delivery("default", "hook", "dlv-000000000000")).isEmpty();
+    assertThat(store.triggers().delivery("default", "hook", "' OR '1'='1")).isEmpty();
+  }
+
+  @Test
+  void aDeliveryWithoutDetailsOrPayloadReadsBackWithout() {
+    ResourceStore store = newStore();
+    createHook(store);
+
+    Delivery.Recorded recorded =
+        store
+            .triggers()
+            .recordDelivery(
+                Delivery.skipped("default", "hook", "push", "guid-1", "filtered"),
+                Optional.empty());
+
+    assertThat(recorded.delivery().details()).isEqualTo(Delivery.Details.NONE);
+    assertThat(store.triggers().delivery("default", "hook", recorded.delivery().id()))
+        .hasValueSatisfying(d -> assertThat(d.details().signatureChecked()).isNull());
+    assertThat(store.triggers().payload("default", "hook", recorded.delivery().id())).isEmpty();
+  }
+
+  @Test
+  void aRedeliveryOfADeliveryWithAnIdIsNoDuplicateAndNamesTheOriginal() {
+    ResourceStore store = newStore();
+    createHook(store);
+    Delivery first =
+        store
+            .triggers()
+            .recordDelivery(
+                Delivery.triggered("default", "hook", "push", "guid-1"),
+                "{}",
+                Optional.of(run("build-1")))
+            .delivery();
+    Delivery.Details replay = new Delivery.Details(null, null, false, 2, false, first.id());
+    String recordId = Delivery.newId();
+
+    Delivery.Recorded again =
+        store
+            .triggers()
+            .recordDelivery(
+                Delivery.triggered("default", "hook", "push", null).withId(recordId).with(replay),
+                "{}",
+                Optional.of(run("build-2")));
+
+    assertThat(again.duplicate()).isFalse();
+    assertThat(again.delivery().id()).as("the caller's record id").isEqualTo(recordId);
+    assertThat(again.delivery().details().redeliveryOf()).isEqualTo(first.id());
+    assertThat(store.list(JobRun.class, null, Map.of())).hasSize(2);
+    assertThat(store.triggers().deliveries("default", "hook", 10))
+        .extracting(Delivery::id)
+        .containsExactly(recordId, first.id());
   }
 }

@@ -77,6 +77,10 @@ public final class RunExecutor implements AutoCloseable {
     this.clock = clock;
     this.options = options;
     Workspaces.sweep(workDir);
+    Path runnerRoot = runner.workspaceRoot(workDir);
+    if (!runnerRoot.equals(workDir)) {
+      Workspaces.sweep(runnerRoot);
+    }
   }
 
   public StepRunner runner() {
@@ -105,12 +109,14 @@ public final class RunExecutor implements AutoCloseable {
       return Admission.AT_CAPACITY;
     }
     Path workspace =
-        workDir.resolve(
-            assignment.runId()
-                + "-"
-                + assignment.attempt()
-                + "-"
-                + UUID.randomUUID().toString().substring(0, 8));
+        runner
+            .workspaceRoot(workDir)
+            .resolve(
+                assignment.runId()
+                    + "-"
+                    + assignment.attempt()
+                    + "-"
+                    + UUID.randomUUID().toString().substring(0, 8));
     RunExecution[] self = new RunExecution[1];
     RunExecution execution =
         new RunExecution(

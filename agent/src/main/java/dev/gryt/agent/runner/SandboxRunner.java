@@ -11,6 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +35,17 @@ import java.util.concurrent.TimeUnit;
  * set included), no new privileges, no further user namespaces, and its own pid, ipc, uts, cgroup
  * and network namespaces; its environment reaches bwrap through a pipe, never a command line or a
  * file. An agent running as root starts the step as the dedicated user {@value #STEP_USER} (made by
- * bin/setup-containers); the workspace, which that user may not be able to reach by its path, is
- * first bound onto {@code /run/gryt-sandbox} in a private mount namespace (bwrap's {@code
- * --bind-fd} would spare that, but bwrap 0.8 resolves the descriptor back to its path). Every
- * process the wrapper starts delays the step: the environment comes through a pipe, not a file the
- * wrapper must remove. A step that may use the network gets it from slirp4netns (outbound only, the
- * host's loopback refused) in that network namespace of its own. Without user namespaces the
- * sandbox still separates the file system but the step keeps the agent's user: such a runner must
- * not take a tenant's step.
+ * bin/setup-containers). Agents keep such a runner's workspaces under {@link #STEP_WORKSPACES}
+ * ({@link #workspaceRoot}), a directory of root's that others may pass through but not list, so
+ * that bwrap, started as that user, reaches the workspace by its path; a workspace elsewhere (a
+ * {@code gryt run} from a private directory), which that user may not reach, is first bound onto
+ * {@code /run/gryt-sandbox} in a private mount namespace, two processes more per step (bwrap's
+ * {@code --bind-fd} would spare them, but bwrap 0.8 resolves the descriptor back to its path).
+ * Every process the wrapper starts delays the step: the environment comes through a pipe, not a
+ * file the wrapper must remove. A step that may use the network gets it from slirp4netns (outbound
+ * only, the host's loopback refused) in that network namespace of its own. Without user namespaces
+ * the sandbox still separates the file system but the step keeps the agent's user: such a runner
+ * must not take a tenant's step.
  */
 public final class SandboxRunner extends ForkingStepRunner {
   private static final org.slf4j.Logger LOG =
@@ -54,8 +60,21 @@ public final class SandboxRunner extends ForkingStepRunner {
   /** The descriptor bwrap reads the step's environment from ({@code --args}): the pipe. */
   private static final String ARGS_FD = "3";
 
-  /** Where a root agent binds the workspace, in the step's private mount namespace only. */
+  /**
+   * Where a root agent binds a workspace that {@link #STEP_USER} cannot reach, in the step's
+   * private mount namespace only.
+   */
   private static final Path MOUNT_POINT = Path.of("/run/gryt-sandbox");
+
+  /**
+   * Where a root agent keeps the workspaces of this runner's steps: root's, mode 0711 (passed
+   * through, never listed), each workspace {@link #STEP_USER}'s with mode 0700. Only bwrap and
+   * slirp4netns ever run as that user outside a sandbox, and a sandbox does not see this directory.
+   */
+  public static final Path STEP_WORKSPACES = Path.of("/var/lib/gryt-steps");
+
+  private static final Set<PosixFilePermission> PASS_THROUGH =
+      PosixFilePermissions.fromString("rwx--x--x");
 
   /** How long a step with network waits for slirp4netns to configure its interface. */
   private static final long NETWORK_WAIT_MILLIS = 10_000;
@@ -115,6 +134,15 @@ public final class SandboxRunner extends ForkingStepRunner {
     return isolation != Isolation.NONE;
   }
 
+  /**
+   * {@link #STEP_WORKSPACES} for a root agent, so that its steps' workspaces need no mount
+   * namespace of their own; else the agent's work directory.
+   */
+  @Override
+  public Path workspaceRoot(Path workDir) {
+    return isolation == Isolation.STEP_USER ? STEP_WORKSPACES : workDir;
+  }
+
   /** Why {@link #isolates()} is false, or empty. */
   public Optional<String> whyNotIsolated() {
     return Optional.ofNullable(whyNot);
@@ -124,6 +152,8 @@ public final class SandboxRunner extends ForkingStepRunner {
   protected void prepare(StepSpec step) throws IOException {
     if (isolation == Isolation.STEP_USER) {
       handOver(step.workspace());
+      // Under the pass-through directory a workspace is its step user's alone.
+      Files.setPosixFilePermissions(step.workspace(), PosixFilePermissions.fromString("rwx------"));
     }
   }
 
@@ -154,7 +184,11 @@ public final class SandboxRunner extends ForkingStepRunner {
     // The environment arrives on stdin: bwrap reads it from another descriptor, and the step
     // gets /dev/null as its stdin, as every runner's steps do.
     String open = "exec " + ARGS_FD + "<&0 </dev/null";
-    if (isolation == Isolation.STEP_USER) {
+    boolean reachable = step.workspace().toAbsolutePath().normalize().startsWith(STEP_WORKSPACES);
+    if (isolation == Isolation.STEP_USER && reachable) {
+      cmd.addAll(List.of("sh", "-c", open + " && exec \"$@\"", "sh"));
+      cmd.addAll(stepUser());
+    } else if (isolation == Isolation.STEP_USER) {
       // The workspace, which the step user may not reach by its path, is bound where it can, in a
       // mount namespace that dies with the step.
       cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
@@ -417,6 +451,10 @@ public final class SandboxRunner extends ForkingStepRunner {
       } catch (IOException e) {
         return Optional.of("cannot create " + MOUNT_POINT + ": " + e.getMessage());
       }
+      Optional<String> workspaces = stepWorkspacesProblem();
+      if (workspaces.isPresent()) {
+        return workspaces;
+      }
       probe.addAll(stepUser());
     }
     probe.addAll(
@@ -437,6 +475,38 @@ public final class SandboxRunner extends ForkingStepRunner {
         fileSystem(StepSpec.builder("probe", "probe", "true", Path.of("/nonexistent/x")).build()));
     probe.addAll(List.of("--", "true"));
     return Runners.probe(probe);
+  }
+
+  /**
+   * Makes {@link #STEP_WORKSPACES} (root's, 0711) or checks the one found: a directory, not a link,
+   * root's, writable by root alone. Empty when it is fit.
+   */
+  private static Optional<String> stepWorkspacesProblem() {
+    try {
+      if (!Files.exists(STEP_WORKSPACES, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(STEP_WORKSPACES.getParent());
+        try {
+          Files.createDirectory(STEP_WORKSPACES);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // made meanwhile: checked below
+        }
+      }
+      PosixFileAttributes attributes =
+          Files.readAttributes(
+              STEP_WORKSPACES, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isDirectory()) {
+        return Optional.of(STEP_WORKSPACES + " is not a directory");
+      }
+      if (!"root".equals(attributes.owner().getName())) {
+        return Optional.of(STEP_WORKSPACES + " belongs to " + attributes.owner().getName());
+      }
+      if (!attributes.permissions().equals(PASS_THROUGH)) {
+        Files.setPosixFilePermissions(STEP_WORKSPACES, PASS_THROUGH);
+      }
+      return Optional.empty();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.of("cannot prepare " + STEP_WORKSPACES + ": " + e.getMessage());
+    }
   }
 
   private static boolean works(List<String> command) {

@@ -1,6 +1,7 @@
 package dev.gryt.agent.runner;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Runs one step's command and streams its output. Implementations are thread-safe: several runs may
@@ -22,6 +23,15 @@ public interface StepRunner {
    */
   default boolean isolates() {
     return false;
+  }
+
+  /**
+   * Where an agent should make the workspaces of this runner's steps, given its own work directory:
+   * that directory, unless the runner starts steps as a user that could not reach it (the sandbox
+   * of a root agent).
+   */
+  default Path workspaceRoot(Path workDir) {
+    return workDir;
   }
 
   /**

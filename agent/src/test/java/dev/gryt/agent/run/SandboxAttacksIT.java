@@ -135,6 +135,47 @@ class SandboxAttacksIT {
         .containsExactly("0", "no-root", "no-other-run", "no-run");
   }
 
+  /**
+   * A root agent's workspaces share one directory that the step user may pass through: a step there
+   * must see neither that directory nor another run's workspace in it, and its own workspace is
+   * closed to everyone else.
+   */
+  @Test
+  void aStepInTheSharedWorkspaceRootSeesNeitherTheRootNorAnotherRunsWorkspace() throws Exception {
+    Path root = runner.workspaceRoot(tmp);
+    assertThat(root).isEqualTo(SandboxRunner.STEP_WORKSPACES);
+    Path mine = Files.createDirectories(root.resolve("attack-" + UUID.randomUUID()));
+    Path other = Files.createDirectories(root.resolve("other-" + UUID.randomUUID()));
+    try {
+      Files.writeString(other.resolve("secret.txt"), "CANARY-OTHER-RUN");
+      StepSpec spec =
+          StepSpec.builder(
+                  "run-" + UUID.randomUUID().toString().substring(0, 8),
+                  "attack",
+                  "ls "
+                      + root
+                      + " 2>/dev/null || echo no-root; cat "
+                      + other.resolve("secret.txt")
+                      + " 2>/dev/null || echo no-other-run; pwd; echo mine > made-by-step",
+                  mine)
+              .build();
+      assertThat(run(spec)).containsExactly("no-root", "no-other-run", "/workspace");
+      assertThat(Files.getOwner(mine.resolve("made-by-step")).getName())
+          .isEqualTo(SandboxRunner.STEP_USER);
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(mine)))
+          .isEqualTo("rwx------");
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(root)))
+          .isEqualTo("rwx--x--x");
+    } finally {
+      Workspaces.delete(mine);
+      Workspaces.delete(other);
+    }
+  }
+
   @Test
   void theStepsEnvironmentIsOnNoCommandLine() throws Exception {
     String secret = "CANARY-" + UUID.randomUUID();

@@ -22,6 +22,21 @@ public final class ApplyEngine {
 
   private final ResourceStore store;
   private final java.util.function.IntConsumer growthCheck;
+  private final Stamp stamp;
+
+  /**
+   * What the server writes into an applied resource whatever the manifest says (a JobRun's
+   * provenance), given what is stored under its name.
+   */
+  @FunctionalInterface
+  public interface Stamp {
+    Stamp NONE = (applied, stored) -> {};
+
+    /**
+     * @param stored the resource as stored; null when the apply creates it
+     */
+    void stamp(GrytResource<?, ?> applied, GrytResource<?, ?> stored);
+  }
 
   public ApplyEngine(ResourceStore store) {
     this(store, added -> {});
@@ -32,8 +47,17 @@ public final class ApplyEngine {
    *     committed; throws to refuse it (a quota)
    */
   public ApplyEngine(ResourceStore store, java.util.function.IntConsumer growthCheck) {
+    this(store, growthCheck, Stamp.NONE);
+  }
+
+  /**
+   * @param growthCheck given the objects a plan would add before it is committed; throws to refuse
+   * @param stamp run on each applied resource before it is planned
+   */
+  public ApplyEngine(ResourceStore store, java.util.function.IntConsumer growthCheck, Stamp stamp) {
     this.store = store;
     this.growthCheck = growthCheck;
+    this.stamp = stamp;
   }
 
   /**
@@ -42,8 +66,9 @@ public final class ApplyEngine {
   public List<ApplyResult> apply(List<? extends GrytResource<?, ?>> desired, ApplyOptions options) {
     ConflictException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      ApplyPlan plan =
-          ApplyPlanner.plan(desired, current(desired), applySetMembers(options), options);
+      Map<ResourceKey, GrytResource<?, ?>> current = current(desired);
+      desired.forEach(r -> stamp.stamp(r, current.get(ResourceKey.of(r))));
+      ApplyPlan plan = ApplyPlanner.plan(desired, current, applySetMembers(options), options);
       if (options.dryRun() || !plan.changesAnything()) {
         return plan.results();
       }

@@ -95,6 +95,7 @@ public final class AccountAuthenticator implements Authenticator {
       principal = basic(ctx, header.substring(6).strip());
     } else if (header.regionMatches(true, 0, RequestSignature.SCHEME, 0, 5)) {
       principal = hmac(ctx, header);
+      RequestSignature.parse(header).ifPresent(sig -> Principal.attachApiKey(ctx, sig.keyId()));
     } else {
       throw unauthorized("unsupported Authorization scheme: use Basic or HMAC");
     }

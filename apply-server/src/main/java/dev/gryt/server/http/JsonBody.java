@@ -62,6 +62,11 @@ public final class JsonBody {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
+  /** Whether the body has {@code field} (null or not). */
+  public boolean has(String field) {
+    return object.has(field);
+  }
+
   /** A string field; records a problem when it is missing (and required) or not a string. */
   public String string(String field, boolean required) {
     JsonNode v = object.get(field);

@@ -19,6 +19,7 @@ public record Principal(String accountId, String username, String namespacePrefi
   public static final Principal ADMIN = new Principal(ADMIN_ID, "admin", "");
 
   private static final String ATTRIBUTE = "gryt.principal";
+  private static final String API_KEY_ATTRIBUTE = "gryt.apiKeyId";
 
   public boolean isAdmin() {
     return ADMIN_ID.equals(accountId);
@@ -27,6 +28,19 @@ public record Principal(String accountId, String username, String namespacePrefi
   /** Records who the request comes from; called by the authenticator. */
   public void attachTo(Context ctx) {
     ctx.attribute(ATTRIBUTE, this);
+  }
+
+  /**
+   * Records that the request was signed with the API key {@code keyId}; called by the
+   * authenticator.
+   */
+  public static void attachApiKey(Context ctx, String keyId) {
+    ctx.attribute(API_KEY_ATTRIBUTE, keyId);
+  }
+
+  /** The id of the API key the request was signed with; null when it was not signed with one. */
+  public static String apiKeyOf(Context ctx) {
+    return ctx.attribute(API_KEY_ATTRIBUTE);
   }
 
   /** The authenticated caller; a route that reaches here unauthenticated is a bug (401). */

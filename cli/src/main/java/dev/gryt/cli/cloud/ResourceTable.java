@@ -13,12 +13,13 @@ import java.util.List;
 
 /**
  * The rows {@code gryt cloud get} prints: NAME, ID, READY, REASON, AGE; for runs NAME, ID, JOB,
- * PHASE, REASON, AGE. REASON is the reason of the Ready condition.
+ * PHASE, REASON, TRIGGER, EVENT, BRANCH, BY (who or what started it), AGE. REASON is the reason of
+ * the Ready condition.
  */
 public final class ResourceTable {
   private static final List<String> HEADER = List.of("NAME", "ID", "READY", "REASON", "AGE");
   private static final List<String> RUN_HEADER =
-      List.of("NAME", "ID", "JOB", "PHASE", "REASON", "AGE");
+      List.of("NAME", "ID", "JOB", "PHASE", "REASON", "TRIGGER", "EVENT", "BRANCH", "BY", "AGE");
 
   private ResourceTable() {}
 
@@ -41,15 +42,32 @@ public final class ResourceTable {
     String name = resource.path("metadata").path("name").asText("-");
     String age = age(resource.path("metadata").path("creationTimestamp").asText(null), now);
     if (kind == ResourceKind.JOB_RUN) {
+      JsonNode spec = resource.path("spec");
       return List.of(
           name,
           id(resource),
-          text(resource.path("spec").path("job_name")),
+          text(spec.path("job_name")),
           text(resource.path("status").path("phase")),
           readyReason(resource),
+          text(spec.path("trigger")),
+          text(spec.path("event")),
+          text(spec.path("branch")),
+          startedBy(spec.path("started_by")),
           age);
     }
     return List.of(name, id(resource), ready(resource), readyReason(resource), age);
+  }
+
+  /** Who or what started a run: {@code alice}, {@code alice/key_…}, {@code webhook/NAME}. */
+  static String startedBy(JsonNode origin) {
+    if (origin.path("webhook").isTextual()) {
+      return "webhook/" + origin.path("webhook").asText();
+    }
+    if (origin.path("account").isTextual()) {
+      String key = origin.path("api_key").asText("");
+      return origin.path("account").asText() + (key.isEmpty() ? "" : "/" + key);
+    }
+    return "-";
   }
 
   static String id(JsonNode resource) {

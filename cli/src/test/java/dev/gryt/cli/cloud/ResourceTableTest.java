@@ -48,21 +48,34 @@ class ResourceTableTest {
         json(
             """
             {"id":"run-7","metadata":{"name":"my-app-ci-abc","creationTimestamp":"2026-01-01T11:00:00Z"},
-             "spec":{"job_name":"my-app-ci","trigger":"manual"},
+             "spec":{"job_name":"my-app-ci","trigger":"manual","event":"manual","branch":"main",
+                     "started_by":{"account":"alice","api_key":"key_1"}},
              "status":{"phase":"Pending",
                        "conditions":[{"type":"Ready","status":"False","reason":"NoAgent"}]}}
             """);
     JsonNode fresh = json("{\"id\":\"run-8\",\"metadata\":{\"name\":\"n\"},\"spec\":{}}");
+    JsonNode hooked =
+        json(
+            """
+            {"id":"run-9","metadata":{"name":"h"},
+             "spec":{"job_name":"j","trigger":"webhook","event":"push","branch":"dev",
+                     "started_by":{"webhook":"gh","delivery":"dlv-1"}}}
+            """);
 
     StringWriter text = new StringWriter();
     ResourceTable.print(
-        new PrintWriter(text, true), ResourceKind.JOB_RUN, List.of(pending, fresh), NOW);
+        new PrintWriter(text, true), ResourceKind.JOB_RUN, List.of(pending, fresh, hooked), NOW);
 
     assertThat(text.toString().lines())
         .containsExactly(
-            "NAME            ID      JOB         PHASE     REASON    AGE",
-            "my-app-ci-abc   run-7   my-app-ci   Pending   NoAgent   1h",
-            "n               run-8   -           -         -         -");
+            "NAME            ID      JOB         PHASE     REASON    TRIGGER   EVENT    BRANCH  "
+                + " BY            AGE",
+            "my-app-ci-abc   run-7   my-app-ci   Pending   NoAgent   manual    manual   main    "
+                + " alice/key_1   1h",
+            "n               run-8   -           -         -         -         -        -       "
+                + " -             -",
+            "h               run-9   j           -         -         webhook   push     dev     "
+                + " webhook/gh    -");
   }
 
   @Test

@@ -137,9 +137,12 @@ class RunCommandsIT {
         .hasSize(2)
         .first()
         .asString()
-        .matches("NAME\\s+ID\\s+JOB\\s+PHASE\\s+REASON\\s+AGE");
+        .matches("NAME\\s+ID\\s+JOB\\s+PHASE\\s+REASON\\s+TRIGGER\\s+EVENT\\s+BRANCH\\s+BY\\s+AGE");
     assertThat(listed.outLines().get(1))
-        .matches("my-app-ci-\\S+\\s+" + runId + "\\s+my-app-ci\\s+Pending\\s+NoAgent\\s+\\S+");
+        .matches(
+            "my-app-ci-\\S+\\s+"
+                + runId
+                + "\\s+my-app-ci\\s+Pending\\s+NoAgent\\s+manual\\s+manual\\s+\\S+\\s+admin\\s+\\S+");
 
     CliRun.Result otherJob = gryt.run("cloud", "runs", "list", "--job", "other", "-o", "json");
     assertThat(ResourceCodec.json().readTree(otherJob.out()).path("items")).isEmpty();

@@ -27,11 +27,32 @@ final class ResourceCache implements Lookup {
   private final List<Reference<?, ?>> references = new CopyOnWriteArrayList<>();
 
   /**
-   * Keeps {@code r} unless a newer version of it is cached already: the loop also puts what its own
-   * status writes stored, which the watch may deliver after older events of the same object.
+   * The resourceVersion at which each recently deleted object was seen deleted: a status write the
+   * loop stored before the deletion, whose callback puts it after the watch removed the object,
+   * must not bring it back (a Webhook would go on seeing its deleted Job). Kept {@link
+   * #TOMBSTONE_NANOS}: such a callback comes milliseconds late, not minutes.
+   */
+  private final Map<ResourceKey, Tombstone> tombstones = new ConcurrentHashMap<>();
+
+  private static final long TOMBSTONE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+  private record Tombstone(long resourceVersion, long at) {}
+
+  /**
+   * Keeps {@code r} unless a newer version of it is cached already, or it was deleted at its
+   * version or later: the loop also puts what its own status writes stored, which the watch may
+   * deliver after older events of the same object, and after its deletion.
    */
   void put(GrytResource<?, ?> r) {
     ResourceKey key = ResourceKey.of(r);
+    Tombstone tombstone = tombstones.get(key);
+    if (tombstone != null) {
+      long version = version(r);
+      if (version >= 0 && version <= tombstone.resourceVersion()) {
+        return;
+      }
+      tombstones.remove(key, tombstone);
+    }
     objects
         .computeIfAbsent(key.kind(), k -> new ConcurrentHashMap<>())
         .computeIfAbsent(key.namespace(), n -> new ConcurrentHashMap<>())
@@ -48,8 +69,30 @@ final class ResourceCache implements Lookup {
     }
   }
 
+  /** The store's resourceVersion as a number; -1 where it is not one. */
+  private static long version(GrytResource<?, ?> r) {
+    try {
+      return Long.parseLong(r.getMetadata().getResourceVersion());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Forgets {@code r}, as deleted at its resourceVersion: older versions put later are refused. */
   void remove(GrytResource<?, ?> r) {
     ResourceKey key = ResourceKey.of(r);
+    long now = System.nanoTime();
+    long version = version(r);
+    if (version >= 0) {
+      Map<String, GrytResource<?, ?>> cachedNames =
+          objects.getOrDefault(key.kind(), Map.of()).get(key.namespace());
+      GrytResource<?, ?> cached = cachedNames == null ? null : cachedNames.get(key.name());
+      long deletedAt = cached == null ? version : Math.max(version, version(cached));
+      if (tombstones.size() > 1_000) {
+        tombstones.values().removeIf(t -> now - t.at() > TOMBSTONE_NANOS);
+      }
+      tombstones.put(key, new Tombstone(deletedAt, now));
+    }
     Map<String, GrytResource<?, ?>> names =
         objects.getOrDefault(key.kind(), Map.of()).get(key.namespace());
     if (names != null) {

@@ -36,21 +36,12 @@ final class KubernetesTriggerStore implements TriggerStore {
   }
 
   @Override
-  public Delivery.Recorded recordDelivery(Delivery delivery, Optional<Mutation.Create> run) {
+  public Delivery.Recorded recordDelivery(
+      Delivery delivery, String payload, Optional<Mutation.Create> run) {
     Objects.requireNonNull(delivery, "delivery");
     String ns = store.namespaceOf(delivery.webhookNamespace());
     String name = KubernetesResourceStore.requireName(delivery.webhookName());
-    Delivery inNamespace =
-        new Delivery(
-            null,
-            ns,
-            name,
-            delivery.event(),
-            delivery.deliveryId(),
-            null,
-            delivery.status(),
-            delivery.reason(),
-            null);
+    Delivery inNamespace = delivery.of(ns, name).withRun(null);
     long deadline = System.nanoTime() + FIRST_DELIVERY_WAIT.toNanos();
     while (true) {
       Optional<Delivery.Recorded> duplicate = firstDelivery(ns, name, delivery.deliveryId());
@@ -59,7 +50,7 @@ final class KubernetesTriggerStore implements TriggerStore {
       }
       requireWebhook(ns, name);
       run.ifPresent(create -> requireJob(ns, name, create.resource()));
-      Optional<Delivery> reserved = side.insertDelivery(inNamespace);
+      Optional<Delivery> reserved = side.insertDelivery(inNamespace, payload);
       if (reserved.isEmpty()) {
         // Another request with the same delivery id won; wait for it to name its run.
         if (System.nanoTime() > deadline) {
@@ -87,7 +78,7 @@ final class KubernetesTriggerStore implements TriggerStore {
         throw e;
       }
       side.setDeliveryRun(recorded.id(), created.id());
-      return new Delivery.Recorded(withRun(recorded, created.id()), false);
+      return new Delivery.Recorded(recorded.withRun(created.id()), false);
     }
   }
 
@@ -117,19 +108,6 @@ final class KubernetesTriggerStore implements TriggerStore {
     }
   }
 
-  private static Delivery withRun(Delivery d, String runId) {
-    return new Delivery(
-        d.id(),
-        d.webhookNamespace(),
-        d.webhookName(),
-        d.event(),
-        d.deliveryId(),
-        d.receivedAt(),
-        d.status(),
-        d.reason(),
-        runId);
-  }
-
   private static void pause() {
     try {
       Thread.sleep(20);
@@ -146,6 +124,16 @@ final class KubernetesTriggerStore implements TriggerStore {
   @Override
   public List<Delivery> deliveries(String namespace, String webhookName, int limit) {
     return side.deliveries(store.namespaceOf(namespace), webhookName, limit);
+  }
+
+  @Override
+  public Optional<Delivery> delivery(String namespace, String webhookName, String recordId) {
+    return side.delivery(store.namespaceOf(namespace), webhookName, recordId);
+  }
+
+  @Override
+  public Optional<String> payload(String namespace, String webhookName, String recordId) {
+    return side.payload(store.namespaceOf(namespace), webhookName, recordId);
   }
 
   @Override
