@@ -13,7 +13,11 @@ public final class Models {
       String deliveryId,
       String status,
       String reason,
-      String runId) {}
+      String runId,
+      String branch,
+      String commit,
+      String signature,
+      String redeliveryOf) {}
 
   /** An event as {@code gryt cloud describe} shows it. */
   public record EventRow(String time, String reason, String message) {}

@@ -124,6 +124,7 @@ final class ResourcePages {
             .deliveries(
                 hook.getMetadata().getNamespace(), hook.getMetadata().getName(), DELIVERIES)) {
       Instant at = d.receivedAt();
+      Delivery.Details details = d.details();
       rows.add(
           new Models.DeliveryRow(
               at == null ? "" : at.toString(),
@@ -131,7 +132,13 @@ final class ResourcePages {
               d.deliveryId() == null ? "" : d.deliveryId(),
               d.status(),
               d.reason() == null ? "" : d.reason(),
-              d.runId()));
+              d.runId(),
+              details.branch() == null ? "" : details.branch(),
+              details.sha() == null ? "" : details.sha(),
+              details.signatureChecked() == null
+                  ? "unknown"
+                  : details.signatureChecked() ? "checked" : "not checked",
+              details.redeliveryOf() == null ? "" : details.redeliveryOf()));
     }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("chrome", Dashboard.chrome(services, signedIn, "webhooks"));

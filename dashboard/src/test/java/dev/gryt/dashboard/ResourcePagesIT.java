@@ -155,7 +155,11 @@ class ResourcePagesIT {
     assertThat(page)
         .contains("href=\"/runs/" + triggered + "\"")
         .contains("data-status=\"skipped\"");
-    assertThat(page).doesNotContain("<i>other</i>");
+    assertThat(page).doesNotContain("<i>other</i>").contains("&lt;i&gt;other&lt;/i&gt;");
+    assertThat(page)
+        .contains("<td class=\"branch\">main</td>")
+        .contains("a".repeat(40))
+        .contains("data-signature=\"not checked\"");
 
     DashboardServer.Browser mallory = gryt.browser();
     mallory.signIn("mallory", DashboardServer.PASSWORD);
