@@ -151,8 +151,9 @@ public final class ApiServer implements AutoCloseable {
     // One reader of the event log for every long poll; answers are written on request threads.
     WatchHub watches = WatchHub.start(store, requestThreads);
     RunService runService = new RunService(store, limits);
+    WebhookHandler webhooks = new WebhookHandler(store, limits);
     ApiServices services =
-        new ApiServices(store, security, runService, watches, runSettings.clock());
+        new ApiServices(store, security, runService, watches, runSettings.clock(), webhooks);
     Javalin app =
         Javalin.create(
             config -> {
@@ -209,7 +210,6 @@ public final class ApiServer implements AutoCloseable {
                       store, runSettings.clock(), runSettings.maxLogCharsPerStep(), limits);
               routes.post(AgentProtocol.REPORT, reports::report);
               routes.get("/api/v1/watch", new WatchHandler(store, watches)::watch);
-              WebhookHandler webhooks = new WebhookHandler(store, limits);
               // Before the routes by {ref}: every POST under run/ is a trigger, never a rotation.
               routes.post(WebhookHandler.TRIGGER_PATH + "{key}", webhooks::trigger);
               routes.post("/api/v1/webhooks/{ref}/rotate-key", webhooks::rotateKey);

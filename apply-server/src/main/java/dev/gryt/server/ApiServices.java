@@ -31,18 +31,34 @@ public final class ApiServices {
   private final RunService runs;
   private final WatchHub watches;
   private final Clock clock;
+  private final WebhookHandler webhooks;
 
   ApiServices(
       ResourceStore store,
       ServerSecurity security,
       RunService runs,
       WatchHub watches,
-      Clock clock) {
+      Clock clock,
+      WebhookHandler webhooks) {
     this.store = store;
     this.security = security;
     this.runs = runs;
     this.watches = watches;
     this.clock = clock;
+    this.webhooks = webhooks;
+  }
+
+  /**
+   * Replays delivery {@code deliveryId} of {@code webhook} (as {@code caller} sees it) as a new
+   * delivery, as {@code POST .../deliveries/{id}/redeliver} does; the run names {@code caller}.
+   *
+   * @throws ApiException 404 for no such delivery, 409 for one whose payload was not kept
+   */
+  public dev.gryt.store.Delivery redeliver(
+      Principal caller, dev.gryt.crds.Webhook webhook, String deliveryId) {
+    return webhooks
+        .redeliver(webhook, deliveryId, dev.gryt.crds.RunOrigin.account(caller.username(), null))
+        .delivery();
   }
 
   /** {@code caller}'s view of the store: another tenant's objects are not found. */

@@ -125,6 +125,21 @@ final class WebhookHandler {
    */
   void redeliver(Context ctx) {
     Webhook view = ResourceRefs.find(TenantStore.of(this.store, ctx), ctx, Webhook.class);
+    String id = ctx.pathParam("id");
+    Delivery.Recorded recorded = redeliver(view, id, RunOrigins.of(ctx));
+    Delivery delivery = recorded.delivery();
+    String message =
+        delivery.runId() != null
+            ? "delivery " + id + " redelivered: run " + delivery.runId() + " started"
+            : "delivery " + id + " redelivered: skipped: " + delivery.reason();
+    Envelope.reply(ctx, 202, Envelope.success(message, answer(recorded)));
+  }
+
+  /**
+   * Replays delivery {@code id} of {@code view} (a Webhook as its caller's view answered it) as
+   * {@link #redeliver(Context)} does, the run naming {@code by}.
+   */
+  Delivery.Recorded redeliver(Webhook view, String id, RunOrigin by) {
     // The stored object (its stored namespace), found by the id the caller's view answered.
     Webhook webhook =
         store
@@ -134,7 +149,6 @@ final class WebhookHandler {
             .orElseThrow(() -> ApiException.notFound("webhook not found"));
     String ns = webhook.getMetadata().getNamespace();
     String name = webhook.getMetadata().getName();
-    String id = ctx.pathParam("id");
     Delivery original =
         store
             .triggers()
@@ -155,21 +169,14 @@ final class WebhookHandler {
     JsonNode payload = parse(body);
     Kept kept =
         new Kept(text, original.details().payloadBytes(), original.details().payloadTruncated());
-    Delivery.Recorded recorded =
-        deliver(
-            webhook,
-            WebhookEvent.of(original.event(), payload),
-            kept,
-            null,
-            original.details().signatureChecked(),
-            original.id(),
-            RunOrigins.of(ctx));
-    Delivery delivery = recorded.delivery();
-    String message =
-        delivery.runId() != null
-            ? "delivery " + id + " redelivered: run " + delivery.runId() + " started"
-            : "delivery " + id + " redelivered: skipped: " + delivery.reason();
-    Envelope.reply(ctx, 202, Envelope.success(message, answer(recorded)));
+    return deliver(
+        webhook,
+        WebhookEvent.of(original.event(), payload),
+        kept,
+        null,
+        original.details().signatureChecked(),
+        original.id(),
+        by);
   }
 
   /**

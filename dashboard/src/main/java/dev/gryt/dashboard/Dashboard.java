@@ -73,6 +73,7 @@ public final class Dashboard implements ServerExtension {
     }
     routes.post("/jobs/{ref}/run", page(resources::run));
     routes.get("/webhooks/{ref}/deliveries", page(resources::deliveries));
+    routes.post("/webhooks/{ref}/deliveries/{id}/redeliver", page(resources::redeliver));
     routes.get("/releases", page(new ReleasePages(services, views)::list));
   }
 

@@ -13,7 +13,17 @@ public final class Models {
       String deliveryId,
       String status,
       String reason,
-      String runId) {}
+      String runId,
+      String branch,
+      String commit,
+      String signature,
+      String redeliveryOf,
+      String id) {
+    /** Whether its payload was kept, so that it can be replayed. */
+    public boolean replayable() {
+      return !"unknown".equals(signature);
+    }
+  }
 
   /** An event as {@code gryt cloud describe} shows it. */
   public record EventRow(String time, String reason, String message) {}

@@ -124,6 +124,7 @@ final class ResourcePages {
             .deliveries(
                 hook.getMetadata().getNamespace(), hook.getMetadata().getName(), DELIVERIES)) {
       Instant at = d.receivedAt();
+      Delivery.Details details = d.details();
       rows.add(
           new Models.DeliveryRow(
               at == null ? "" : at.toString(),
@@ -131,13 +132,40 @@ final class ResourcePages {
               d.deliveryId() == null ? "" : d.deliveryId(),
               d.status(),
               d.reason() == null ? "" : d.reason(),
-              d.runId()));
+              d.runId(),
+              details.branch() == null ? "" : details.branch(),
+              details.sha() == null ? "" : details.sha(),
+              details.signatureChecked() == null
+                  ? "unknown"
+                  : details.signatureChecked() ? "checked" : "not checked",
+              details.redeliveryOf() == null ? "" : details.redeliveryOf(),
+              d.id()));
     }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("chrome", Dashboard.chrome(services, signedIn, "webhooks"));
     params.put("hook", ResourceRow.of(hook));
     params.put("deliveries", rows);
     views.render(ctx, 200, "deliveries.jte", params);
+  }
+
+  /**
+   * {@code POST /webhooks/{ref}/deliveries/{id}/redeliver}: replays a kept delivery as a new one,
+   * through the same service as the API; to the run it started, or back to the deliveries.
+   */
+  void redeliver(Context ctx, SignedIn signedIn) {
+    ResourceStore view = services.viewOf(signedIn.acting());
+    Webhook hook = Refs.find(view, ctx, Webhook.class);
+    String id = ctx.pathParam("id");
+    if (id.length() > 100) {
+      throw ApiException.notFound(
+          "webhook " + hook.getMetadata().getName() + " has no delivery " + id);
+    }
+    Delivery replayed = services.redeliver(signedIn.acting(), hook, id);
+    ctx.redirect(
+        replayed.runId() != null
+            ? "/runs/" + replayed.runId()
+            : "/webhooks/" + hook.id() + "/deliveries",
+        HttpStatus.SEE_OTHER);
   }
 
   private List<Models.EventRow> events(SignedIn signedIn, GrytResource<?, ?> r) {

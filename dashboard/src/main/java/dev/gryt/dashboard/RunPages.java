@@ -71,7 +71,7 @@ final class RunPages {
     List<RunRow> matching =
         all.stream()
             .filter(r -> job == null || job.equals(r.getSpec().jobName))
-            .filter(r -> branch == null || branch.equals(r.getSpec().ref))
+            .filter(r -> branch == null || branch.equals(RunRow.branchOf(r)))
             .filter(r -> phase == null || JobRunPhase.of(phase).is(phaseOf(r)))
             .sorted(
                 Comparator.comparing(

@@ -21,7 +21,9 @@ public record RunRow(
     String duration,
     boolean finished,
     boolean cancelRequested,
-    String retryOf) {
+    String retryOf,
+    String event,
+    String startedBy) {
 
   static RunRow of(JobRun run, Instant now) {
     var status = run.getStatus();
@@ -44,7 +46,7 @@ public record RunRow(
         phase,
         run.getSpec().trigger == null ? "manual" : run.getSpec().trigger,
         commit == null ? "" : commit,
-        run.getSpec().ref == null ? "" : run.getSpec().ref,
+        branchOf(run),
         run.getMetadata().getCreationTimestamp() == null
             ? ""
             : run.getMetadata().getCreationTimestamp(),
@@ -52,7 +54,17 @@ public record RunRow(
         duration,
         finished,
         Boolean.TRUE.equals(run.getSpec().cancelRequested),
-        run.getSpec().retryOf);
+        run.getSpec().retryOf,
+        run.getSpec().event == null ? "" : run.getSpec().event,
+        run.getSpec().startedBy == null ? "" : run.getSpec().startedBy.describe());
+  }
+
+  /** The branch the run is about: recorded at its start, else the ref it checks out. */
+  static String branchOf(JobRun run) {
+    if (run.getSpec().branch != null) {
+      return run.getSpec().branch;
+    }
+    return run.getSpec().ref == null ? "" : run.getSpec().ref;
   }
 
   /** The first 12 digits of the commit, as people read it. */

@@ -155,11 +155,49 @@ class ResourcePagesIT {
     assertThat(page)
         .contains("href=\"/runs/" + triggered + "\"")
         .contains("data-status=\"skipped\"");
-    assertThat(page).doesNotContain("<i>other</i>");
+    assertThat(page).doesNotContain("<i>other</i>").contains("&lt;i&gt;other&lt;/i&gt;");
+    assertThat(page)
+        .contains("<td class=\"branch\">main</td>")
+        .contains("a".repeat(40))
+        .contains("data-signature=\"not checked\"");
+
+    // Redeliver: the triggered delivery's kept payload, replayed as a new run alice started.
+    String delivery =
+        java.util.regex.Pattern.compile("data-delivery=\"([^\"]+)\" data-status=\"triggered\"")
+            .matcher(page)
+            .results()
+            .findFirst()
+            .orElseThrow()
+            .group(1);
+    String action = "/webhooks/hook/deliveries/" + delivery + "/redeliver";
+    String csrf = DashboardServer.hidden(page, "csrf");
+    assertThat(alice.post(action, Map.of()).statusCode()).isEqualTo(403);
+    assertThat(
+            alice
+                .post("/webhooks/hook/deliveries/dlv-nope/redeliver", Map.of("csrf", csrf))
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            alice
+                .post(
+                    "/webhooks/hook/deliveries/" + "d".repeat(200) + "/redeliver",
+                    Map.of("csrf", csrf))
+                .statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> replayed = alice.post(action, Map.of("csrf", csrf));
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(303);
+    String newRun =
+        replayed.headers().firstValue("Location").orElseThrow().substring("/runs/".length());
+    assertThat(newRun).isNotEqualTo(triggered);
+    JobRun run = (JobRun) gryt.store.getById(newRun).orElseThrow();
+    assertThat(run.getSpec().startedBy.account).isEqualTo("alice");
+    assertThat(alice.get("/webhooks/hook/deliveries").body()).contains("redelivery of " + delivery);
 
     DashboardServer.Browser mallory = gryt.browser();
     mallory.signIn("mallory", DashboardServer.PASSWORD);
     assertThat(mallory.get("/webhooks/hook/deliveries").statusCode()).isEqualTo(404);
+    String theirCsrf = mallory.csrf("/runs");
+    assertThat(mallory.post(action, Map.of("csrf", theirCsrf)).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -112,6 +112,10 @@ class RunPagesIT {
         .isPositive()
         .isLessThan(html.indexOf("data-run=\"" + first + "\""));
     assertThat(html).contains("data-phase=\"Failed\"").doesNotContain(mine);
+    assertThat(html).contains("<td class=\"started-by\">alice</td>");
+    assertThat(alice.get("/runs/" + first).body())
+        .contains("id=\"run-started-by\">alice<")
+        .contains("id=\"run-branch\">main<");
 
     assertThat(alice.get("/runs?phase=Failed").body()).contains(first).doesNotContain(second);
     assertThat(alice.get("/runs?branch=feature/x").body()).contains(second).doesNotContain(first);
