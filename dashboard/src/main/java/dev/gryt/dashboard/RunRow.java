@@ -64,7 +64,8 @@ public record RunRow(
     if (run.getSpec().branch != null) {
       return run.getSpec().branch;
     }
-    return run.getSpec().ref == null ? "" : run.getSpec().ref;
+    String branch = dev.gryt.crds.JobRunFactory.branchOf(run.getSpec().ref);
+    return branch == null ? "" : branch;
   }
 
   /** The first 12 digits of the commit, as people read it. */

@@ -94,7 +94,8 @@ abstract class StepRunnerContract {
     long started = System.nanoTime();
     List<String> lines = new CopyOnWriteArrayList<>();
     StepResult result =
-        // Long enough for a container to start on a busy machine: the timeout counts from the start.
+        // Long enough for a container to start on a busy machine: the timeout counts from the
+        // start.
         run(step("echo start; sleep 60").timeout(Duration.ofSeconds(5)).build(), lines::add);
     assertThat(result.timedOut()).isTrue();
     assertThat(result.exitCode()).isEqualTo(-1);

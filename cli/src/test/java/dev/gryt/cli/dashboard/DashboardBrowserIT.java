@@ -129,7 +129,9 @@ class DashboardBrowserIT {
         .until(ExpectedConditions.attributeToBe(By.id("run-phase"), "data-phase", "Cancelled"));
     assertThat(apiRun(run).at("/status/phase").asText()).isEqualTo("Cancelled");
 
-    browser.navigate().refresh();
+    // Without a reload, the ended run's page trades Cancel for Retry.
+    waitFor(Duration.ofSeconds(30))
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#retry button")));
     assertThat(browser.findElements(By.id("cancel"))).isEmpty();
     browser.findElement(By.cssSelector("#retry button")).click();
     waitFor(Duration.ofSeconds(30))
@@ -153,10 +155,14 @@ class DashboardBrowserIT {
   void aFailedStepShowsItsExitCodeItsScriptAsTextAndALinkedLineOpensThere() throws Exception {
     String run = trigger("fails-hook", "push", "fails-1", push());
     browser.get(base + "/runs/" + run);
-    // The stream's end marks the phase; the finished page then shows each step's outcome.
+    // The stream's end marks the phase, then the page brings in each step's outcome.
     waitFor(AGENT)
         .until(ExpectedConditions.attributeToBe(By.id("run-phase"), "data-phase", "Failed"));
-    browser.navigate().refresh();
+    // Without a reload, the steps table shows each step's outcome once the run ended.
+    waitFor(Duration.ofSeconds(30))
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.cssSelector("tr.step[data-step='breaks']"), "data-state", "Failed"));
     WebElement breaks = browser.findElement(By.cssSelector("tr.step[data-step='breaks']"));
     assertThat(breaks.getAttribute("data-state")).isEqualTo("Failed");
     assertThat(breaks.findElement(By.cssSelector(".step-state")).getText()).isEqualTo("Failed");

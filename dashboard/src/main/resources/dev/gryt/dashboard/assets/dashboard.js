@@ -51,7 +51,29 @@ function streamLog() {
     if (status) status.textContent = "finished: " + e.data;
     var phase = document.getElementById("run-phase");
     if (phase) { phase.textContent = e.data; phase.setAttribute("data-phase", e.data); }
+    refreshRunFacts();
   });
+}
+
+// The run ended: its steps, facts and buttons (Cancel gone, Retry shown) come from the page as
+// the server renders it now; the log, its search and the scroll position stay as they are.
+function refreshRunFacts() {
+  if (!window.fetch) return;
+  fetch(window.location.pathname, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.text() : null; })
+    .then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      ["run-phase", "run-facts", "run-actions", "steps"].forEach(function (id) {
+        var now = document.getElementById(id);
+        var then = fresh.getElementById(id);
+        if (now && then) now.replaceWith(document.importNode(then, true));
+      });
+      var section = document.getElementById("run");
+      var freshSection = fresh.getElementById("run");
+      if (section && freshSection) section.setAttribute("data-phase", freshSection.getAttribute("data-phase"));
+    })
+    .catch(function () {});
 }
 
 var applySearch = function () {};
