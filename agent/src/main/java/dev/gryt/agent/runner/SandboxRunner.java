@@ -152,8 +152,11 @@ public final class SandboxRunner extends ForkingStepRunner {
   protected void prepare(StepSpec step) throws IOException {
     if (isolation == Isolation.STEP_USER) {
       handOver(step.workspace());
-      // Under the pass-through directory a workspace is its step user's alone.
-      Files.setPosixFilePermissions(step.workspace(), PosixFilePermissions.fromString("rwx------"));
+      if (step.workspace().toAbsolutePath().normalize().startsWith(STEP_WORKSPACES)) {
+        // Under the pass-through directory a workspace is its step user's alone.
+        Files.setPosixFilePermissions(
+            step.workspace(), PosixFilePermissions.fromString("rwx------"));
+      }
     }
   }
 
