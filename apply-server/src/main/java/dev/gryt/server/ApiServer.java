@@ -169,6 +169,7 @@ public final class ApiServer implements AutoCloseable {
               routes.get(
                   "/healthz",
                   ctx -> health(ctx, store, watches, healthDetails.get(), deadThreads.get()));
+              routes.get("/readyz", ctx -> ready(ctx, store));
               routes.before(
                   "/api/*",
                   ctx -> {
@@ -354,9 +355,35 @@ public final class ApiServer implements AutoCloseable {
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("status", "ok");
-    data.put("resource_version", store.resourceVersion());
+    try {
+      data.put("resource_version", store.resourceVersion());
+    } catch (RuntimeException e) {
+      // Liveness does not hang on the store: a database outage is /readyz's to report, and
+      // restarting every server for it would not bring the database back.
+      data.put("store", "unreachable");
+    }
     data.put("long_polls", watches.open());
     data.putAll(details.get());
     Envelope.reply(ctx, 200, Envelope.success("ok", data));
+  }
+
+  /**
+   * {@code GET /readyz}, public as {@code /healthz}: 200 while the store answers (a standby replica
+   * too: it serves the API), 503 while it does not. The cause is not said to an anonymous caller
+   * (the store's errors name hosts); the store logs it.
+   */
+  private static void ready(Context ctx, ResourceStore store) {
+    try {
+      long version = store.resourceVersion();
+      Envelope.reply(
+          ctx,
+          200,
+          Envelope.success("ready", Map.of("status", "ready", "resource_version", version)));
+    } catch (RuntimeException e) {
+      Envelope.reply(
+          ctx,
+          503,
+          Envelope.error("not ready: the store does not answer", Map.of("status", "not ready")));
+    }
   }
 }
