@@ -152,12 +152,19 @@ public final class SandboxRunner extends ForkingStepRunner {
   protected void prepare(StepSpec step) throws IOException {
     if (isolation == Isolation.STEP_USER) {
       handOver(step.workspace());
-      if (step.workspace().toAbsolutePath().normalize().startsWith(STEP_WORKSPACES)) {
+      if (inStepWorkspaces(step)) {
         // Under the pass-through directory a workspace is its step user's alone.
         Files.setPosixFilePermissions(
             step.workspace(), PosixFilePermissions.fromString("rwx------"));
       }
     }
+  }
+
+  /**
+   * Whether the step's workspace lies under {@link #STEP_WORKSPACES}, where its user reaches it.
+   */
+  private static boolean inStepWorkspaces(StepSpec step) {
+    return step.workspace().toAbsolutePath().normalize().startsWith(STEP_WORKSPACES);
   }
 
   /** The step's environment as bwrap's {@code --args} reads it: NUL-separated options. */
@@ -187,8 +194,7 @@ public final class SandboxRunner extends ForkingStepRunner {
     // The environment arrives on stdin: bwrap reads it from another descriptor, and the step
     // gets /dev/null as its stdin, as every runner's steps do.
     String open = "exec " + ARGS_FD + "<&0 </dev/null";
-    boolean reachable = step.workspace().toAbsolutePath().normalize().startsWith(STEP_WORKSPACES);
-    if (isolation == Isolation.STEP_USER && reachable) {
+    if (isolation == Isolation.STEP_USER && inStepWorkspaces(step)) {
       cmd.addAll(List.of("sh", "-c", open + " && exec \"$@\"", "sh"));
       cmd.addAll(stepUser());
     } else if (isolation == Isolation.STEP_USER) {

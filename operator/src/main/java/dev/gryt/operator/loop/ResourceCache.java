@@ -61,12 +61,9 @@ final class ResourceCache implements Lookup {
 
   /** Compares store resourceVersions as numbers; where either is not one, the newest put wins. */
   private static boolean notOlder(GrytResource<?, ?> given, GrytResource<?, ?> cached) {
-    try {
-      return Long.parseLong(given.getMetadata().getResourceVersion())
-          >= Long.parseLong(cached.getMetadata().getResourceVersion());
-    } catch (NumberFormatException e) {
-      return true;
-    }
+    long givenVersion = version(given);
+    long cachedVersion = version(cached);
+    return givenVersion < 0 || cachedVersion < 0 || givenVersion >= cachedVersion;
   }
 
   /** The store's resourceVersion as a number; -1 where it is not one. */
