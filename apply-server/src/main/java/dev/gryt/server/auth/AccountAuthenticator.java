@@ -35,6 +35,11 @@ public final class AccountAuthenticator implements Authenticator {
   /** How far a signed request's timestamp may be from the server's clock. */
   public static final Duration WINDOW = Duration.ofSeconds(300);
 
+  /**
+   * How long a signature is remembered: twice the window, room for replicas whose clocks differ.
+   */
+  private static final Duration REMEMBERED = WINDOW.multipliedBy(2);
+
   private static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
   private final Accounts accounts;
@@ -218,7 +223,7 @@ public final class AccountAuthenticator implements Authenticator {
       throw replayed();
     }
     String sighting = sig.keyId() + ":" + sig.signature();
-    Instant forgetAt = at.plus(WINDOW.multipliedBy(2));
+    Instant forgetAt = at.plus(REMEMBERED);
     boolean first =
         isRead(ctx.method())
             ? ledger.firstSightingOfRead(sighting, forgetAt)
