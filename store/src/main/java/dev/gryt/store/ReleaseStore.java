@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Generations and evolutions, every call scoped to one account: another account's records are never
- * found, listed, changed or deleted.
+ * Generations, evolutions and the proof runs clients upload, every call scoped to one account:
+ * another account's records are never found, listed, changed or deleted.
  */
 public interface ReleaseStore {
   /**
@@ -60,4 +60,15 @@ public interface ReleaseStore {
   Evolution updateEvolution(Evolution evolution);
 
   boolean deleteEvolution(String accountId, String id);
+
+  /**
+   * Stores a proof run, replacing the account's run with the same {@code pipelineId}; the store
+   * fills the timestamps (keeping the first {@code createdAt}).
+   */
+  ProofRun putProofRun(ProofRun run);
+
+  Optional<ProofRun> proofRun(String accountId, String pipelineId);
+
+  /** The account's proof runs, newest first, at most {@code limit}. */
+  List<ProofRun> proofRuns(String accountId, int limit);
 }

@@ -205,7 +205,29 @@ final class SchemaMigrations {
                 team TEXT,
                 created_at TEXT NOT NULL,
                 expires_at BIGINT NOT NULL)""",
-              "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_at)"));
+              "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_at)"),
+          List.of(
+              // What the original gryt client sends besides gryt's own fields: its own ids, a
+              // generation's pipeline template, an evolution's tag, proof run and author; and the
+              // proof runs it uploads, one row per (account, the client's pipeline_id).
+              "ALTER TABLE generations ADD COLUMN client_id TEXT",
+              "ALTER TABLE generations ADD COLUMN pipeline_template TEXT",
+              "ALTER TABLE evolutions ADD COLUMN client_id TEXT",
+              "ALTER TABLE evolutions ADD COLUMN tag TEXT",
+              "ALTER TABLE evolutions ADD COLUMN pipeline_run_id TEXT",
+              "ALTER TABLE evolutions ADD COLUMN created_by TEXT",
+              """
+              CREATE TABLE pipeline_runs (
+                account_id TEXT NOT NULL,
+                pipeline_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                started_at TEXT,
+                ended_at TEXT,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (account_id, pipeline_id))"""));
 
   /**
    * The migration that seals secrets at rest: after its SQL, {@link #sealSecrets} moves the trigger

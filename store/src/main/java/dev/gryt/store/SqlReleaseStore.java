@@ -16,10 +16,12 @@ import javax.sql.DataSource;
 final class SqlReleaseStore implements ReleaseStore {
   private static final String GENERATION_COLUMNS =
       "id, account_id, version, description, changes, status, promoted_by, promoted_at,"
-          + " created_at, updated_at";
+          + " created_at, updated_at, client_id, pipeline_template";
   private static final String EVOLUTION_COLUMNS =
       "id, account_id, generation_id, change_id, code_name, status, pipeline, started_at,"
-          + " completed_at, created_at, updated_at";
+          + " completed_at, created_at, updated_at, client_id, tag, pipeline_run_id, created_by";
+  private static final String PROOF_RUN_COLUMNS =
+      "account_id, pipeline_id, name, status, started_at, ended_at, body, created_at, updated_at";
   private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final DataSource dataSource;
@@ -47,12 +49,14 @@ final class SqlReleaseStore implements ReleaseStore {
             g.promotedBy(),
             g.promotedAt(),
             now,
-            now);
+            now,
+            g.clientId(),
+            g.pipelineTemplate());
     write(
         "create generation " + g.version(),
         "INSERT INTO generations ("
             + GENERATION_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s -> {
           bindGeneration(s, stored);
           s.executeUpdate();
@@ -106,12 +110,15 @@ final class SqlReleaseStore implements ReleaseStore {
             g.promotedBy(),
             g.promotedAt(),
             before.createdAt(),
-            now());
+            now(),
+            g.clientId(),
+            g.pipelineTemplate());
     int updated =
         write(
             "update generation " + g.id(),
             "UPDATE generations SET version = ?, description = ?, changes = ?, status = ?,"
-                + " promoted_by = ?, promoted_at = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+                + " promoted_by = ?, promoted_at = ?, updated_at = ?, client_id = ?,"
+                + " pipeline_template = ? WHERE account_id = ? AND id = ?",
             s -> {
               s.setString(1, stored.version());
               s.setString(2, stored.description());
@@ -120,8 +127,10 @@ final class SqlReleaseStore implements ReleaseStore {
               s.setString(5, stored.promotedBy());
               s.setString(6, stored.promotedAt());
               s.setString(7, stored.updatedAt());
-              s.setString(8, stored.accountId());
-              s.setString(9, stored.id());
+              s.setString(8, stored.clientId());
+              s.setString(9, stored.pipelineTemplate());
+              s.setString(10, stored.accountId());
+              s.setString(11, stored.id());
               return s.executeUpdate();
             },
             "generation " + g.version() + " already exists");
@@ -168,12 +177,16 @@ final class SqlReleaseStore implements ReleaseStore {
             e.startedAt() == null ? now : e.startedAt(),
             e.completedAt(),
             now,
-            now);
+            now,
+            e.clientId(),
+            e.tag(),
+            e.pipelineRunId(),
+            e.createdBy());
     write(
         "create evolution " + e.codeName(),
         "INSERT INTO evolutions ("
             + EVOLUTION_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s -> {
           s.setString(1, stored.id());
           s.setString(2, stored.accountId());
@@ -186,6 +199,10 @@ final class SqlReleaseStore implements ReleaseStore {
           s.setString(9, stored.completedAt());
           s.setString(10, stored.createdAt());
           s.setString(11, stored.updatedAt());
+          s.setString(12, stored.clientId());
+          s.setString(13, stored.tag());
+          s.setString(14, stored.pipelineRunId());
+          s.setString(15, stored.createdBy());
           s.executeUpdate();
         },
         "evolution " + e.codeName() + " already exists");
@@ -239,18 +256,23 @@ final class SqlReleaseStore implements ReleaseStore {
             before.startedAt(),
             e.completedAt(),
             before.createdAt(),
-            now());
+            now(),
+            before.clientId(),
+            before.tag(),
+            e.pipelineRunId(),
+            before.createdBy());
     write(
         "update evolution " + e.id(),
-        "UPDATE evolutions SET status = ?, pipeline = ?, completed_at = ?, updated_at = ?"
-            + " WHERE account_id = ? AND id = ?",
+        "UPDATE evolutions SET status = ?, pipeline = ?, completed_at = ?, updated_at = ?,"
+            + " pipeline_run_id = ? WHERE account_id = ? AND id = ?",
         s -> {
           s.setString(1, stored.status());
           s.setString(2, stored.pipeline());
           s.setString(3, stored.completedAt());
           s.setString(4, stored.updatedAt());
-          s.setString(5, stored.accountId());
-          s.setString(6, stored.id());
+          s.setString(5, stored.pipelineRunId());
+          s.setString(6, stored.accountId());
+          s.setString(7, stored.id());
           return s.executeUpdate();
         },
         null);
@@ -270,6 +292,87 @@ final class SqlReleaseStore implements ReleaseStore {
             },
             null);
     return deleted > 0;
+  }
+
+  @Override
+  public ProofRun putProofRun(ProofRun run) {
+    String now = now();
+    return inTransaction(
+        "store proof run " + run.pipelineId(),
+        connection -> {
+          String createdAt = now;
+          try (PreparedStatement s =
+              connection.prepareStatement(
+                  "SELECT created_at FROM pipeline_runs WHERE account_id = ? AND pipeline_id = ?")) {
+            s.setString(1, run.accountId());
+            s.setString(2, run.pipelineId());
+            try (ResultSet rows = s.executeQuery()) {
+              if (rows.next()) {
+                createdAt = rows.getString(1);
+              }
+            }
+          }
+          try (PreparedStatement s =
+              connection.prepareStatement(
+                  "DELETE FROM pipeline_runs WHERE account_id = ? AND pipeline_id = ?")) {
+            s.setString(1, run.accountId());
+            s.setString(2, run.pipelineId());
+            s.executeUpdate();
+          }
+          ProofRun stored =
+              new ProofRun(
+                  run.accountId(),
+                  run.pipelineId(),
+                  run.name(),
+                  run.status(),
+                  run.startedAt(),
+                  run.endedAt(),
+                  run.bodyJson(),
+                  createdAt,
+                  now);
+          try (PreparedStatement s =
+              connection.prepareStatement(
+                  "INSERT INTO pipeline_runs ("
+                      + PROOF_RUN_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, stored.accountId());
+            s.setString(2, stored.pipelineId());
+            s.setString(3, stored.name());
+            s.setString(4, stored.status());
+            s.setString(5, stored.startedAt());
+            s.setString(6, stored.endedAt());
+            s.setString(7, stored.bodyJson());
+            s.setString(8, stored.createdAt());
+            s.setString(9, stored.updatedAt());
+            s.executeUpdate();
+          }
+          return stored;
+        });
+  }
+
+  @Override
+  public Optional<ProofRun> proofRun(String accountId, String pipelineId) {
+    return read(
+            "SELECT "
+                + PROOF_RUN_COLUMNS
+                + " FROM pipeline_runs WHERE account_id = ? AND pipeline_id = ?",
+            SqlReleaseStore::proofRunOf,
+            accountId,
+            pipelineId)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<ProofRun> proofRuns(String accountId, int limit) {
+    return read(
+        "SELECT "
+            + PROOF_RUN_COLUMNS
+            + " FROM pipeline_runs WHERE account_id = ?"
+            + " ORDER BY created_at DESC, pipeline_id DESC LIMIT "
+            + Math.max(0, limit),
+        SqlReleaseStore::proofRunOf,
+        accountId);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -297,6 +400,8 @@ final class SqlReleaseStore implements ReleaseStore {
     s.setString(8, g.promotedAt());
     s.setString(9, g.createdAt());
     s.setString(10, g.updatedAt());
+    s.setString(11, g.clientId());
+    s.setString(12, g.pipelineTemplate());
   }
 
   private static Generation generationOf(ResultSet r) throws SQLException {
@@ -310,7 +415,9 @@ final class SqlReleaseStore implements ReleaseStore {
         r.getString(7),
         r.getString(8),
         r.getString(9),
-        r.getString(10));
+        r.getString(10),
+        r.getString(11),
+        r.getString(12));
   }
 
   private static Evolution evolutionOf(ResultSet r) throws SQLException {
@@ -325,7 +432,24 @@ final class SqlReleaseStore implements ReleaseStore {
         r.getString(8),
         r.getString(9),
         r.getString(10),
-        r.getString(11));
+        r.getString(11),
+        r.getString(12),
+        r.getString(13),
+        r.getString(14),
+        r.getString(15));
+  }
+
+  private static ProofRun proofRunOf(ResultSet r) throws SQLException {
+    return new ProofRun(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        r.getString(5),
+        r.getString(6),
+        r.getString(7),
+        r.getString(8),
+        r.getString(9));
   }
 
   private interface RowMapper<T> {

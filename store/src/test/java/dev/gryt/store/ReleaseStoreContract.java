@@ -155,4 +155,93 @@ abstract class ReleaseStoreContract {
     assertThat(releases.deleteGeneration("acct-a", g.id())).isTrue();
     assertThat(releases.evolutions("acct-a", null)).isEmpty();
   }
+
+  @Test
+  void keepsWhatTheOriginalClientSendsBesidesGrytsOwnFields() {
+    Generation g =
+        releases.createGeneration(
+            new Generation(
+                null,
+                "acct-a",
+                "v3.0.0",
+                "d",
+                "[{\"id\":\"CHANGE-3790A31F\",\"type\":\"add\",\"title\":\"t\"}]",
+                Generation.DRAFT,
+                null,
+                null,
+                null,
+                null,
+                "17",
+                "{\"steps\":[\"test\"]}"));
+    assertThat(releases.generation("acct-a", g.id()).orElseThrow())
+        .extracting(Generation::clientId, Generation::pipelineTemplate)
+        .containsExactly("17", "{\"steps\":[\"test\"]}");
+    Evolution e =
+        releases.createEvolution(
+            new Evolution(
+                null,
+                "acct-a",
+                g.id(),
+                "CHANGE-3790A31F",
+                "calm-river",
+                "in_progress",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "5",
+                "v3.0.0-calm-river",
+                null,
+                "ann"));
+    Evolution passed =
+        releases.updateEvolution(
+            new Evolution(
+                e.id(),
+                "acct-a",
+                null,
+                null,
+                null,
+                "pass",
+                null,
+                null,
+                "2026-01-01T00:00:00Z",
+                null,
+                null,
+                null,
+                null,
+                "run-77",
+                null));
+    assertThat(releases.evolution("acct-a", e.id()).orElseThrow())
+        .isEqualTo(passed)
+        .extracting(
+            Evolution::clientId, Evolution::tag, Evolution::pipelineRunId, Evolution::createdBy)
+        .containsExactly("5", "v3.0.0-calm-river", "run-77", "ann");
+  }
+
+  @Test
+  void keepsProofRunsPerAccountReplacingOneWithTheSameId() {
+    ProofRun first =
+        releases.putProofRun(
+            new ProofRun("acct-a", "run-1", "ci", "running", "t0", null, "{}", null, null));
+    ProofRun again =
+        releases.putProofRun(
+            new ProofRun(
+                "acct-a", "run-1", "ci", "completed", "t0", "t1", "{\"a\":1}", null, null));
+    releases.putProofRun(
+        new ProofRun("acct-a", "run-2", "ci", "failed", null, null, "{}", null, null));
+    releases.putProofRun(
+        new ProofRun("acct-b", "run-1", "x", "failed", null, null, "{}", null, null));
+
+    assertThat(again.createdAt()).isEqualTo(first.createdAt());
+    assertThat(releases.proofRun("acct-a", "run-1").orElseThrow())
+        .extracting(ProofRun::status, ProofRun::endedAt, ProofRun::bodyJson)
+        .containsExactly("completed", "t1", "{\"a\":1}");
+    assertThat(releases.proofRuns("acct-a", 10))
+        .extracting(ProofRun::pipelineId)
+        .containsExactlyInAnyOrder("run-1", "run-2");
+    assertThat(releases.proofRuns("acct-a", 1)).hasSize(1);
+    assertThat(releases.proofRun("acct-b", "run-2")).as("another account's").isEmpty();
+    assertThat(releases.proofRun("acct-b", "run-1").orElseThrow().name()).isEqualTo("x");
+  }
 }
