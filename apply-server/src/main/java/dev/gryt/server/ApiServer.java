@@ -235,6 +235,10 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/api/v1/evolutions/{ref}", evolutions::get);
               routes.patch("/api/v1/evolutions/{ref}", evolutions::update);
               routes.delete("/api/v1/evolutions/{ref}", evolutions::delete);
+              ProofRunHandler proofRuns = new ProofRunHandler(store);
+              routes.post("/api/v1/pipeline-runs", proofRuns::create);
+              routes.get("/api/v1/pipeline-runs", proofRuns::list);
+              routes.get("/api/v1/pipeline-runs/{pipeline_id}", proofRuns::get);
               for (ResourceKind kind : ResourceKind.values()) {
                 ResourceHandler h = new ResourceHandler(store, kind);
                 String base = "/api/v1/" + kind.apiPath();

@@ -29,8 +29,13 @@ final class EvolutionHandler {
           "status",
           "pipeline",
           "started_at",
-          "completed_at");
-  private static final Set<String> UPDATE_FIELDS = Set.of("status", "pipeline", "completed_at");
+          "completed_at",
+          "evolution_id",
+          "tag",
+          "pipeline_run_id",
+          "created_by");
+  private static final Set<String> UPDATE_FIELDS =
+      Set.of("status", "pipeline", "completed_at", "pipeline_run_id");
 
   private final ResourceStore store;
 
@@ -50,6 +55,10 @@ final class EvolutionHandler {
     String pipeline = rules.text(body.get("pipeline"), "pipeline", false);
     String startedAt = time(rules, body, "started_at");
     String completedAt = time(rules, body, "completed_at");
+    String clientId = rules.clientId(body.get("evolution_id"), "evolution_id", false);
+    String tag = rules.text(body.get("tag"), "tag", false);
+    String pipelineRunId = rules.clientId(body.get("pipeline_run_id"), "pipeline_run_id", false);
+    String createdBy = rules.text(body.get("created_by"), "created_by", false);
     Generation generation = null;
     if (generationId != null) {
       generation = releases().generation(account, generationId).orElse(null);
@@ -75,7 +84,11 @@ final class EvolutionHandler {
                     startedAt,
                     completedAt,
                     null,
-                    null));
+                    null,
+                    clientId,
+                    tag,
+                    pipelineRunId,
+                    createdBy));
     Envelope.reply(
         ctx,
         201,
@@ -110,6 +123,7 @@ final class EvolutionHandler {
     String status = rules.evolutionStatus(body.get("status"), "status");
     String pipeline = rules.text(body.get("pipeline"), "pipeline", false);
     String completedAt = time(rules, body, "completed_at");
+    String pipelineRunId = rules.clientId(body.get("pipeline_run_id"), "pipeline_run_id", false);
     rules.throwIfAny("invalid evolution");
     releases()
         .generation(e.accountId(), e.generationId())
@@ -128,6 +142,10 @@ final class EvolutionHandler {
                     null,
                     completedAt == null ? e.completedAt() : completedAt,
                     null,
+                    null,
+                    null,
+                    null,
+                    pipelineRunId == null ? e.pipelineRunId() : pipelineRunId,
                     null));
     Envelope.reply(
         ctx,

@@ -1,6 +1,7 @@
 package dev.gryt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gryt.crds.ResourceCodec;
 import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.Principal;
@@ -9,6 +10,7 @@ import dev.gryt.store.Generation;
 import dev.gryt.store.ReleaseStore;
 import dev.gryt.store.ResourceStore;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,36 @@ import java.util.Set;
  * caller's account. {@code {ref}} is a generation id ({@code gen-…}) or a version.
  */
 final class GenerationHandler {
-  private static final Set<String> CREATE_FIELDS = Set.of("version", "description", "changes");
+  /**
+   * What a body may hold: gryt's fields, and the original gryt client's local record, of which the
+   * server keeps {@code generation_id} (as the client's id) and {@code pipeline_template}, and
+   * checks but ignores what only the client's database means (the server decides the status: draft
+   * until promoted through its endpoint).
+   */
+  private static final Set<String> CREATE_FIELDS =
+      Set.of(
+          "version",
+          "description",
+          "changes",
+          "generation_id",
+          "pipeline_template",
+          "status",
+          "sync_status",
+          "remote_id",
+          "created_at",
+          "updated_at",
+          "promoted_at",
+          "team_id");
+
+  private static final Set<String> IGNORED_FIELDS =
+      Set.of(
+          "status",
+          "sync_status",
+          "remote_id",
+          "created_at",
+          "updated_at",
+          "promoted_at",
+          "team_id");
   private static final Set<String> PROMOTE_FIELDS = Set.of("promoted_by", "promoted_at");
 
   private final ResourceStore store;
@@ -41,6 +72,7 @@ final class GenerationHandler {
     String version = rules.version(body.get("version"), "version");
     String description = rules.text(body.get("description"), "description", false);
     rules.changes(body.get("changes"), "changes");
+    String clientId = clientFields(rules, body);
     rules.throwIfAny("invalid generation");
     refuseTakenVersion(account, version, null);
     Generation created =
@@ -56,7 +88,9 @@ final class GenerationHandler {
                     null,
                     null,
                     null,
-                    null));
+                    null,
+                    clientId,
+                    pipelineTemplate(body)));
     Envelope.reply(
         ctx,
         201,
@@ -94,6 +128,7 @@ final class GenerationHandler {
     String version = body.has("version") ? rules.version(body.get("version"), "version") : null;
     String description = rules.text(body.get("description"), "description", false);
     rules.changes(body.get("changes"), "changes");
+    String clientId = clientFields(rules, body);
     rules.throwIfAny("invalid generation");
     ReleaseRules.refuseIfPromoted(g);
     if (version != null && !version.equals(g.version())) {
@@ -114,7 +149,9 @@ final class GenerationHandler {
                     null,
                     null,
                     null,
-                    null));
+                    null,
+                    clientId == null ? g.clientId() : clientId,
+                    body.has("pipeline_template") ? pipelineTemplate(body) : g.pipelineTemplate()));
     Envelope.reply(
         ctx,
         200,
@@ -176,7 +213,9 @@ final class GenerationHandler {
                     by == null ? Principal.of(ctx).username() : by,
                     at == null ? Instant.now(clock).toString() : at,
                     null,
-                    null));
+                    null,
+                    g.clientId(),
+                    g.pipelineTemplate()));
     Envelope.reply(
         ctx,
         200,
@@ -192,6 +231,23 @@ final class GenerationHandler {
     data.put("version", g.version());
     data.put("action", "deleted");
     Envelope.reply(ctx, 200, Envelope.success("generation " + g.version() + " deleted", data));
+  }
+
+  /** Checks the client's fields; returns its id of the generation, if it sent one. */
+  private static String clientFields(ReleaseRules rules, JsonNode body) {
+    for (String field : IGNORED_FIELDS) {
+      rules.scalar(body.get(field), field);
+    }
+    rules.jsonText(body.get("pipeline_template"), "pipeline_template");
+    return rules.clientId(body.get("generation_id"), "generation_id", false);
+  }
+
+  /** The pipeline template as JSON text (a string sent stays a JSON string), or null. */
+  private static String pipelineTemplate(JsonNode body) {
+    JsonNode template = body.get("pipeline_template");
+    return template == null || template.isNull()
+        ? null
+        : new String(ResourceCodec.toJsonBytes(template), StandardCharsets.UTF_8);
   }
 
   /** Change ids without a passing evolution, or whose latest evolution failed. */

@@ -49,6 +49,17 @@ final class ReleaseJson {
     return new String(ResourceCodec.toJsonBytes(changes), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  private static JsonNode json(String text) {
+    if (text == null) {
+      return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+    }
+    try {
+      return ResourceCodec.json().readTree(text);
+    } catch (IOException e) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+    }
+  }
+
   static ObjectNode view(Generation g) {
     ObjectNode node = ResourceCodec.json().createObjectNode();
     node.put("id", g.id());
@@ -60,6 +71,8 @@ final class ReleaseJson {
     node.put("promoted_at", g.promotedAt());
     node.put("created_at", g.createdAt());
     node.put("updated_at", g.updatedAt());
+    node.put("client_id", g.clientId());
+    node.set("pipeline_template", json(g.pipelineTemplate()));
     return node;
   }
 
@@ -75,6 +88,10 @@ final class ReleaseJson {
     node.put("completed_at", e.completedAt());
     node.put("created_at", e.createdAt());
     node.put("updated_at", e.updatedAt());
+    node.put("client_id", e.clientId());
+    node.put("tag", e.tag());
+    node.put("pipeline_run_id", e.pipelineRunId());
+    node.put("created_by", e.createdBy());
     return node;
   }
 }

@@ -129,7 +129,7 @@ class ReleaseApiIT {
             "POST",
             "/api/v1/generations",
             """
-            {"version":"1.0","changes":[{"id":"auth1","type":"feat"},{"id":"A-1","type":"add","title":"t","x":1}],"extra":true}""");
+            {"version":"1.0","changes":[{"id":"auth_1","type":"feat"},{"id":"A-1","type":"add","title":"t","x":1}],"extra":true}""");
     assertThat(bad.status()).isEqualTo(422);
     assertThat(bad.body().get("status").asText()).isEqualTo("error");
     assertThat(bad.body().get("detail").findValuesAsText("path"))
@@ -253,5 +253,165 @@ class ReleaseApiIT {
                     "acct-b")
                 .status())
         .isEqualTo(422);
+  }
+
+  /** A generation exactly as the original gryt client's {@code sync push} posts it. */
+  static final String CLIENT_GENERATION =
+      """
+      {"generation_id": 3, "version": "v2.1.0", "description": "from the old client",
+       "changes": [
+         {"id": "CHANGE-3790A31F", "type": "add", "title": "login", "description": "d",
+          "status": "pending", "pipeline": "ci", "pipelines": ["ci", "e2e"]},
+         {"id": "CHANGE-0B1C", "type": "fix", "title": "logout", "description": null,
+          "status": "completed", "pipeline": null}],
+       "pipeline_template": {"steps": [{"name": "test", "command": "make test"}]},
+       "status": "promoted", "sync_status": "pending", "remote_id": null,
+       "created_at": "2026-11-30T10:00:00", "promoted_at": null, "team_id": null}""";
+
+  @Test
+  void takesTheOriginalClientsGenerationsAndEvolutionsAndShowsThemBack() throws Exception {
+    Reply created = call("POST", "/api/v1/generations", CLIENT_GENERATION);
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+    JsonNode g = created.data();
+    String id = g.get("id").asText();
+    assertThat(g.get("status").asText()).as("the server decides the status").isEqualTo("draft");
+    assertThat(g.get("client_id").asText()).isEqualTo("3");
+    assertThat(g.get("pipeline_template").at("/steps/0/command").asText()).isEqualTo("make test");
+    JsonNode change = g.get("changes").get(0);
+    assertThat(change.get("id").asText()).isEqualTo("CHANGE-3790A31F");
+    assertThat(change.get("status").asText()).isEqualTo("pending");
+    assertThat(change.get("pipeline").asText()).isEqualTo("ci");
+    assertThat(change.get("pipelines")).extracting(JsonNode::asText).containsExactly("ci", "e2e");
+
+    Reply patched =
+        call(
+            "PATCH",
+            "/api/v1/generations/" + id,
+            CLIENT_GENERATION.replace("from the old client", "edited").replace("3,", "\"3\","));
+    assertThat(patched.status()).as(patched.body().toString()).isEqualTo(200);
+    assertThat(call("GET", "/api/v1/generations/v2.1.0", null).data().get("description").asText())
+        .isEqualTo("edited");
+
+    Reply evolution =
+        call(
+            "POST",
+            "/api/v1/evolutions",
+            """
+            {"evolution_id": 11, "generation_id": "%s", "change_id": "CHANGE-3790A31F",
+             "code_name": "brave-amber-falcon", "tag": "v2.1.0-rc.1", "status": "in_progress",
+             "pipeline_run_id": null, "created_by": "ann"}"""
+                .formatted(id));
+    assertThat(evolution.status()).as(evolution.body().toString()).isEqualTo(201);
+    String evo = evolution.data().get("id").asText();
+    Reply done =
+        call(
+            "PATCH",
+            "/api/v1/evolutions/" + evo,
+            """
+            {"status": "passed", "pipeline_run_id": "9f1c2d3e-run",
+             "completed_at": "2026-11-30T10:05:00Z"}""");
+    assertThat(done.status()).as(done.body().toString()).isEqualTo(200);
+    JsonNode read = call("GET", "/api/v1/evolutions/" + evo, null).data();
+    assertThat(read.get("status").asText()).isEqualTo("pass");
+    assertThat(read.get("client_id").asText()).isEqualTo("11");
+    assertThat(read.get("tag").asText()).isEqualTo("v2.1.0-rc.1");
+    assertThat(read.get("pipeline_run_id").asText()).isEqualTo("9f1c2d3e-run");
+    assertThat(read.get("created_by").asText()).isEqualTo("ann");
+    assertThat(read.get("completed_at").asText()).isEqualTo("2026-11-30T10:05:00Z");
+
+    Reply bad =
+        call(
+            "POST",
+            "/api/v1/generations",
+            """
+            {"version": "v2.2.0", "generation_id": {"x": 1}, "sync_status": [1],
+             "pipeline_template": 5, "changes": [{"id": "CHANGE 1", "type": "add", "title": "t",
+             "pipelines": "ci"}], "colour": "red"}""");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body().get("detail").findValuesAsText("path"))
+        .containsExactlyInAnyOrder(
+            "generation_id",
+            "sync_status",
+            "pipeline_template",
+            "changes[0].id",
+            "changes[0].pipelines",
+            "colour");
+  }
+
+  static final String PROOF_RUN =
+      """
+      {"pipeline_run": {"pipeline_id": "run-7f3a", "name": "ci", "start_timestamp": 1764496800.5,
+        "end_timestamp": "2026-11-30T10:01:00", "status": "completed",
+        "config_json": "{\\"steps\\": 1}", "team_id": null},
+       "runners": [{"runner_id": "r1", "pipeline_id": "run-7f3a", "name": "main",
+        "execution_order": 0, "status": "completed"}],
+       "step_outputs": [{"step_id": "s1", "runner_id": "r1", "name": "test",
+        "output_json": {"exit": 0}, "stdout": "ok\\nGITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB\\n",
+        "stderr": "", "status": "completed", "duration": 1.25, "timestamp": "2026-11-30T10:00:30"}]}""";
+
+  @Test
+  void keepsUploadedProofRunsPerAccountMaskedAndReadsThemBack() throws Exception {
+    Reply stored = call("POST", "/api/v1/pipeline-runs", PROOF_RUN, "acct-a");
+    assertThat(stored.status()).as(stored.body().toString()).isEqualTo(201);
+    assertThat(call("POST", "/api/v1/pipeline-runs", PROOF_RUN, "acct-a").status())
+        .as("the same run again replaces it")
+        .isEqualTo(200);
+
+    JsonNode run = call("GET", "/api/v1/pipeline-runs/run-7f3a", null, "acct-a").data();
+    assertThat(run.at("/pipeline_run/name").asText()).isEqualTo("ci");
+    assertThat(run.at("/runners/0/runner_id").asText()).isEqualTo("r1");
+    assertThat(run.at("/step_outputs/0/output_json/exit").asInt()).isZero();
+    String stdout = run.at("/step_outputs/0/stdout").asText();
+    assertThat(stdout).startsWith("ok\n").contains("GITHUB_TOKEN=***").doesNotContain("ghp_");
+    assertThat(call("GET", "/api/v1/pipeline-runs", null, "acct-a").data().get("pipeline_runs"))
+        .extracting(n -> n.get("pipeline_id").asText())
+        .containsExactly("run-7f3a");
+
+    assertThat(call("GET", "/api/v1/pipeline-runs/run-7f3a", null, "acct-b").status())
+        .as("another account's run")
+        .isEqualTo(404);
+    assertThat(call("GET", "/api/v1/pipeline-runs", null, "acct-b").data().get("total").asInt())
+        .isZero();
+
+    Reply bad =
+        call(
+            "POST",
+            "/api/v1/pipeline-runs",
+            """
+            {"pipeline_run": {"name": 5, "status": "x", "colour": 1},
+             "runners": [{"runner_id": "r1", "execution_order": "first"}, {"runner_id": "r1"}],
+             "step_outputs": [{"step_id": "s1", "runner_id": "r9", "stdout": 3, "duration": "1s"},
+              "nope"],
+             "extra": 1}""",
+            "acct-a");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body().get("detail").findValuesAsText("path"))
+        .containsExactlyInAnyOrder(
+            "extra",
+            "pipeline_run.colour",
+            "pipeline_run.pipeline_id",
+            "pipeline_run.name",
+            "runners[0].execution_order",
+            "runners[1].runner_id",
+            "step_outputs[0].runner_id",
+            "step_outputs[0].stdout",
+            "step_outputs[0].duration",
+            "step_outputs[1]");
+
+    String huge = "x".repeat(ProofRunHandler.MAX_STORED_BYTES);
+    Reply tooBig =
+        call(
+            "POST",
+            "/api/v1/pipeline-runs",
+            PROOF_RUN.replace("\"stderr\": \"\"", "\"stderr\": \"" + huge + "\""),
+            "acct-a");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(
+            call("GET", "/api/v1/pipeline-runs/run-7f3a", null, "acct-a")
+                .data()
+                .at("/step_outputs/0/stderr")
+                .asText())
+        .as("the refused upload changed nothing")
+        .isEmpty();
   }
 }

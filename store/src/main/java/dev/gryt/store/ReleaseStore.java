@@ -71,4 +71,7 @@ public interface ReleaseStore {
 
   /** The account's proof runs, newest first, at most {@code limit}. */
   List<ProofRun> proofRuns(String accountId, int limit);
+
+  /** Deletes the account's proof runs but the newest {@code keep}; returns how many went. */
+  int pruneProofRuns(String accountId, int keep);
 }

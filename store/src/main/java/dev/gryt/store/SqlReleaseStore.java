@@ -375,6 +375,22 @@ final class SqlReleaseStore implements ReleaseStore {
         accountId);
   }
 
+  @Override
+  public int pruneProofRuns(String accountId, int keep) {
+    return write(
+        "prune proof runs",
+        "DELETE FROM pipeline_runs WHERE account_id = ? AND pipeline_id NOT IN (SELECT pipeline_id"
+            + " FROM pipeline_runs WHERE account_id = ? ORDER BY created_at DESC, pipeline_id DESC"
+            + " LIMIT ?)",
+        s -> {
+          s.setString(1, accountId);
+          s.setString(2, accountId);
+          s.setInt(3, Math.max(0, keep));
+          return s.executeUpdate();
+        },
+        null);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private String now() {

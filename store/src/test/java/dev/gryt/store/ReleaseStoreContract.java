@@ -243,5 +243,9 @@ abstract class ReleaseStoreContract {
     assertThat(releases.proofRuns("acct-a", 1)).hasSize(1);
     assertThat(releases.proofRun("acct-b", "run-2")).as("another account's").isEmpty();
     assertThat(releases.proofRun("acct-b", "run-1").orElseThrow().name()).isEqualTo("x");
+
+    assertThat(releases.pruneProofRuns("acct-a", 1)).isEqualTo(1);
+    assertThat(releases.proofRuns("acct-a", 10)).hasSize(1);
+    assertThat(releases.proofRuns("acct-b", 10)).as("another account's stay").hasSize(1);
   }
 }
