@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
       KindCommands.Pipelines.class,
       KindCommands.Repos.class,
       KindCommands.Webhooks.class,
-      ApiCommand.class
+      ApiCommand.class,
+      dev.gryt.cli.local.CloudSyncCommand.class
     })
 public final class CloudCommand {
   /** The header that makes a request act for a team (the server's {@code Teams.HEADER}). */

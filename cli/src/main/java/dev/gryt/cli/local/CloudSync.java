@@ -41,52 +41,140 @@ public final class CloudSync {
    * @throws CliException when the server cannot be reached or refuses; the record is {@code failed}
    */
   public void pushGeneration(LocalGeneration g, boolean evolutions) {
+    pushGeneration(g, evolutions, Overwrite.CHANGED_HERE);
+  }
+
+  /** When a push may replace the server's copy of a generation that differs from the local one. */
+  public enum Overwrite {
+    /** {@code gryt sync push}: the server's copy of a generation with local changes. */
+    CHANGED_HERE,
+    /** {@code gryt cloud sync}: never a copy changed on the server since the last sync. */
+    NEVER_CHANGED_THERE,
+    /**
+     * {@code gryt cloud sync --force}: any copy that differs, also one under the same version but
+     * another id, but never a promoted one.
+     */
+    FORCE
+  }
+
+  /** What a push of a generation will do. */
+  public record Decision(Action action, String remoteId, JsonNode remote, String conflict) {
+    public enum Action {
+      CREATE,
+      UPDATE,
+      NONE,
+      CONFLICT
+    }
+  }
+
+  /** Decides, reading the server only, what pushing {@code g} does. */
+  public Decision decide(LocalGeneration g, Overwrite overwrite) {
+    String remoteId = g.remoteId();
+    JsonNode remote = null;
+    if (remoteId != null) {
+      try {
+        remote = client.generation(remoteId);
+      } catch (ApiReplyException e) {
+        if (!e.notFound()) {
+          throw e;
+        }
+        remoteId = null; // deleted in the cloud: push it again as new
+      }
+    }
+    boolean adopted = false;
+    if (remote == null) {
+      List<JsonNode> same = client.generations(g.version());
+      if (same.isEmpty()) {
+        return new Decision(Decision.Action.CREATE, null, null, null);
+      }
+      JsonNode other = same.get(0);
+      String otherId = other.path("id").asText();
+      if (overwrite != Overwrite.FORCE) {
+        return conflict(SyncConflictException.takenVersion(g.version(), otherId), null);
+      }
+      if (promoted(other)) {
+        return conflict(
+            "generation "
+                + g.version()
+                + " is promoted in the cloud as "
+                + otherId
+                + " and stays as it is (--force never overwrites a promoted generation)",
+            null);
+      }
+      remote = other;
+      remoteId = otherId;
+      adopted = true;
+    }
+    if (promoted(remote)) {
+      if (!g.promoted()) {
+        return conflict(
+            "generation "
+                + g.version()
+                + " was promoted in the cloud and can no longer change; take it with: gryt sync pull",
+            remoteId);
+      }
+      return new Decision(Decision.Action.NONE, remoteId, remote, null);
+    }
+    if (ReleaseClient.fileOf(remote).equals(g.file())) {
+      return new Decision(Decision.Action.NONE, remoteId, remote, null);
+    }
+    if (overwrite == Overwrite.NEVER_CHANGED_THERE
+        && !adopted
+        && SyncStatus.SYNCED.equals(g.syncStatus())) {
+      return conflict(
+          "generation "
+              + g.version()
+              + " changed in the cloud since it was synced; take it with: gryt sync pull, or"
+              + " overwrite it with: gryt cloud sync --force",
+          remoteId);
+    }
+    return new Decision(Decision.Action.UPDATE, remoteId, remote, null);
+  }
+
+  private static Decision conflict(String message, String remoteId) {
+    return new Decision(Decision.Action.CONFLICT, remoteId, null, message);
+  }
+
+  private static boolean promoted(JsonNode remote) {
+    return remote.path("status").asText().equals(LocalGeneration.PROMOTED);
+  }
+
+  /**
+   * Pushes one generation as {@link #decide} says, with its evolutions as {@link
+   * #pushGeneration(LocalGeneration, boolean)} says.
+   */
+  public void pushGeneration(LocalGeneration g, boolean evolutions, Overwrite overwrite) {
     String remoteId = g.remoteId();
     store.setSync(g, SyncStatus.SYNCING, remoteId, null);
     try {
-      JsonNode remote = null;
-      if (remoteId != null) {
-        try {
-          remote = client.generation(remoteId);
-        } catch (ApiReplyException e) {
-          if (!e.notFound()) {
+      Decision decision = decide(g, overwrite);
+      remoteId = decision.remoteId();
+      JsonNode remote = decision.remote();
+      switch (decision.action()) {
+        case CONFLICT -> {
+          store.setSync(g, SyncStatus.CONFLICT, remoteId, decision.conflict());
+          throw new SyncConflictException(decision.conflict());
+        }
+        case CREATE -> {
+          remote = client.createGeneration(g);
+          remoteId = remote.path("id").asText();
+          report.accept("pushed generation " + g.version() + " (" + remoteId + ")");
+        }
+        case UPDATE -> {
+          try {
+            remote = client.updateGeneration(remoteId, g);
+          } catch (ApiReplyException e) {
+            if (e.status() == 409) {
+              String message =
+                  SyncConflictException.takenVersion(g.version(), "another generation");
+              store.setSync(g, SyncStatus.CONFLICT, remoteId, message);
+              throw new SyncConflictException(message);
+            }
             throw e;
           }
-          remoteId = null; // deleted in the cloud: push it again as new
+          report.accept("pushed changes of generation " + g.version() + " (" + remoteId + ")");
         }
-      }
-      if (remote == null) {
-        List<JsonNode> same = client.generations(g.version());
-        if (!same.isEmpty()) {
-          String message =
-              SyncConflictException.takenVersion(g.version(), same.get(0).path("id").asText());
-          store.setSync(g, SyncStatus.CONFLICT, null, message);
-          throw new SyncConflictException(message);
-        }
-        remote = client.createGeneration(g);
-        remoteId = remote.path("id").asText();
-        report.accept("pushed generation " + g.version() + " (" + remoteId + ")");
-      } else if (remote.path("status").asText().equals(LocalGeneration.PROMOTED)) {
-        if (!g.promoted()) {
-          String message =
-              "generation "
-                  + g.version()
-                  + " was promoted in the cloud and can no longer change; take it with: gryt sync pull";
-          store.setSync(g, SyncStatus.CONFLICT, remoteId, message);
-          throw new SyncConflictException(message);
-        }
-      } else if (!ReleaseClient.fileOf(remote).equals(g.file())) {
-        try {
-          remote = client.updateGeneration(remoteId, g);
-        } catch (ApiReplyException e) {
-          if (e.status() == 409) {
-            String message = SyncConflictException.takenVersion(g.version(), "another generation");
-            store.setSync(g, SyncStatus.CONFLICT, remoteId, message);
-            throw new SyncConflictException(message);
-          }
-          throw e;
-        }
-        report.accept("pushed changes of generation " + g.version() + " (" + remoteId + ")");
+        case NONE -> {}
       }
       store.setSync(g, SyncStatus.SYNCED, remoteId, null);
       LocalGeneration synced = store.generationById(g.id()).orElseThrow();
@@ -97,7 +185,7 @@ public final class CloudSync {
           pushEvolution(synced, e);
         }
       }
-      if (g.promoted() && !remote.path("status").asText().equals(LocalGeneration.PROMOTED)) {
+      if (g.promoted() && !promoted(remote)) {
         client.promote(remoteId, g.promotedBy(), g.promotedAt());
         report.accept("pushed promotion of " + g.version());
       }
@@ -122,11 +210,26 @@ public final class CloudSync {
     }
     store.setSync(e, SyncStatus.SYNCING, e.remoteId(), null);
     try {
+      if (e.completed() && e.runId() != null) {
+        var run = store.proofRun(e.runId());
+        if (run.isPresent()) {
+          client.uploadProofRun(run.get());
+          report.accept("uploaded proof run " + e.runId() + " of " + e.codeName());
+        }
+      }
       String remoteId = e.remoteId();
+      if (remoteId != null) {
+        try {
+          client.updateEvolution(e);
+        } catch (ApiReplyException gone) {
+          if (!gone.notFound()) {
+            throw gone;
+          }
+          remoteId = null; // deleted in the cloud: push it again as new
+        }
+      }
       if (remoteId == null) {
         remoteId = client.createEvolution(e, g.remoteId()).path("id").asText();
-      } else {
-        client.updateEvolution(e);
       }
       store.setSync(e, SyncStatus.SYNCED, remoteId, null);
       report.accept("pushed evolution " + e.codeName() + " (" + e.status() + ")");

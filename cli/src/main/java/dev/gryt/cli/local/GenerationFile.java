@@ -177,13 +177,18 @@ public record GenerationFile(String version, String description, List<Change> ch
         }
         switch (key) {
           case "id" -> {
-            if (!Change.ID.matcher(text).matches()) {
+            if (text.length() > Change.MAX_ID || !Change.ID.matcher(text).matches()) {
               problems.add(
                   at(
                       source,
                       value,
                       field,
-                      "'" + text + "' must look like AUTH-12 (^[A-Z]+-[0-9]+$)"));
+                      "'"
+                          + text
+                          + "' must be letters, digits and single dashes, such as AUTH-12"
+                          + " (at most "
+                          + Change.MAX_ID
+                          + ")"));
             } else if (!seen.add(text)) {
               problems.add(at(source, value, field, "duplicate change id " + text));
             } else {

@@ -1,6 +1,9 @@
 package dev.gryt.cli.local;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gryt.cli.CliException;
+import dev.gryt.crds.ResourceCodec;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -292,6 +295,64 @@ public final class LocalStore {
         remoteId,
         error,
         e.id());
+  }
+
+  /**
+   * A pipeline run recorded here, in the shape {@code /api/v1/pipeline-runs} takes (the original
+   * gryt client's): the run, one runner (the runner it ran on), and each step's output; empty when
+   * {@code runId} is not a run of this database (a run on the server's agents, for instance).
+   */
+  public Optional<ObjectNode> proofRun(String runId) {
+    ObjectNode upload = ResourceCodec.json().createObjectNode();
+    query(
+        "SELECT pipeline, source, runner, status, started_at, finished_at FROM runs WHERE id = ?",
+        r -> {
+          ObjectNode run = upload.putObject("pipeline_run");
+          run.put("pipeline_id", runId);
+          run.put("name", r.getString(1));
+          run.put("start_timestamp", r.getString(5));
+          run.put("end_timestamp", r.getString(6));
+          run.put("status", r.getString(4));
+          ObjectNode config = ResourceCodec.json().createObjectNode();
+          config.put("source", r.getString(2));
+          config.put("runner", r.getString(3));
+          run.put("config_json", config.toString());
+          ObjectNode runner = upload.putArray("runners").addObject();
+          runner.put("runner_id", r.getString(3));
+          runner.put("pipeline_id", runId);
+          runner.put("name", r.getString(3));
+          runner.put("execution_order", 0);
+          runner.put("status", r.getString(4));
+        },
+        runId);
+    if (!upload.has("pipeline_run")) {
+      return Optional.empty();
+    }
+    String runner = upload.path("runners").path(0).path("runner_id").asText();
+    ArrayNode steps = upload.putArray("step_outputs");
+    query(
+        "SELECT position, name, command, status, exit_code, duration_ms, output FROM run_steps"
+            + " WHERE run_id = ? ORDER BY position",
+        r -> {
+          ObjectNode step = steps.addObject();
+          step.put("step_id", runId + "." + r.getInt(1));
+          step.put("runner_id", runner);
+          step.put("name", r.getString(2));
+          ObjectNode output = step.putObject("output_json");
+          output.put("command", r.getString(3));
+          int exit = r.getInt(5);
+          if (r.wasNull()) {
+            output.putNull("exit_code");
+          } else {
+            output.put("exit_code", exit);
+          }
+          step.put("stdout", r.getString(7));
+          step.put("stderr", "");
+          step.put("status", r.getString(4));
+          step.put("duration", r.getLong(6) / 1000.0);
+        },
+        runId);
+    return Optional.of(upload);
   }
 
   // ------------------------------------------------------------------ plumbing

@@ -72,7 +72,15 @@ public final class ReleaseClient {
     body.put("pipeline", e.pipeline());
     body.put("started_at", e.startedAt());
     body.put("completed_at", e.completedAt());
+    if (e.runId() != null) {
+      body.put("pipeline_run_id", e.runId());
+    }
     return api.post("evolutions", body);
+  }
+
+  /** Uploads a run that proved an evolution ({@link LocalStore#proofRun}). */
+  public JsonNode uploadProofRun(ObjectNode run) {
+    return api.post("pipeline-runs", run);
   }
 
   public JsonNode updateEvolution(LocalEvolution e) {
@@ -80,6 +88,9 @@ public final class ReleaseClient {
     body.put("status", e.status());
     body.put("pipeline", e.pipeline());
     body.put("completed_at", e.completedAt());
+    if (e.runId() != null) {
+      body.put("pipeline_run_id", e.runId());
+    }
     return api.patch("evolutions/" + GrytApiClient.segment(e.remoteId()), body);
   }
 

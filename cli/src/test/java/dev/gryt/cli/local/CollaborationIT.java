@@ -278,4 +278,83 @@ class CollaborationIT {
     assertThat(ann.db("SELECT code_name, status, sync_status FROM evolutions ORDER BY id"))
         .containsExactly(red + "|fail|not_synced", green + "|pass|synced");
   }
+
+  @Test
+  void aProvenEvolutionTakesTheRunThatProvedItUp() throws Exception {
+    ann.ok("sync", "config", "--mode", "hybrid");
+    ann.generation("10.0.0", "CHANGE-3790A31F");
+    String codeName = ann.prove("v10.0.0", "CHANGE-3790A31F");
+    String runId = ann.db("SELECT run_id FROM evolutions").get(0);
+    assertThat(runId).startsWith("run-");
+
+    String admin = dev.gryt.server.http.Principal.ADMIN_ID;
+    dev.gryt.store.Evolution e =
+        store.releases().evolutions(admin, null).stream()
+            .filter(x -> x.codeName().equals(codeName))
+            .findFirst()
+            .orElseThrow();
+    assertThat(e.changeId()).isEqualTo("CHANGE-3790A31F");
+    assertThat(e.pipelineRunId()).isEqualTo(runId);
+    dev.gryt.store.ProofRun run = store.releases().proofRun(admin, runId).orElseThrow();
+    assertThat(run.status()).isEqualTo("pass");
+    assertThat(run.bodyJson()).contains("\"step_outputs\"").contains("\"stdout\"");
+  }
+
+  @Test
+  void cloudSyncBackfillsForcesAndNeverOverwritesAPromotedGeneration() throws Exception {
+    ann.ok("sync", "config", "--mode", "local");
+    ann.generation("5.0.0", "ANN-5");
+    ann.prove("v5.0.0", "ANN-5");
+
+    assertThat(ann.ok("cloud", "sync", "--dry-run").out())
+        .contains("would create generation v5.0.0; would push 1 evolution(s)")
+        .contains("nothing changed");
+    assertThat(cloud()).as("a dry run changes nothing").isEmpty();
+
+    assertThat(ann.ok("cloud", "sync").out()).contains("synced 1 of 1 generation(s)");
+    Generation pushed = cloud("v5.0.0");
+    assertThat(store.releases().evolutions(dev.gryt.server.http.Principal.ADMIN_ID, pushed.id()))
+        .hasSize(1);
+    assertThat(ann.ok("cloud", "sync").out()).contains("nothing to sync");
+
+    // Someone edits the server's copy: a backfill does not overwrite it unless forced.
+    store
+        .releases()
+        .updateGeneration(
+            new Generation(
+                pushed.id(),
+                pushed.accountId(),
+                pushed.version(),
+                "edited on the server",
+                pushed.changesJson(),
+                pushed.status(),
+                null,
+                null,
+                null,
+                null));
+    CliRun.Result dry = ann.run("cloud", "sync", "--all", "--dry-run");
+    assertThat(dry.exitCode())
+        .as("a dry run that finds a conflict says so in its exit code")
+        .isOne();
+    assertThat(dry.err())
+        .contains("would conflict: generation v5.0.0 changed in the cloud since it was synced");
+    assertThat(ann.fails("cloud", "sync", "--all").err()).contains("--force");
+    assertThat(cloud("v5.0.0").description()).isEqualTo("edited on the server");
+    ann.ok("cloud", "sync", "--all", "--force");
+    assertThat(cloud("v5.0.0").description()).isEqualTo("release v5.0.0");
+
+    // A promoted generation under the same version stays as it is, forced or not.
+    bob.ok("sync", "config", "--mode", "local");
+    bob.generation("6.0.0", "BOB-6");
+    ann.generation("6.0.0", "ANN-6");
+    ann.prove("v6.0.0", "ANN-6");
+    ann.ok("generation", "promote", "v6.0.0");
+    ann.ok("cloud", "sync");
+    assertThat(cloud("v6.0.0").status()).isEqualTo("promoted");
+    assertThat(bob.fails("cloud", "sync").err()).contains("already exists in the cloud");
+    assertThat(bob.fails("cloud", "sync", "--force").err())
+        .contains("is promoted in the cloud as " + cloud("v6.0.0").id())
+        .contains("stays as it is");
+    assertThat(cloud("v6.0.0").changesJson()).contains("ANN-6").doesNotContain("BOB-6");
+  }
 }

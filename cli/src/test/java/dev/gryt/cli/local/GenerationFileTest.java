@@ -36,7 +36,7 @@ class GenerationFileTest {
         "description: x|g.yaml:1: version: required",
         "version: v1.0.0\\nchanges: {a: 1}|g.yaml:2: changes: must be a list",
         "version: v1.0.0\\nchanges:\\n  - id: A-1\\n    type: add|g.yaml:3: changes[0].title: required",
-        "version: v1.0.0\\nchanges:\\n  - {id: a1, type: add, title: t}|g.yaml:3: changes[0].id: 'a1' must look like AUTH-12",
+        "version: v1.0.0\\nchanges:\\n  - {id: a_1, type: add, title: t}|g.yaml:3: changes[0].id: 'a_1' must be letters, digits and single dashes",
         "version: v1.0.0\\nchanges:\\n  - {id: A-1, type: feat, title: t}|g.yaml:3: changes[0].type: 'feat' is not one of fix, refine, add, remove",
         "version: v1.0.0\\nchanges:\\n  - {id: A-1, type: add, title: t}\\n  - {id: A-1, type: add, title: u}|g.yaml:4: changes[1].id: duplicate change id A-1",
         "version: v1.0.0\\nowner: me|g.yaml:2: owner: unknown field",
@@ -77,7 +77,7 @@ class GenerationFileTest {
     assertThatThrownBy(
             () ->
                 GenerationFile.parse(
-                    "g.yaml", "version: nope\nchanges:\n  - {id: x, type: y, title: z}\n"))
+                    "g.yaml", "version: nope\nchanges:\n  - {id: x_1, type: y, title: z}\n"))
         .isInstanceOfSatisfying(ProblemsException.class, e -> assertThat(e.problems()).hasSize(3));
   }
 }
