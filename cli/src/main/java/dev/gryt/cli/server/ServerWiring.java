@@ -309,8 +309,8 @@ final class ServerWiring implements AutoCloseable {
   /**
    * The in-process agents: plain HTTP on loopback, each request bearing {@code token} (only this
    * server talks to them: any other local process gets 401), with the runner asked for, else the
-   * best one that works here. Without an explicit {@code --runner}, a machine where none works gets
-   * a server without local agents and a warning, not a failure.
+   * best one that works here. Without an explicit {@code --runner}, a machine where no isolating
+   * runner works gets the process runner, for the admin's own runs only, and a note that says so.
    */
   private static List<AgentServer> startLocalAgents(
       Settings settings, AgentToken token, PrintWriter err) {
@@ -329,8 +329,15 @@ final class ServerWiring implements AutoCloseable {
       if (runner != null) {
         throw new CliException(e.getMessage(), e);
       }
-      err.println("warning: no local agent: " + e.getMessage() + " (--agents 0 hides this)");
-      return List.of();
+      // The first command of a fresh machine still runs its example: the admin's own runs on the
+      // process runner, which the agent never uses for a tenant's run (RunsHandler).
+      stepRunner = Runners.detect(RunnerKind.PROCESS, null);
+      err.println(
+          "note: "
+              + e.getMessage().replaceFirst("\\); install .*$", ")")
+              + ": the local agent runs the admin's own runs with the process runner, without"
+              + " isolation, and refuses tenants' runs; bin/setup-containers (podman or bubblewrap)"
+              + " isolates steps");
     }
     List<AgentServer> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {

@@ -24,8 +24,37 @@ class QuickstartIT {
 
   @Test
   void theQuickstartEndsWithARunWhoseLogsStreamToTheTerminal() throws Exception {
+    // It says which runner its agent uses: here, where podman works, the container runner.
+    quickstart(
+        new Gryt(dir.resolve("home"), dir), "local agent: 1 x 2 runs, runner container:podman");
+  }
+
+  /**
+   * A fresh machine has neither podman nor bubblewrap (here: both on the PATH first, failing, as a
+   * broken install would): the example job still runs, on the process runner, and the server says
+   * so in one line with the way to isolation.
+   */
+  @Test
+  void onAMachineWhereNoSandboxWorksTheExampleRunsOnTheProcessRunner() throws Exception {
+    Path fakes = Files.createDirectories(dir.resolve("no-sandbox-bin"));
+    for (String tool : List.of("podman", "docker", "bwrap")) {
+      Path fake = fakes.resolve(tool);
+      Files.writeString(fake, "#!/bin/sh\necho \"" + tool + ": not installed\" >&2\nexit 127\n");
+      fake.toFile().setExecutable(true);
+    }
+    Gryt gryt = new Gryt(dir.resolve("home"), dir).env("PATH", fakes + ":" + System.getenv("PATH"));
+    String err =
+        quickstart(gryt, "local agent: 1 x 2 runs, runner process (does not isolate steps");
+    assertThat(err)
+        .contains("note: no runner works here")
+        .contains("the process runner, without isolation, and refuses tenants' runs")
+        .contains("bin/setup-containers")
+        .doesNotContain("warning: no local agent");
+  }
+
+  /** Runs the quickstart and its printed next steps; returns what the server printed on stderr. */
+  private String quickstart(Gryt gryt, String runnerLine) throws Exception {
     int port = Gryt.freePort();
-    Gryt gryt = new Gryt(dir.resolve("home"), dir);
     Path out = dir.resolve("quickstart.out");
     Path err = dir.resolve("quickstart.err");
     Process server = gryt.startScript(out, err, "quickstart", "--port", "" + port);
@@ -42,9 +71,7 @@ class QuickstartIT {
               });
       String printed = Files.readString(out);
       assertThat(printed).contains("job/hello-ci created");
-      // It says which runner its agent uses: here, where podman works, the container runner.
-      assertThat(Files.readString(err))
-          .contains("local agent: 1 x 2 runs, runner container:podman");
+      assertThat(Files.readString(err)).contains(runnerLine);
 
       List<String> next = nextSteps(printed);
       assertThat(next.get(0)).startsWith("bin/gryt cloud jobs run hello-ci --server ");
@@ -68,6 +95,7 @@ class QuickstartIT {
       assertThat(
               gryt.get(port, "/api/v1/runs/" + id.group(1)).path("status").path("phase").asText())
           .isEqualTo("Succeeded");
+      return Files.readString(err);
     } finally {
       Gryt.stop(server);
     }
