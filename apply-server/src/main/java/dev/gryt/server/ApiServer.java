@@ -14,6 +14,7 @@ import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.Authenticator;
 import dev.gryt.server.http.Envelope;
 import dev.gryt.server.http.Principal;
+import dev.gryt.server.http.ServerTls;
 import dev.gryt.store.ConflictException;
 import dev.gryt.store.GoneException;
 import dev.gryt.store.NotFoundException;
@@ -28,6 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +133,21 @@ public final class ApiServer implements AutoCloseable {
       ServerSecurity security,
       RunSettings runSettings,
       List<ServerExtension> extensions) {
+    return start(store, host, port, security, runSettings, extensions, null);
+  }
+
+  /**
+   * The same, serving HTTPS only when {@code tls} is given (its certificate reloaded when the files
+   * change), plain HTTP when it is null.
+   */
+  public static ApiServer start(
+      ResourceStore store,
+      String host,
+      int port,
+      ServerSecurity security,
+      RunSettings runSettings,
+      List<ServerExtension> extensions,
+      ServerTls tls) {
     Authenticator authenticator = security.authenticator();
     TenantLimits limits = new TenantLimits(store, runSettings.quotas(), runSettings.clock());
     security.whenAccountDisabled(limits::accountsChanged);
@@ -162,6 +183,21 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.jetty.threadPool = requestThreads;
+              if (tls != null) {
+                config.jetty.addConnector(
+                    (server, httpConfig) -> {
+                      HttpConfiguration https = new HttpConfiguration(httpConfig);
+                      https.addCustomizer(new SecureRequestCustomizer());
+                      ServerConnector connector =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(tls.factory(), "http/1.1"),
+                              new HttpConnectionFactory(https));
+                      connector.setHost(host);
+                      connector.setPort(port);
+                      return connector;
+                    });
+              }
               var routes = config.routes;
               // Server-Timing lets clients and benchmarks see time spent in the server alone.
               routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));

@@ -48,6 +48,7 @@ public final class AccountAuthenticator implements Authenticator {
   private final ReplayLedger ledger;
   private final LoginThrottle throttle;
   private final ClientAddress clientAddress;
+  private boolean passwordsOnlyOverTls;
   private final byte[] cacheKey = new byte[32];
   private final ShortCache<Principal> passwords;
   private final ShortCache<KeyEntry> keys;
@@ -68,7 +69,20 @@ public final class AccountAuthenticator implements Authenticator {
    */
   public AccountAuthenticator(
       Accounts accounts, Clock clock, ReplayLedger ledger, ClientAddress clientAddress) {
+    this(accounts, clock, ledger, clientAddress, false);
+  }
+
+  /**
+   * @param passwordsOnlyOverTls refuse a password that came over plain HTTP from another machine
+   */
+  public AccountAuthenticator(
+      Accounts accounts,
+      Clock clock,
+      ReplayLedger ledger,
+      ClientAddress clientAddress,
+      boolean passwordsOnlyOverTls) {
     this(accounts, clock, ledger, clientAddress, new LoginThrottle(clock));
+    this.passwordsOnlyOverTls = passwordsOnlyOverTls;
   }
 
   AccountAuthenticator(
@@ -108,7 +122,29 @@ public final class AccountAuthenticator implements Authenticator {
 
   // ---------------------------------------------------------------- HTTP Basic
 
+  /**
+   * Refuses (403) a password sent in the clear over a network: plain HTTP from a peer other than
+   * this machine, when the server listens beyond loopback with neither TLS nor a trusted proxy.
+   */
+  private void refusePlainPassword(Context ctx) {
+    if (passwordsOnlyOverTls && !clientAddress.overTls(ctx) && !loopbackPeer(ctx)) {
+      throw ApiException.forbidden(
+          "a password over plain HTTP is refused here: it crossed the network in the clear (change"
+              + " it if it was a real one); use an API key (gryt cloud login makes one and signs"
+              + " requests with it), or ask the admin for HTTPS (gryt server --tls-cert/--tls-key)");
+    }
+  }
+
+  private static boolean loopbackPeer(Context ctx) {
+    try {
+      return java.net.InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   private Principal basic(Context ctx, String encoded) {
+    refusePlainPassword(ctx);
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -131,6 +167,7 @@ public final class AccountAuthenticator implements Authenticator {
    *     proved the caller is its owner), 429 throttled
    */
   public Principal login(Context ctx, String username, String password) {
+    refusePlainPassword(ctx);
     return login(username, password, clientAddress.of(ctx));
   }
 

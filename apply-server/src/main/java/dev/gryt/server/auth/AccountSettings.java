@@ -12,12 +12,16 @@ import java.util.List;
  * @param signupsPerAddress sign-ups one client address may attempt per {@code signupWindow} (429
  *     past it)
  * @param trustedProxies the peers whose {@code X-Forwarded-For} is believed
+ * @param passwordsOnlyOverTls refuse passwords (HTTP Basic, the dashboard's sign-in form) that came
+ *     over plain HTTP from another machine: for a server that listens beyond loopback with neither
+ *     TLS nor a trusted proxy in front (HMAC-signed requests carry no secret and stay allowed)
  */
 public record AccountSettings(
     boolean signupOpen,
     int signupsPerAddress,
     Duration signupWindow,
-    List<AddressRange> trustedProxies) {
+    List<AddressRange> trustedProxies,
+    boolean passwordsOnlyOverTls) {
   public static final int SIGNUPS_PER_ADDRESS = 10;
   public static final Duration SIGNUP_WINDOW = Duration.ofHours(1);
 
@@ -29,6 +33,12 @@ public record AccountSettings(
   }
 
   public static AccountSettings of(boolean signupOpen, List<AddressRange> trustedProxies) {
-    return new AccountSettings(signupOpen, SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW, trustedProxies);
+    return new AccountSettings(
+        signupOpen, SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW, trustedProxies, false);
+  }
+
+  /** The same, refusing passwords over plain HTTP from other machines when {@code refuse}. */
+  public AccountSettings passwordsOnlyOverTls(boolean refuse) {
+    return new AccountSettings(signupOpen, signupsPerAddress, signupWindow, trustedProxies, refuse);
   }
 }

@@ -63,7 +63,8 @@ public record ServerSecurity(
             accounts,
             clock,
             store.accounts().replayLedger(),
-            new ClientAddress(settings.trustedProxies()));
+            new ClientAddress(settings.trustedProxies()),
+            settings.passwordsOnlyOverTls());
     return new ServerSecurity(
         authenticator,
         accounts,

@@ -40,19 +40,41 @@ public final class GrytApiClient {
   private final HttpClient http;
   private final RequestDecorator decorator;
 
+  /** The environment variable naming a PEM file of CAs to trust for an https server. */
+  public static final String CA_FILE_ENV = "GRYT_CA_FILE";
+
   public GrytApiClient(URI server, RequestDecorator decorator) {
+    this(server, decorator, null);
+  }
+
+  /**
+   * @param trust the TLS context for an https server; null for the JVM's trust store, or the CAs of
+   *     {@value #CA_FILE_ENV} when it is set
+   */
+  public GrytApiClient(URI server, RequestDecorator decorator, SSLContext trust) {
     this.server = server;
     this.decorator = decorator;
-    this.http = newHttpClient(server);
+    this.http = newHttpClient(server, trust);
   }
 
   /**
    * For plain http, skips the default TLS setup: building it loads the trust store and a few
    * hundred classes, a large share of a short command's startup.
    */
-  private static HttpClient newHttpClient(URI server) {
+  private static HttpClient newHttpClient(URI server, SSLContext trust) {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-    if ("http".equals(server.getScheme())) {
+    String caFile = System.getenv(CA_FILE_ENV);
+    if (trust != null) {
+      builder.sslContext(trust);
+    } else if ("https".equals(server.getScheme()) && caFile != null && !caFile.isBlank()) {
+      try {
+        builder.sslContext(
+            dev.gryt.tls.PemTls.clientContext(java.nio.file.Path.of(caFile), null, null));
+      } catch (java.io.IOException e) {
+        throw new dev.gryt.cli.CliException(
+            "cannot read " + CA_FILE_ENV + "=" + caFile + ": " + e.getMessage(), e);
+      }
+    } else if ("http".equals(server.getScheme())) {
       try {
         builder.sslContext(SSLContext.getInstance("TLS")).sslParameters(new SSLParameters());
       } catch (NoSuchAlgorithmException e) {

@@ -171,6 +171,20 @@ public final class ServerCommand implements Callable<Integer> {
   @Mixin TenantOptions tenants = new TenantOptions();
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serve HTTPS with this PEM certificate (chain), read again when it changes; with"
+              + " --tls-key.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The PEM private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
       names = "--repo-token-env",
       paramLabel = "NAME",
       description =
@@ -196,7 +210,19 @@ public final class ServerCommand implements Callable<Integer> {
               + ": "
               + maxStepLogBytes);
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CliException("--tls-cert and --tls-key go together");
+    }
+    Path certificate = tlsCert == null ? null : environment.workingDirectory().resolve(tlsCert);
+    Path key = tlsKey == null ? null : environment.workingDirectory().resolve(tlsKey);
     AccountSettings accounts = tenants.accountSettings(host);
+    // Beyond loopback with neither TLS nor a proxy in front, a password would cross the network in
+    // the clear: refused from other machines (API keys sign requests and carry no secret).
+    boolean plainBeyondLoopback =
+        !TenantOptions.loopbackOnly(host)
+            && certificate == null
+            && accounts.trustedProxies().isEmpty();
+    accounts = accounts.passwordsOnlyOverTls(plainBeyondLoopback);
     Quotas quotas = tenants.quotas();
     // The server keeps real time (leases, replay windows, requeue delays), whatever clock the
     // command's environment shows ages with.
@@ -222,7 +248,9 @@ public final class ServerCommand implements Callable<Integer> {
                 advertiseUrl,
                 new Placement.Settings(Duration.ofSeconds(leaseSeconds), maxAttempts),
                 Set.copyOf(repoTokenEnv),
-                maxStepLogBytes),
+                maxStepLogBytes,
+                certificate,
+                key),
             err);
     Foreground foreground =
         Foreground.stopOnExit(
@@ -248,9 +276,17 @@ public final class ServerCommand implements Callable<Integer> {
         "dashboard: " + url + "/ (sign in as admin, once: " + server.adminSignInLink() + ")");
     out.flush();
     err.println(tenants.signupLine(host));
+    if (plainBeyondLoopback) {
+      err.println(
+          "warning: listening on "
+              + host
+              + " over plain HTTP: passwords (HTTP Basic, the dashboard's sign-in) from other"
+              + " machines are refused; serve HTTPS with --tls-cert/--tls-key, or name the proxy"
+              + " in front with --trusted-proxy (API keys keep working: gryt cloud login)");
+    }
     err.flush();
     if (applyPath != null) {
-      List<ApplyResult> applied = applyManifests(url, admin, clock, out);
+      List<ApplyResult> applied = applyManifests(url, admin, clock, out, server.selfTrust());
       printNextSteps(url, out, jobToRun(applied), server.hasAgents());
     }
     foreground.await();
@@ -318,9 +354,10 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Applies {@code --apply} through the API as the admin, stamped by the server's own clock. */
   private List<ApplyResult> applyManifests(
-      URI url, Credentials admin, Clock clock, PrintWriter out) {
+      URI url, Credentials admin, Clock clock, PrintWriter out, SSLContext selfTrust) {
     String yaml = ManifestInput.read(List.of(applyPath), true, environment).validatedYaml();
-    JsonNode data = new GrytApiClient(url, admin.decorator(clock)).apply(yaml, false, null);
+    JsonNode data =
+        new GrytApiClient(url, admin.decorator(clock), selfTrust).apply(yaml, false, null);
     List<ApplyResult> results = ApplyResult.listFrom(data);
     ApplyOutput.printResults(out, results, false);
     out.flush();

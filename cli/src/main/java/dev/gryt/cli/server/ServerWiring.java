@@ -27,6 +27,7 @@ import dev.gryt.server.auth.AccountSettings;
 import dev.gryt.server.auth.Accounts;
 import dev.gryt.server.auth.ServerSecurity;
 import dev.gryt.server.http.Principal;
+import dev.gryt.server.http.ServerTls;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.SecretSealer;
 import dev.gryt.store.StoreFactory;
@@ -88,7 +89,14 @@ final class ServerWiring implements AutoCloseable {
       URI advertiseUrl,
       Placement.Settings placement,
       Set<String> repoTokenEnv,
-      long maxStepLogBytes) {}
+      long maxStepLogBytes,
+      Path tlsCertificate,
+      Path tlsKey) {
+    /** Whether the API serves HTTPS. */
+    boolean tls() {
+      return tlsCertificate != null;
+    }
+  }
 
   private final ResourceStore store;
   private final ApiServer api;
@@ -98,6 +106,7 @@ final class ServerWiring implements AutoCloseable {
   private final List<AgentServer> localAgents;
   private final List<URI> agents;
   private final LeaderElectedLoop controller;
+  private final SSLContext selfTrust;
 
   private ServerWiring(
       ResourceStore store,
@@ -107,7 +116,9 @@ final class ServerWiring implements AutoCloseable {
       Dashboard dashboard,
       List<AgentServer> localAgents,
       List<URI> agents,
-      LeaderElectedLoop controller) {
+      LeaderElectedLoop controller,
+      SSLContext selfTrust) {
+    this.selfTrust = selfTrust;
     this.store = store;
     this.api = api;
     this.url = url;
@@ -135,17 +146,39 @@ final class ServerWiring implements AutoCloseable {
       throw new CliException("cannot set up accounts: " + RootCause.oneLine(e), e);
     }
     Dashboard dashboard = new Dashboard(DashboardSettings.DEFAULT);
-    ApiServer api = startApi(settings, store, security, dashboard);
+    ServerTls tls = null;
+    if (settings.tls()) {
+      try {
+        tls = new ServerTls(settings.tlsCertificate(), settings.tlsKey());
+      } catch (java.io.IOException | RuntimeException e) {
+        store.close();
+        throw new CliException(
+            "cannot serve HTTPS with --tls-cert "
+                + settings.tlsCertificate()
+                + " and --tls-key "
+                + settings.tlsKey()
+                + ": "
+                + RootCause.oneLine(e),
+            e);
+      }
+    }
+    ApiServer api = startApi(settings, store, security, dashboard, tls);
     List<AgentServer> local = new ArrayList<>();
     try {
-      URI url = URI.create("http://" + urlHost(settings.host()) + ":" + api.port());
+      URI url =
+          URI.create(
+              (settings.tls() ? "https://" : "http://")
+                  + urlHost(settings.host())
+                  + ":"
+                  + api.port());
       // Written before anything slow (a local agent probes its runner): once /healthz answers,
       // local commands find the key.
       Credentials admin = adminCredentials(settings.grytHome(), security, url);
       // One secret for this process's agents: only its own dispatcher may call them.
       AgentToken localToken = AgentToken.random();
       if (settings.controller()) {
-        local.addAll(startLocalAgents(settings, localToken, err));
+        local.addAll(
+            startLocalAgents(settings, localToken, tls == null ? null : tls.selfTrust(), err));
       }
       List<URI> agents = new ArrayList<>(settings.agentUrls());
       Map<String, String> tokens = new HashMap<>();
@@ -162,13 +195,27 @@ final class ServerWiring implements AutoCloseable {
         api.healthDetails(() -> controllerCounters(loop));
         api.liveness(loop::deadThreads);
       }
-      return new ServerWiring(store, api, url, admin, dashboard, local, agents, controller);
+      return new ServerWiring(
+          store,
+          api,
+          url,
+          admin,
+          dashboard,
+          local,
+          agents,
+          controller,
+          tls == null ? null : tls.selfTrust());
     } catch (RuntimeException e) {
       api.close();
       local.forEach(AgentServer::close);
       store.close();
       throw e;
     }
+  }
+
+  /** A client context that trusts this server's certificate; null without TLS. */
+  SSLContext selfTrust() {
+    return selfTrust;
   }
 
   /** Where the API listens, as clients on this machine reach it. */
@@ -251,7 +298,11 @@ final class ServerWiring implements AutoCloseable {
   }
 
   private static ApiServer startApi(
-      Settings settings, ResourceStore store, ServerSecurity security, Dashboard dashboard) {
+      Settings settings,
+      ResourceStore store,
+      ServerSecurity security,
+      Dashboard dashboard,
+      ServerTls tls) {
     try {
       return ApiServer.start(
           store,
@@ -260,8 +311,12 @@ final class ServerWiring implements AutoCloseable {
           security,
           new ApiServer.RunSettings(
               settings.clock(), (int) settings.maxStepLogBytes(), settings.quotas()),
-          List.of(dashboard));
+          List.of(dashboard),
+          tls);
     } catch (RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
       store.close();
       throw new CliException(
           "cannot listen on "
@@ -313,7 +368,7 @@ final class ServerWiring implements AutoCloseable {
    * runner works gets the process runner, for the admin's own runs only, and a note that says so.
    */
   private static List<AgentServer> startLocalAgents(
-      Settings settings, AgentToken token, PrintWriter err) {
+      Settings settings, AgentToken token, SSLContext selfTrust, PrintWriter err) {
     int count = settings.localAgents();
     if (count <= 0) {
       return List.of();
@@ -347,7 +402,9 @@ final class ServerWiring implements AutoCloseable {
         RunExecutor executor =
             new RunExecutor(
                 stepRunner,
-                ReportClient.plain(),
+                selfTrust != null
+                    ? new ReportClient(selfTrust, Duration.ofSeconds(10))
+                    : ReportClient.plain(),
                 work,
                 settings.agentCapacity(),
                 settings.clock(),
