@@ -154,3 +154,63 @@ write what apply plans, delete what it prunes, write a run's status.
     - jobruns/status
   verbs: ["get", "update"]
 {{- end }}
+
+{{- define "gryt.agent.fullname" -}}
+{{- printf "%s-agent" (include "gryt.fullname" .) }}
+{{- end }}
+
+{{/*
+Whether the chart runs standalone agents: agents.enabled, checked against the one thing that
+places runs on them, the server's own controller (its dispatcher). With server.storage
+kubernetes and the operator enabled the server runs no controller and the operator places runs
+as batch Jobs (operator.runs.mode jobs): agents would never get a run, so the chart refuses
+both at once rather than guess which wins.
+*/}}
+{{- define "gryt.agents.enabled" -}}
+{{- if .Values.agents.enabled -}}
+{{- if not .Values.server.enabled -}}
+{{- fail "agents.enabled needs server.enabled: the server's dispatcher places runs on the agents" -}}
+{{- end -}}
+{{- if not .Values.server.controller -}}
+{{- fail "agents.enabled needs server.controller: true: the server's controller places runs on the agents" -}}
+{{- end -}}
+{{- if and (eq (include "gryt.server.storage" .) "kubernetes") .Values.operator.enabled -}}
+{{- fail (printf "agents.enabled and the operator (operator.runs.mode %s) cannot both take runs: with server.storage kubernetes and the operator enabled, the operator places runs as batch Jobs and the server runs no controller; set agents.enabled=false, or operator.enabled=false (the server's controller then places runs on the agents), or server.storage=postgresql" .Values.operator.runs.mode) -}}
+{{- end -}}
+{{- if not (has .Values.agents.tls.source (list "secret" "cert-manager")) -}}
+{{- fail (printf "agents.tls.source must be secret or cert-manager, not %q" .Values.agents.tls.source) -}}
+{{- end -}}
+true
+{{- end -}}
+{{- end }}
+
+{{/*
+The Secret with the agents' serving certificate (tls.crt, tls.key) and the CA that signs the
+server's client certificate (ca.crt), and the Secret with the server's client certificate and
+the CA that signs the agents' (same keys): cert-manager's layout either way.
+*/}}
+{{- define "gryt.agent.tlsSecret" -}}
+{{- if eq .Values.agents.tls.source "cert-manager" -}}
+{{- printf "%s-tls" (include "gryt.agent.fullname" .) -}}
+{{- else -}}
+{{- required "agents.tls.existingSecret is required with agents.tls.source=secret" .Values.agents.tls.existingSecret -}}
+{{- end -}}
+{{- end }}
+
+{{- define "gryt.agent.clientTlsSecret" -}}
+{{- if eq .Values.agents.tls.source "cert-manager" -}}
+{{- printf "%s-client-tls" (include "gryt.agent.fullname" .) -}}
+{{- else -}}
+{{- required "agents.tls.existingClientSecret is required with agents.tls.source=secret" .Values.agents.tls.existingClientSecret -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+The URL of each agent pod, by its StatefulSet name under the headless Service.
+*/}}
+{{- define "gryt.agent.urls" -}}
+{{- $name := include "gryt.agent.fullname" . -}}
+{{- range $i, $_ := until (int .Values.agents.replicas) }}
+- https://{{ $name }}-{{ $i }}.{{ $name }}.{{ $.Release.Namespace }}.svc:{{ $.Values.agents.port }}
+{{- end }}
+{{- end }}

@@ -40,6 +40,9 @@ class ChartArgumentsTest {
         rendering(
             "kubernetes storage", () -> Chart.render(t -> t.set("server.storage", "kubernetes"))),
         rendering(
+            "standalone agents",
+            () -> Chart.render(t -> t.set("agents.enabled", true).set("agents.runner", "process"))),
+        rendering(
             "kubernetes storage without operator",
             () ->
                 Chart.render(
@@ -54,8 +57,13 @@ class ChartArgumentsTest {
   @MethodSource("renderings")
   void everyGrytCommandLineParses(Supplier<List<HasMetadata>> render) {
     List<List<String>> commandLines = new ArrayList<>();
-    for (Deployment d : Chart.ofType(render.get(), Deployment.class)) {
-      PodSpec pod = d.getSpec().getTemplate().getSpec();
+    List<HasMetadata> objects = render.get();
+    List<PodSpec> pods = new ArrayList<>();
+    Chart.ofType(objects, Deployment.class)
+        .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+    Chart.ofType(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class)
+        .forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
+    for (PodSpec pod : pods) {
       List<Container> containers = new ArrayList<>(pod.getContainers());
       if (pod.getInitContainers() != null) {
         containers.addAll(pod.getInitContainers());
