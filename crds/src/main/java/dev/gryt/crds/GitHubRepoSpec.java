@@ -7,9 +7,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where the code lives and how to reach it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "[has(self.token_secret), has(self.token_env), has(self.access_token)]"
+            + ".filter(x, x).size() <= 1",
+    message = "only one of token_secret, token_env and access_token may be set")
 @JsonPropertyOrder({"git_url", "branch", "is_private", "token_secret", "token_env", "access_token"})
 public class GitHubRepoSpec {
   public static final String DEFAULT_BRANCH = "main";

@@ -1,6 +1,7 @@
 package dev.gryt.crds;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 
@@ -10,6 +11,10 @@ import io.fabric8.kubernetes.client.CustomResource;
  * @param <S> spec type
  * @param <T> status type
  */
+@ValidationRule(value = "has(self.spec)", message = "spec: required")
+@ValidationRule(
+    value = "!has(self.metadata.name) || size(self.metadata.name) <= 63",
+    message = "metadata.name: at most 63 characters")
 public abstract class GrytResource<S, T extends GrytStatus> extends CustomResource<S, T>
     implements Namespaced {
 

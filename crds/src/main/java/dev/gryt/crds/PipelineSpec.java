@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"description", "image", "env", "timeout_seconds", "resources", "steps"})
 public class PipelineSpec {
+  /** The most steps one pipeline may have. */
+  public static final int MAX_STEPS = 100;
+
   public String description;
 
   @JsonPropertyDescription("Default container image for steps that name none.")
@@ -31,9 +35,12 @@ public class PipelineSpec {
   public Resources resources;
 
   @Required
-  @Size(min = 1)
-  // Unique step names are checked by the manifest parser only: the CEL rule for it is quadratic
-  // on an unbounded list, which the API server's cost budget may refuse.
+  @Size(min = 1, max = MAX_STEPS)
+  // Quadratic, so the list is bounded: the API server's cost budget refuses a rule over an
+  // unbounded list. The manifest parser says which name and where.
+  @ValidationRule(
+      value = "self.all(s, self.exists_one(t, t.name == s.name))",
+      message = "step names must be unique")
   public List<Step> steps;
 
   /** One command of a pipeline. */
