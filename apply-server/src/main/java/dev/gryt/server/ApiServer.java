@@ -60,11 +60,16 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicReference<Supplier<List<String>>> deadThreads;
   private final WatchHub watches;
 
+  /** Closed with the server (its reload watcher); null for plain HTTP. */
+  private final ServerTls tls;
+
   private ApiServer(
       Javalin app,
       AtomicReference<Supplier<Map<String, ?>>> healthDetails,
       AtomicReference<Supplier<List<String>>> deadThreads,
-      WatchHub watches) {
+      WatchHub watches,
+      ServerTls tls) {
+    this.tls = tls;
     this.app = app;
     this.healthDetails = healthDetails;
     this.deadThreads = deadThreads;
@@ -317,9 +322,12 @@ public final class ApiServer implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       watches.close();
+      if (tls != null) {
+        tls.close();
+      }
       throw e;
     }
-    return new ApiServer(app, healthDetails, deadThreads, watches);
+    return new ApiServer(app, healthDetails, deadThreads, watches, tls);
   }
 
   /** Jetty's request threads (its default bound), named so that profiles and dumps say whose. */
@@ -359,6 +367,9 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     watches.close();
     app.stop();
+    if (tls != null) {
+      tls.close();
+    }
   }
 
   private static void error(Context ctx, int status, String message, Object detail) {

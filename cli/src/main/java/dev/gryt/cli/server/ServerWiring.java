@@ -314,9 +314,6 @@ final class ServerWiring implements AutoCloseable {
           List.of(dashboard),
           tls);
     } catch (RuntimeException e) {
-      if (tls != null) {
-        tls.close();
-      }
       store.close();
       throw new CliException(
           "cannot listen on "
