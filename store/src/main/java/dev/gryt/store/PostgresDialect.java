@@ -80,4 +80,9 @@ final class PostgresDialect implements SqlDialect {
   public boolean sendsStatementsTogether() {
     return true;
   }
+
+  @Override
+  public String bytewise(String column) {
+    return column + " COLLATE \"C\"";
+  }
 }

@@ -62,6 +62,13 @@ interface SqlDialect {
    */
   String relaxedCommitSql();
 
+  /**
+   * {@code column} compared byte by byte (as SQLite always does), whatever the database's
+   * collation: for an ORDER BY that both databases, and Java's String order on ASCII names, agree
+   * on, and for the index that serves it.
+   */
+  String bytewise(String column);
+
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);
 }

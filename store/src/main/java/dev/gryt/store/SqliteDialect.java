@@ -85,4 +85,9 @@ final class SqliteDialect implements SqlDialect {
   public boolean sendsStatementsTogether() {
     return false;
   }
+
+  @Override
+  public String bytewise(String column) {
+    return column;
+  }
 }
