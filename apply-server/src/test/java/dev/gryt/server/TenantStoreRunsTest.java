@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runs list through an account's view, on a real SQLite store: an account sees its own runs,
- * in its own namespaces' names, counted alone; never another account's, whatever the filters; the
+ * The runs list through an account's view, on a real SQLite store: an account sees its own runs, in
+ * its own namespaces' names, counted alone; never another account's, whatever the filters; the
  * admin sees every one.
  */
 class TenantStoreRunsTest {

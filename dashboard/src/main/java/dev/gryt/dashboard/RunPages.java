@@ -106,14 +106,16 @@ final class RunPages {
   /**
    * {@code GET /runs/{ref}[?after=SEQ&line=N]}: steps, a page of the log (live while the run runs),
    * the buttons. A page of the log holds whole chunks up to {@link #PAGE_CHARS} characters, so that
-   * the largest log opens at once; a link reads the next page ({@code fragment=1}: that page's lines
-   * and the link after them only).
+   * the largest log opens at once; a link reads the next page ({@code fragment=1}: that page's
+   * lines and the link after them only).
    */
   void show(Context ctx, SignedIn signedIn) {
-    QueryParams.All paging = new QueryParams.All(ctx);
-    long after = paging.number("after", 0, 0, Long.MAX_VALUE);
-    long firstLine = paging.number("line", 1, 1, Long.MAX_VALUE);
-    paging.check();
+    List<String> problems = new ArrayList<>();
+    long after = number(ctx, "after", 0, problems);
+    long firstLine = number(ctx, "line", 1, problems);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(String.join("; ", problems));
+    }
     ResourceStore view = services.viewOf(signedIn.acting());
     JobRun run = Refs.find(view, ctx, JobRun.class);
     LogPage page =
@@ -341,6 +343,16 @@ final class RunPages {
       return false;
     }
     return view.list(Job.class, null, Map.of()).isEmpty();
+  }
+
+  /** A whole-number parameter of at least {@code fallback}; a problem noted when it is not. */
+  private static long number(Context ctx, String name, long fallback, List<String> problems) {
+    try {
+      return QueryParams.number(ctx, name, fallback, fallback, Long.MAX_VALUE);
+    } catch (ApiException e) {
+      problems.add(e.getMessage());
+      return fallback;
+    }
   }
 
   /** A filter's value: null when absent or blank; 400 when longer than any name can be. */

@@ -358,6 +358,11 @@ class KubernetesResourceStoreTest extends ResourceStoreContract {
 
   @Test
   @Override
+  @org.junit.jupiter.api.Disabled("runs are custom resources here: the migration of SQL columns")
+  void runsStoredBeforeTheRunColumnsExistedAreListedOnceMigrated() {}
+
+  @Test
+  @Override
   void createOfAnExistingNameFails() {
     ResourceStore store = newStore();
     long base = store.resourceVersion();

@@ -757,7 +757,10 @@ public abstract class ResourceStoreContract extends StoreContract {
       return r.getSpec().branch;
     }
     String ref = r.getSpec().ref;
-    return ref != null && ref.startsWith("refs/heads/") ? ref.substring(11) : null;
+    if (ref == null || (ref.startsWith("refs/") && !ref.startsWith("refs/heads/"))) {
+      return null;
+    }
+    return ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref;
   }
 
   private static String phaseOf(JobRun r) {
@@ -954,6 +957,43 @@ public abstract class ResourceStoreContract extends StoreContract {
     assertThat(store.runs(RunQuery.newest(0, 100).withNamespacePrefix("t3-")))
         .isEqualTo(new RunPage(List.of(), 0));
     assertThat(store.runs(RunQuery.newest(0, 100)).total()).as("the admin's view").isEqualTo(10);
+  }
+
+  /**
+   * Runs stored before the runs list had columns of its own: the migration fills them in, so the
+   * list and its filters see the old runs too. (A SQL store's case: the database is set back to the
+   * schema before the columns.)
+   */
+  @Test
+  void runsStoredBeforeTheRunColumnsExistedAreListedOnceMigrated() throws Exception {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore old = open(database.url(), SqlResourceStore.DEFAULT_EVENT_RETENTION);
+    old.create(jobRun(null, "old-1", "build", "refs/heads/main", null));
+    withPhase(old, old.create(jobRun(null, "old-2", "test", "refs/heads/dev", null)), "Failed");
+    old.create(pipeline(null, "not-a-run", "make"));
+    old.close();
+    String jdbc = database.url().startsWith("jdbc:") ? database.url() : "jdbc:" + database.url();
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbc);
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("DROP INDEX resources_runs_newest");
+      for (String column : List.of("run_created", "run_job", "run_phase", "run_branch")) {
+        statement.execute("ALTER TABLE resources DROP COLUMN " + column);
+      }
+      statement.execute(
+          "DELETE FROM schema_version WHERE version = " + SchemaMigrations.RUN_COLUMNS);
+    }
+
+    ResourceStore migrated = open(database.url(), SqlResourceStore.DEFAULT_EVENT_RETENTION);
+
+    RunQuery all = RunQuery.newest(0, 10);
+    assertThat(names(migrated.runs(all).runs())).containsExactly("default/old-2", "default/old-1");
+    assertThat(
+            names(
+                migrated.runs(all.withPhases(Set.of(JobRunPhase.FAILED)).withBranch("dev")).runs()))
+        .containsExactly("default/old-2");
+    assertThat(migrated.runs(all.withPhases(Set.of(JobRunPhase.PENDING)).withJob("build")).total())
+        .isEqualTo(1);
   }
 
   /** Filters are values, never patterns: SQL wildcards and quotes match only themselves. */
