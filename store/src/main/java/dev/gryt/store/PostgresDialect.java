@@ -85,4 +85,9 @@ final class PostgresDialect implements SqlDialect {
   public String bytewise(String column) {
     return column + " COLLATE \"C\"";
   }
+
+  @Override
+  public String indexedBy(String index) {
+    return "";
+  }
 }

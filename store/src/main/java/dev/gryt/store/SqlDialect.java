@@ -69,6 +69,13 @@ interface SqlDialect {
    */
   String bytewise(String column);
 
+  /**
+   * What follows a table's name in a FROM clause to make the query use {@code index}: SQLite's
+   * planner prefers a table's primary key for a count, and reads every row's body then;
+   * PostgreSQL's weighs the partial index itself.
+   */
+  String indexedBy(String index);
+
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);
 }

@@ -16,8 +16,8 @@ import java.util.List;
  * The runs list in SQL ({@link ResourceStore#runs}). A JobRun's row of {@code resources} also holds
  * what the list sorts and filters by, in columns of their own ({@link Columns}, written with the
  * row by {@link RowStatements}); a partial index over JobRun rows only ({@link #indexSql}) serves
- * the newest-first order and holds every filtered column, so neither the page nor its count parses
- * a body, and the page reads the bodies of its own rows only.
+ * the newest-first order and holds every filtered column. The database filters, sorts and counts;
+ * only the page's own bodies come back and are parsed.
  *
  * <p>Other kinds' rows leave the columns null and are in no index of them: their writes cost what
  * they did.
@@ -26,14 +26,19 @@ final class SqlRuns {
   /** The literal the partial index names: a bound parameter would not let the planner use it. */
   private static final String JOB_RUNS = "kind = '" + ResourceKind.JOB_RUN.kind() + "'";
 
+  /** The runs list's index ({@link #indexSql}). */
+  static final String INDEX = "resources_runs_newest";
+
   private final SqlTransactions transactions;
   private final SqlResourceWrites writes;
+  private final String from;
   private final String order;
 
   SqlRuns(SqlTransactions transactions, SqlResourceWrites writes) {
     this.transactions = transactions;
     this.writes = writes;
     SqlDialect dialect = transactions.dialect();
+    this.from = " FROM resources" + dialect.indexedBy(INDEX) + " WHERE ";
     this.order =
         " ORDER BY "
             + dialect.bytewise("run_created")
@@ -68,7 +73,9 @@ final class SqlRuns {
    * count never reads a row it does not return.
    */
   static String indexSql(SqlDialect dialect) {
-    return "CREATE INDEX resources_runs_newest ON resources ("
+    return "CREATE INDEX "
+        + INDEX
+        + " ON resources ("
         + dialect.bytewise("run_created")
         + ", "
         + dialect.bytewise("name")
@@ -123,7 +130,7 @@ final class SqlRuns {
     String where = where(query, parameters);
     List<JobRun> runs =
         transactions.query(
-            "SELECT body FROM resources WHERE " + where + order + " LIMIT ? OFFSET ?",
+            "SELECT body" + from + where + order + " LIMIT ? OFFSET ?",
             statement -> {
               int next = bind(statement, parameters);
               statement.setInt(next, query.limit());
@@ -141,7 +148,7 @@ final class SqlRuns {
     }
     int total =
         transactions.query(
-            "SELECT COUNT(*) FROM resources WHERE " + where,
+            "SELECT COUNT(*)" + from + where,
             statement -> {
               bind(statement, parameters);
               try (ResultSet rows = statement.executeQuery()) {

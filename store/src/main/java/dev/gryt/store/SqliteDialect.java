@@ -90,4 +90,9 @@ final class SqliteDialect implements SqlDialect {
   public String bytewise(String column) {
     return column;
   }
+
+  @Override
+  public String indexedBy(String index) {
+    return " INDEXED BY " + index;
+  }
 }
