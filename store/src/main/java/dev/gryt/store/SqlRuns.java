@@ -123,7 +123,8 @@ final class SqlRuns {
 
   /**
    * The page, then its total: counted by a second statement only when the page does not tell it (a
-   * first page shorter than the limit is all there is).
+   * first page shorter than the limit is all there is). The two are not one snapshot: a run written
+   * between them may be counted before a page shows it (the runs page refreshes itself).
    */
   RunPage page(RunQuery query) {
     List<Object> parameters = new ArrayList<>();
