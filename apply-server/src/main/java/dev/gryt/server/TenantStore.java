@@ -8,6 +8,8 @@ import dev.gryt.store.LeaderLock;
 import dev.gryt.store.Mutation;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.RunLogStore;
+import dev.gryt.store.RunPage;
+import dev.gryt.store.RunQuery;
 import dev.gryt.store.TriggerStore;
 import dev.gryt.store.Watch;
 import dev.gryt.store.WatchEvent;
@@ -123,6 +125,16 @@ final class TenantStore implements ResourceStore {
             ? store.list(type, null, labelSelector).stream().filter(this::owns).toList()
             : store.list(type, in(namespace), labelSelector);
     return stored.stream().map(this::out).toList();
+  }
+
+  /**
+   * The store's page of runs under this account's prefix: the query's prefix is the account's
+   * namespaces' own, so the store's is the tenant prefix in front of it.
+   */
+  @Override
+  public RunPage runs(RunQuery query) {
+    RunPage stored = store.runs(query.withNamespacePrefix(prefix + query.namespacePrefix()));
+    return new RunPage(stored.runs().stream().map(this::out).toList(), stored.total());
   }
 
   @Override

@@ -8,6 +8,9 @@ import dev.gryt.server.http.ApiException;
 import dev.gryt.server.http.QueryParams;
 import dev.gryt.store.LogChunk;
 import dev.gryt.store.ResourceStore;
+import dev.gryt.store.RunLogStore;
+import dev.gryt.store.RunPage;
+import dev.gryt.store.RunQuery;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -16,10 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +32,14 @@ import java.util.concurrent.TimeoutException;
 final class RunPages {
   static final int PAGE_SIZE = 50;
 
-  /** The most chunks a run page or a stream reads at once. */
-  static final int MAX_CHUNKS = 10_000;
+  /**
+   * The most characters of log a run page, a page of its log or one event of its live stream holds
+   * (whole chunks: a first chunk larger than this comes whole).
+   */
+  static final long PAGE_CHARS = 256 * 1024;
+
+  /** The most chunks one range read asks for. */
+  private static final int MAX_BATCH = 256;
 
   /** How long one live-log stream stays open; the browser reconnects where it left off. */
   private static final Duration STREAM_FOR = Duration.ofMinutes(5);
@@ -67,21 +76,17 @@ final class RunPages {
     }
     ResourceStore view = services.viewOf(signedIn.acting());
     Instant now = services.clock().instant();
-    List<JobRun> all = view.list(JobRun.class, null, Map.of());
-    List<RunRow> matching =
-        all.stream()
-            .filter(r -> job == null || job.equals(r.getSpec().jobName))
-            .filter(r -> branch == null || branch.equals(RunRow.branchOf(r)))
-            .filter(r -> phase == null || JobRunPhase.of(phase).is(phaseOf(r)))
-            .sorted(
-                Comparator.comparing(
-                        (JobRun r) -> String.valueOf(r.getMetadata().getCreationTimestamp()))
-                    .thenComparing(r -> r.getMetadata().getName())
-                    .reversed())
-            .map(r -> RunRow.of(r, now))
-            .toList();
-    int from = Math.min((page - 1) * PAGE_SIZE, matching.size());
-    List<RunRow> rows = matching.subList(from, Math.min(from + PAGE_SIZE, matching.size()));
+    RunQuery query =
+        new RunQuery(
+            "",
+            job,
+            phase == null ? Set.of() : Set.of(JobRunPhase.of(phase)),
+            branch,
+            (page - 1) * PAGE_SIZE,
+            PAGE_SIZE);
+    RunPage found = view.runs(query);
+    List<RunRow> rows = found.runs().stream().map(r -> RunRow.of(r, now)).toList();
+    int total = found.total();
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("chrome", Dashboard.chrome(services, signedIn, "runs"));
     params.put("runs", rows);
@@ -89,31 +94,89 @@ final class RunPages {
     params.put("phase", phase == null ? "" : phase);
     params.put("branch", branch == null ? "" : branch);
     params.put("page", page);
-    params.put("pages", Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE));
-    params.put("total", matching.size());
+    params.put("pages", Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE));
+    params.put("total", total);
     params.put("moving", rows.stream().anyMatch(r -> !r.finished()));
-    params.put("nothingApplied", all.isEmpty() && view.list(Job.class, null, Map.of()).isEmpty());
+    params.put("nothingApplied", nothingApplied(view, job, phase, branch, total));
     params.put("query", query(job, phase, branch));
     boolean fragment = "1".equals(ctx.queryParam("fragment"));
     views.render(ctx, 200, fragment ? "runs_table.jte" : "runs.jte", params);
   }
 
-  /** {@code GET /runs/{ref}}: steps, the log so far (live while the run runs), the buttons. */
+  /**
+   * {@code GET /runs/{ref}[?after=SEQ&line=N]}: steps, a page of the log (live while the run runs),
+   * the buttons. A page of the log holds whole chunks up to {@link #PAGE_CHARS} characters, so that
+   * the largest log opens at once; a link reads the next page ({@code fragment=1}: that page's
+   * lines and the link after them only).
+   */
   void show(Context ctx, SignedIn signedIn) {
+    List<String> problems = new ArrayList<>();
+    long after = number(ctx, "after", 0, problems);
+    long firstLine = number(ctx, "line", 1, problems);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(String.join("; ", problems));
+    }
     ResourceStore view = services.viewOf(signedIn.acting());
     JobRun run = Refs.find(view, ctx, JobRun.class);
-    List<LogChunk> chunks =
-        view.runLogs()
-            .read(run.getMetadata().getNamespace(), run.getMetadata().getName(), 0, MAX_CHUNKS);
-    List<LogLines.Line> lines = LogLines.of(chunks, 1);
+    LogPage page =
+        logPage(
+            view.runLogs(),
+            run.getMetadata().getNamespace(),
+            run.getMetadata().getName(),
+            after,
+            PAGE_CHARS);
+    List<LogLines.Line> lines = LogLines.of(page.chunks(), firstLine);
     Map<String, Object> params = new LinkedHashMap<>();
+    params.put("lines", lines);
+    params.put("runId", run.id());
+    params.put("more", page.more());
+    params.put("nextSeq", page.lastSeq(after));
+    params.put("nextLine", firstLine + lines.size());
+    if ("1".equals(ctx.queryParam("fragment"))) {
+      views.render(ctx, 200, "log_page.jte", params);
+      return;
+    }
     params.put("chrome", Dashboard.chrome(services, signedIn, "runs"));
     params.put("run", RunRow.of(run, services.clock().instant()));
     params.put("steps", steps(run));
-    params.put("lines", lines);
-    params.put("nextSeq", chunks.isEmpty() ? 0L : chunks.get(chunks.size() - 1).seq());
-    params.put("nextLine", (long) lines.size() + 1);
+    params.put("firstLine", firstLine);
     views.render(ctx, 200, "run.jte", params);
+  }
+
+  /** Whole chunks of a run's log, oldest first, and whether more follow them. */
+  record LogPage(List<LogChunk> chunks, boolean more) {
+    /** The seq of the page's last chunk; {@code after} for an empty page. */
+    long lastSeq(long after) {
+      return chunks.isEmpty() ? after : chunks.get(chunks.size() - 1).seq();
+    }
+  }
+
+  /**
+   * The chunks after {@code after}, whole, until the next would pass {@code maxChars} characters
+   * (the first always comes). Read a few at a time with the store's range reads: a chunk is one
+   * report's output of a step, from a line to megabytes, so each read asks for about as many as the
+   * characters left are likely to hold, and a huge log is never read whole.
+   */
+  static LogPage logPage(RunLogStore logs, String ns, String name, long after, long maxChars) {
+    List<LogChunk> page = new ArrayList<>();
+    long chars = 0;
+    int batch = 8;
+    while (true) {
+      List<LogChunk> read = logs.read(ns, name, after, batch);
+      for (LogChunk c : read) {
+        if (!page.isEmpty() && chars + c.text().length() > maxChars) {
+          return new LogPage(page, true);
+        }
+        page.add(c);
+        chars += c.text().length();
+        after = c.seq();
+      }
+      if (read.size() < batch) {
+        return new LogPage(page, false);
+      }
+      long average = Math.max(1, chars / page.size());
+      batch = (int) Math.max(1, Math.min(MAX_BATCH, (maxChars - chars) / average + 1));
+    }
   }
 
   /** {@code GET /runs/{ref}/log.txt}: the whole log as stored, as a download. */
@@ -170,7 +233,8 @@ final class RunPages {
         // The position first: a change after it wakes the wait below.
         long rv = view.resourceVersion();
         JobRun now = view.get(JobRun.class, ns, name).orElse(null);
-        List<LogChunk> chunks = view.runLogs().read(ns, name, after, MAX_CHUNKS);
+        LogPage page = logPage(view.runLogs(), ns, name, after, PAGE_CHARS);
+        List<LogChunk> chunks = page.chunks();
         if (!chunks.isEmpty()) {
           List<LogLines.Line> lines = LogLines.of(chunks, line);
           after = chunks.get(chunks.size() - 1).seq();
@@ -181,7 +245,7 @@ final class RunPages {
         }
         if (now == null
             || (now.getStatus() != null && JobRunPhase.terminal(now.getStatus().phase))) {
-          if (chunks.size() < MAX_CHUNKS) {
+          if (!page.more()) {
             RunRow row = now == null ? null : RunRow.of(now, services.clock().instant());
             send(out, "end", after + ":" + line, row == null ? "Deleted" : row.phase());
             return;
@@ -265,8 +329,30 @@ final class RunPages {
     return out;
   }
 
-  private static String phaseOf(JobRun r) {
-    return r.getStatus() == null || r.getStatus().phase == null ? "Pending" : r.getStatus().phase;
+  /**
+   * Whether the account has neither a run nor a Job: the page then teaches the first apply. A
+   * filtered page that found nothing asks the store once more, for one run of any kind.
+   */
+  private static boolean nothingApplied(
+      ResourceStore view, String job, String phase, String branch, int total) {
+    if (total > 0) {
+      return false;
+    }
+    boolean filtered = job != null || phase != null || branch != null;
+    if (filtered && view.runs(RunQuery.newest(0, 1)).total() > 0) {
+      return false;
+    }
+    return view.list(Job.class, null, Map.of()).isEmpty();
+  }
+
+  /** A whole-number parameter of at least {@code fallback}; a problem noted when it is not. */
+  private static long number(Context ctx, String name, long fallback, List<String> problems) {
+    try {
+      return QueryParams.number(ctx, name, fallback, fallback, Long.MAX_VALUE);
+    } catch (ApiException e) {
+      problems.add(e.getMessage());
+      return fallback;
+    }
   }
 
   /** A filter's value: null when absent or blank; 400 when longer than any name can be. */

@@ -27,7 +27,7 @@ public record RunRow(
 
   static RunRow of(JobRun run, Instant now) {
     var status = run.getStatus();
-    String phase = status == null || status.phase == null ? "Pending" : status.phase;
+    String phase = run.phase();
     String commit = status != null && status.commit != null ? status.commit : run.getSpec().sha;
     Instant created = instant(run.getMetadata().getCreationTimestamp());
     Instant started = status == null ? null : instant(status.startedAt);
@@ -59,12 +59,9 @@ public record RunRow(
         run.getSpec().startedBy == null ? "" : run.getSpec().startedBy.describe());
   }
 
-  /** The branch the run is about: recorded at its start, else the ref it checks out. */
+  /** The branch the run is about ({@link JobRun#branch()}); empty for none. */
   static String branchOf(JobRun run) {
-    if (run.getSpec().branch != null) {
-      return run.getSpec().branch;
-    }
-    String branch = dev.gryt.crds.JobRunFactory.branchOf(run.getSpec().ref);
+    String branch = run.branch();
     return branch == null ? "" : branch;
   }
 

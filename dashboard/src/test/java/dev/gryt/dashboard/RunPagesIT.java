@@ -192,6 +192,46 @@ class RunPagesIT {
         .isEqualTo("first\n\u001b[31m<script>alert(1)</script>\u001b[0m & done\n");
   }
 
+  /**
+   * A log larger than a page: the run page holds its first page and a link to the next; each page
+   * goes on where the last ended (chunks whole, lines numbered on), until the last has no link.
+   */
+  @Test
+  void aLongLogOpensAtItsFirstPageAndPagesThroughTheRest() throws Exception {
+    String run = startRun("alice", "main");
+    String line = "x".repeat(99) + "\n";
+    for (int report = 0; report < 40; report++) {
+      report(run, "Running", "test", null, line.repeat(100));
+    }
+    report(run, "Succeeded", "test", 0, "last line\n");
+    java.util.regex.Pattern next = java.util.regex.Pattern.compile("data-fragment=\"([^\"]+)\"");
+
+    String first = alice.get("/runs/" + run).body();
+    assertThat(first).contains("id=\"L1\"").contains("id=\"L2600\"").doesNotContain("id=\"L2601\"");
+    assertThat(first.length()).as("one page, not the whole log").isLessThan(700_000);
+    var link = next.matcher(first);
+    assertThat(link.find()).as("a link to the next page").isTrue();
+    assertThat(first).contains("Next page of the log (from line 2601)");
+
+    String second = alice.get(link.group(1).replace("&amp;", "&")).body();
+    assertThat(second)
+        .startsWith("<ol id=\"log-page\"")
+        .contains("id=\"L2601\"")
+        .contains("id=\"L4000\"")
+        .contains("id=\"L4001\"")
+        .contains("last line")
+        .doesNotContain("id=\"L2600\"")
+        .doesNotContain("data-fragment");
+    assertThat(alice.get("/runs/" + run + "?after=26&line=2601").body())
+        .as("without script, the same page in the run page")
+        .contains("id=\"log-earlier\"")
+        .contains("id=\"L2601\"")
+        .doesNotContain("id=\"L2600\"");
+    HttpResponse<String> bad = alice.get("/runs/" + run + "?after=-1&line=0");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("after").contains("line");
+  }
+
   @Test
   void aRunningRunsLogStreamsLineByLineUntilTheRunEnds() throws Exception {
     String run = startRun("alice", "main");

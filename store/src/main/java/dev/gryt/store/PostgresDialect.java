@@ -80,4 +80,14 @@ final class PostgresDialect implements SqlDialect {
   public boolean sendsStatementsTogether() {
     return true;
   }
+
+  @Override
+  public String bytewise(String column) {
+    return column + " COLLATE \"C\"";
+  }
+
+  @Override
+  public String indexedBy(String index) {
+    return "";
+  }
 }

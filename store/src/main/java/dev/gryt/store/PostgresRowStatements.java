@@ -81,10 +81,13 @@ final class PostgresRowStatements implements RowStatements {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "UPDATE resources r SET id = v.id, uid = v.uid, resource_version = v.new_version,"
-                + " generation = v.generation, body = v.body"
+                + " generation = v.generation, body = v.body, run_created = v.run_created,"
+                + " run_job = v.run_job, run_phase = v.run_phase, run_branch = v.run_branch"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[],"
-                + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[])"
-                + " AS v(kind, namespace, name, old_version, id, uid, new_version, generation, body)"
+                + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],"
+                + " ?::text[], ?::text[], ?::text[], ?::text[])"
+                + " AS v(kind, namespace, name, old_version, id, uid, new_version, generation, body,"
+                + " run_created, run_job, run_phase, run_branch)"
                 + " WHERE r.kind = v.kind AND r.namespace = v.namespace AND r.name = v.name"
                 + " AND r.resource_version = v.old_version")) {
       int next = bindKeys(connection, statement, changes, change -> change.before().key(), 1);
@@ -93,7 +96,8 @@ final class PostgresRowStatements implements RowStatements {
       statement.setArray(next++, texts(connection, changes, c -> c.after().uid()));
       statement.setArray(next++, longs(connection, changes, c -> c.after().resourceVersion()));
       statement.setArray(next++, longs(connection, changes, c -> c.after().generation()));
-      statement.setArray(next, texts(connection, changes, c -> c.after().json()));
+      statement.setArray(next++, texts(connection, changes, c -> c.after().json()));
+      bindRunColumns(connection, statement, changes, RowChange::after, next);
       requireCount(statement.executeUpdate(), changes.stream().map(RowChange::before).toList());
     }
   }
@@ -107,15 +111,18 @@ final class PostgresRowStatements implements RowStatements {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO resources"
-                + " (kind, namespace, name, id, uid, resource_version, generation, body)"
+                + " (kind, namespace, name, id, uid, resource_version, generation, body,"
+                + " run_created, run_job, run_phase, run_branch)"
                 + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::bigint[], ?::bigint[], ?::text[])")) {
+                + " ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[])")) {
       int next = bindKeys(connection, statement, rows, StoredRow::key, 1);
       statement.setArray(next++, texts(connection, rows, StoredRow::id));
       statement.setArray(next++, texts(connection, rows, StoredRow::uid));
       statement.setArray(next++, longs(connection, rows, StoredRow::resourceVersion));
       statement.setArray(next++, longs(connection, rows, StoredRow::generation));
-      statement.setArray(next, texts(connection, rows, StoredRow::json));
+      statement.setArray(next++, texts(connection, rows, StoredRow::json));
+      bindRunColumns(connection, statement, rows, row -> row, next);
       statement.executeUpdate();
     }
   }
@@ -137,6 +144,24 @@ final class PostgresRowStatements implements RowStatements {
       statement.setArray(next, texts(connection, events, EventRow::body));
       statement.executeUpdate();
     }
+  }
+
+  /**
+   * Binds the runs list's four columns ({@link SqlRuns.Columns}) as text arrays from {@code first}.
+   */
+  private static <T> void bindRunColumns(
+      Connection connection,
+      PreparedStatement statement,
+      List<T> items,
+      Function<T, StoredRow> row,
+      int first)
+      throws SQLException {
+    List<SqlRuns.Columns> columns =
+        items.stream().map(item -> SqlRuns.Columns.of(row.apply(item))).toList();
+    statement.setArray(first, texts(connection, columns, SqlRuns.Columns::created));
+    statement.setArray(first + 1, texts(connection, columns, SqlRuns.Columns::job));
+    statement.setArray(first + 2, texts(connection, columns, SqlRuns.Columns::phase));
+    statement.setArray(first + 3, texts(connection, columns, SqlRuns.Columns::branch));
   }
 
   /** Binds three text arrays (kinds, namespaces, names); returns the next parameter index. */

@@ -48,6 +48,14 @@ public interface ResourceStore extends AutoCloseable {
   <R extends GrytResource<?, ?>> List<R> list(
       Class<R> type, String namespace, Map<String, String> labelSelector);
 
+  /**
+   * A page of the JobRuns this store shows, newest first, filtered, and how many match: what the
+   * runs list reads without loading every run. Its meaning is {@link RunQuery#select} over {@code
+   * list(JobRun.class, null, Map.of())}; there is no default, so that no store (a view in
+   * particular) falls back to loading every run without saying so.
+   */
+  RunPage runs(RunQuery query);
+
   <R extends GrytResource<?, ?>> R create(R resource);
 
   <R extends GrytResource<?, ?>> R update(R resource);

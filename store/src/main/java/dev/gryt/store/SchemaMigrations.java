@@ -227,7 +227,15 @@ final class SchemaMigrations {
                 body TEXT NOT NULL,
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
-                PRIMARY KEY (account_id, pipeline_id))"""));
+                PRIMARY KEY (account_id, pipeline_id))"""),
+          List.of(
+              // What the runs list sorts and filters a JobRun by, beside its body (SqlRuns): the
+              // list reads a page without parsing every run. Null in other kinds' rows. The index
+              // and the values of the runs already stored come after, in Java (RUN_COLUMNS).
+              "ALTER TABLE resources ADD COLUMN run_created TEXT",
+              "ALTER TABLE resources ADD COLUMN run_job TEXT",
+              "ALTER TABLE resources ADD COLUMN run_phase TEXT",
+              "ALTER TABLE resources ADD COLUMN run_branch TEXT"));
 
   /**
    * The migration that seals secrets at rest: after its SQL, {@link #sealSecrets} moves the trigger
@@ -238,13 +246,28 @@ final class SchemaMigrations {
   /** The migration that keeps a delivery's branch, commit, signature flag and payload. */
   static final int DELIVERY_DETAILS = 10;
 
+  /**
+   * The migration that adds the runs list's columns; after its SQL, the stored runs' values are
+   * filled in and the list's index made (its collation is the dialect's, see {@link SqlRuns}).
+   */
+  static final int RUN_COLUMNS = 13;
+
   /** Work a migration does in Java after its SQL, in the same transaction. */
   private interface JavaStep {
-    void run(Connection connection, SealedFields sealed) throws SQLException;
+    void run(Connection connection, SealedFields fields, SqlDialect dialect) throws SQLException;
   }
 
   private static final Map<Integer, JavaStep> JAVA_STEPS =
-      Map.of(SEALING, SchemaMigrations::sealSecrets);
+      Map.of(
+          SEALING,
+          (connection, fields, dialect) -> sealSecrets(connection, fields),
+          RUN_COLUMNS,
+          (connection, fields, dialect) -> {
+            SqlRuns.fillColumns(connection);
+            try (Statement statement = connection.createStatement()) {
+              statement.execute(SqlRuns.indexSql(dialect));
+            }
+          });
 
   private SchemaMigrations() {}
 
@@ -315,7 +338,7 @@ final class SchemaMigrations {
           }
           JavaStep step = JAVA_STEPS.get(version);
           if (step != null) {
-            step.run(connection, sealed);
+            step.run(connection, sealed, dialect);
           }
           try (PreparedStatement record =
               connection.prepareStatement(

@@ -62,6 +62,20 @@ interface SqlDialect {
    */
   String relaxedCommitSql();
 
+  /**
+   * {@code column} compared byte by byte (as SQLite always does), whatever the database's
+   * collation: for an ORDER BY that both databases, and Java's String order on ASCII names, agree
+   * on, and for the index that serves it.
+   */
+  String bytewise(String column);
+
+  /**
+   * What follows a table's name in a FROM clause to make the query use {@code index}: SQLite's
+   * planner prefers a table's primary key for a count, and reads every row's body then;
+   * PostgreSQL's weighs the partial index itself.
+   */
+  String indexedBy(String index);
+
   /** Whether the failure is a primary key or unique constraint violation. */
   boolean isUniqueViolation(SQLException e);
 }

@@ -49,6 +49,7 @@ public final class SqlResourceStore implements ResourceStore {
   private final ReleaseStore releases;
   private final SqlTriggerStore triggers;
   private final SqlRunLogStore runLogs;
+  private final SqlRuns runs;
   private final SealedFields sealed;
 
   /**
@@ -72,6 +73,7 @@ public final class SqlResourceStore implements ResourceStore {
     this.writes = new SqlResourceWrites(transactions, clock, sealed);
     this.triggers = new SqlTriggerStore(transactions, writes, sealed, clock);
     this.runLogs = new SqlRunLogStore(transactions, writes);
+    this.runs = new SqlRuns(transactions, writes);
     this.releases = new SqlReleaseStore(dataSource, dialect, clock);
     try {
       SchemaMigrations.apply(dataSource, dialect, clock, sealed);
@@ -171,6 +173,11 @@ public final class SqlResourceStore implements ResourceStore {
           found.sort(LIST_ORDER);
           return found;
         });
+  }
+
+  @Override
+  public RunPage runs(RunQuery query) {
+    return runs.page(query);
   }
 
   private static final Comparator<GrytResource<?, ?>> LIST_ORDER =

@@ -154,7 +154,8 @@ public final class SqlTriggerStore implements TriggerStore {
     String ifRecorded = " WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)";
     String insertRun =
         "INSERT INTO resources (kind, namespace, name, id, uid, resource_version, generation,"
-            + " body) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+            + " body, run_created, run_job, run_phase, run_branch)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + ifRecorded;
     String insertEvent =
         "INSERT INTO events (resource_version, kind, namespace, name, type, body)"
@@ -274,6 +275,7 @@ public final class SqlTriggerStore implements TriggerStore {
     statement.setLong(i++, row.resourceVersion());
     statement.setLong(i++, row.generation());
     statement.setString(i++, row.json());
+    i = SqliteRowStatements.bindRunColumns(statement, SqlRuns.Columns.of(row), i);
     statement.setString(i++, delivery.id());
     return i;
   }

@@ -85,4 +85,14 @@ final class SqliteDialect implements SqlDialect {
   public boolean sendsStatementsTogether() {
     return false;
   }
+
+  @Override
+  public String bytewise(String column) {
+    return column;
+  }
+
+  @Override
+  public String indexedBy(String index) {
+    return " INDEXED BY " + index;
+  }
 }

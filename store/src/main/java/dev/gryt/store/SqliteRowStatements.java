@@ -91,7 +91,8 @@ final class SqliteRowStatements implements RowStatements {
   public void update(Connection connection, List<RowChange> changes) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "UPDATE resources SET id = ?, uid = ?, resource_version = ?, generation = ?, body = ?"
+            "UPDATE resources SET id = ?, uid = ?, resource_version = ?, generation = ?, body = ?,"
+                + " run_created = ?, run_job = ?, run_phase = ?, run_branch = ?"
                 + " WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?")) {
       List<StoredRow> befores = new ArrayList<>(changes.size());
       for (RowChange change : changes) {
@@ -101,7 +102,8 @@ final class SqliteRowStatements implements RowStatements {
         statement.setLong(3, after.resourceVersion());
         statement.setLong(4, after.generation());
         statement.setString(5, after.json());
-        int next = bindKey(statement, change.before().key(), 6);
+        bindRunColumns(statement, SqlRuns.Columns.of(after), 6);
+        int next = bindKey(statement, change.before().key(), 10);
         statement.setLong(next, change.before().resourceVersion());
         statement.addBatch();
         befores.add(change.before());
@@ -115,8 +117,9 @@ final class SqliteRowStatements implements RowStatements {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO resources"
-                + " (kind, namespace, name, id, uid, resource_version, generation, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " (kind, namespace, name, id, uid, resource_version, generation, body,"
+                + " run_created, run_job, run_phase, run_branch)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (StoredRow row : rows) {
         bindKey(statement, row.key(), 1);
         statement.setString(4, row.id());
@@ -124,6 +127,7 @@ final class SqliteRowStatements implements RowStatements {
         statement.setLong(6, row.resourceVersion());
         statement.setLong(7, row.generation());
         statement.setString(8, row.json());
+        bindRunColumns(statement, SqlRuns.Columns.of(row), 9);
         statement.addBatch();
       }
       statement.executeBatch();
@@ -145,6 +149,16 @@ final class SqliteRowStatements implements RowStatements {
       }
       statement.executeBatch();
     }
+  }
+
+  /** Binds the runs list's four columns from {@code first}; returns the next parameter index. */
+  static int bindRunColumns(PreparedStatement statement, SqlRuns.Columns c, int first)
+      throws SQLException {
+    statement.setString(first, c.created());
+    statement.setString(first + 1, c.job());
+    statement.setString(first + 2, c.phase());
+    statement.setString(first + 3, c.branch());
+    return first + 4;
   }
 
   /** Binds kind, namespace, name from {@code first}; returns the next parameter index. */

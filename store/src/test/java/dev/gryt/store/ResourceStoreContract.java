@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.gryt.crds.Condition;
 import dev.gryt.crds.GitHubRepo;
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
+import dev.gryt.crds.JobRunPhase;
+import dev.gryt.crds.JobRunSpec;
+import dev.gryt.crds.JobRunStatus;
 import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.Pipeline;
 import dev.gryt.crds.PipelineSpec;
@@ -15,14 +19,19 @@ import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
 import dev.gryt.store.TestDatabases.TestDatabase;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -702,6 +711,313 @@ public abstract class ResourceStoreContract extends StoreContract {
     assertThat(stores.get(1).get(Pipeline.class, "default", "shared").orElseThrow().getSpec().steps)
         .extracting(step -> step.command)
         .containsExactly(Integer.toString(4 * rounds));
+  }
+
+  // ---------------------------------------------------------------- the runs list
+
+  /** A run of {@code job} in {@code namespace}, on {@code ref}, with {@code branch} recorded. */
+  protected static JobRun jobRun(
+      String namespace, String name, String job, String ref, String branch) {
+    JobRun run = new JobRun();
+    run.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    JobRunSpec spec = new JobRunSpec();
+    spec.jobName = job;
+    spec.trigger = "webhook";
+    spec.ref = ref;
+    spec.branch = branch;
+    run.setSpec(spec);
+    return run;
+  }
+
+  /** Stores {@code phase} as the run's status phase (null: a status without one). */
+  protected static JobRun withPhase(ResourceStore store, JobRun run, String phase) {
+    JobRunStatus status = new JobRunStatus();
+    status.phase = phase;
+    run.setStatus(status);
+    return store.updateStatus(run);
+  }
+
+  /**
+   * What a runs query should answer, worked out here from the stored runs with the test's own
+   * predicate and order (newest creationTimestamp first, then name descending).
+   */
+  protected static List<String> expectedRuns(ResourceStore store, Predicate<JobRun> wanted) {
+    return store.list(JobRun.class, null, Map.of()).stream()
+        .filter(wanted)
+        .sorted(
+            Comparator.comparing((JobRun r) -> r.getMetadata().getCreationTimestamp())
+                .thenComparing(r -> r.getMetadata().getName())
+                .reversed())
+        .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .toList();
+  }
+
+  private static String branchOf(JobRun r) {
+    if (r.getSpec().branch != null) {
+      return r.getSpec().branch;
+    }
+    String ref = r.getSpec().ref;
+    if (ref == null || (ref.startsWith("refs/") && !ref.startsWith("refs/heads/"))) {
+      return null;
+    }
+    return ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref;
+  }
+
+  private static String phaseOf(JobRun r) {
+    return r.getStatus() == null || r.getStatus().phase == null ? "Pending" : r.getStatus().phase;
+  }
+
+  /** Runs of two Jobs in several phases and branches, in namespaces "default" and "other". */
+  private static void storeVariedRuns(ResourceStore store) {
+    store.create(jobRun(null, "a-pending", "build", "refs/heads/main", null));
+    withPhase(
+        store, store.create(jobRun(null, "b-nophase", "build", "refs/heads/main", null)), null);
+    withPhase(
+        store,
+        store.create(jobRun(null, "c-pending", "build", "refs/heads/feature/x", null)),
+        "Pending");
+    withPhase(store, store.create(jobRun(null, "d-running", "test", "main", null)), "Running");
+    withPhase(
+        store, store.create(jobRun(null, "e-failed", "test", "refs/tags/v1", "release")), "Failed");
+    withPhase(
+        store, store.create(jobRun(null, "f-tag", "build", "refs/tags/v2", null)), "Succeeded");
+    withPhase(
+        store,
+        store.create(jobRun("other", "g-cancelled", "build", "refs/heads/main", null)),
+        "Cancelled");
+    withPhase(
+        store,
+        store.create(jobRun("other", "h-timedout", "test", "refs/heads/feature/x", null)),
+        "TimedOut");
+    // A pipeline is no run, whatever its name.
+    store.create(pipeline(null, "z-pipeline", "make"));
+  }
+
+  @Test
+  void theRunsListIsNewestFirstAndPagesWithItsTotal() {
+    ResourceStore store = newStore();
+    for (int i = 0; i < 7; i++) {
+      store.create(jobRun(null, "run-" + i, "build", "refs/heads/main", null));
+    }
+    List<String> all = expectedRuns(store, r -> true);
+    assertThat(all).hasSize(7);
+
+    RunPage first = store.runs(RunQuery.newest(0, 3));
+    RunPage second = store.runs(RunQuery.newest(3, 3));
+    RunPage last = store.runs(RunQuery.newest(6, 3));
+    RunPage beyond = store.runs(RunQuery.newest(50, 3));
+
+    assertThat(names(first.runs())).isEqualTo(all.subList(0, 3));
+    assertThat(names(second.runs())).isEqualTo(all.subList(3, 6));
+    assertThat(names(last.runs())).isEqualTo(all.subList(6, 7));
+    assertThat(beyond.runs()).isEmpty();
+    assertThat(List.of(first.total(), second.total(), last.total(), beyond.total()))
+        .containsOnly(7);
+    assertThat(store.runs(RunQuery.newest(0, RunQuery.MAX_LIMIT)).runs())
+        .as("whole objects, as get returns them")
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(
+            all.stream()
+                .map(n -> store.get(JobRun.class, "default", n.substring(8)).orElseThrow())
+                .toList());
+  }
+
+  /**
+   * Runs created a minute apart: the newer first, whatever their names; runs of one second by name,
+   * descending. (Kubernetes stamps creationTimestamp itself: its test says what holds there.)
+   */
+  @Test
+  void newerRunsComeFirstAndRunsOfOneSecondByNameDescending() {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore early = open(database.url(), SqlResourceStore.DEFAULT_EVENT_RETENTION);
+    ResourceStore late =
+        StoreFactory.open(database.url(), Clock.offset(CLOCK, Duration.ofMinutes(1)));
+    try {
+      early.create(jobRun(null, "m-early", "build", "main", null));
+      early.create(jobRun(null, "z-early", "build", "main", null));
+      late.create(jobRun(null, "a-late", "build", "main", null));
+      early.create(jobRun(null, "b-early", "build", "main", null));
+
+      assertThat(names(early.runs(RunQuery.newest(0, 10)).runs()))
+          .containsExactly(
+              "default/a-late", "default/z-early", "default/m-early", "default/b-early");
+    } finally {
+      late.close();
+    }
+  }
+
+  @Test
+  void theRunsListFiltersByJobPhaseAndBranch() {
+    ResourceStore store = newStore();
+    storeVariedRuns(store);
+    RunQuery all = RunQuery.newest(0, 100);
+
+    assertThat(names(store.runs(all).runs())).isEqualTo(expectedRuns(store, r -> true)).hasSize(8);
+    assertThat(names(store.runs(all.withJob("test")).runs()))
+        .isEqualTo(expectedRuns(store, r -> r.getSpec().jobName.equals("test")))
+        .containsExactlyInAnyOrder("default/d-running", "default/e-failed", "other/h-timedout");
+    assertThat(names(store.runs(all.withPhases(Set.of(JobRunPhase.PENDING))).runs()))
+        .as("no status, a status without a phase, and Pending are all Pending")
+        .isEqualTo(expectedRuns(store, r -> phaseOf(r).equals("Pending")))
+        .containsExactlyInAnyOrder("default/a-pending", "default/b-nophase", "default/c-pending");
+    Set<JobRunPhase> failedOrCancelled = Set.of(JobRunPhase.FAILED, JobRunPhase.CANCELLED);
+    assertThat(names(store.runs(all.withPhases(failedOrCancelled)).runs()))
+        .isEqualTo(expectedRuns(store, r -> Set.of("Failed", "Cancelled").contains(phaseOf(r))))
+        .containsExactlyInAnyOrder("default/e-failed", "other/g-cancelled");
+    assertThat(names(store.runs(all.withBranch("feature/x")).runs()))
+        .as("the branch of the ref when none was recorded")
+        .isEqualTo(expectedRuns(store, r -> "feature/x".equals(branchOf(r))))
+        .containsExactlyInAnyOrder("default/c-pending", "other/h-timedout");
+    assertThat(names(store.runs(all.withBranch("release")).runs()))
+        .as("the recorded branch wins over the ref")
+        .containsExactly("default/e-failed");
+    assertThat(names(store.runs(all.withBranch("main")).runs()))
+        .as("a bare ref names a branch")
+        .isEqualTo(expectedRuns(store, r -> "main".equals(branchOf(r))))
+        .contains("default/d-running");
+    RunPage combined =
+        store.runs(
+            new RunQuery(
+                "", "build", Set.of(JobRunPhase.PENDING, JobRunPhase.CANCELLED), "main", 0, 2));
+    assertThat(combined.total()).isEqualTo(3);
+    assertThat(names(combined.runs()))
+        .isEqualTo(
+            expectedRuns(
+                    store,
+                    r ->
+                        r.getSpec().jobName.equals("build")
+                            && Set.of("Pending", "Cancelled").contains(phaseOf(r))
+                            && "main".equals(branchOf(r)))
+                .subList(0, 2));
+  }
+
+  @Test
+  void aRunsPhaseAndDeletionMoveItInTheList() {
+    ResourceStore store = newStore();
+    JobRun run = store.create(jobRun(null, "moving", "build", "main", null));
+    RunQuery running = RunQuery.newest(0, 10).withPhases(Set.of(JobRunPhase.RUNNING));
+    assertThat(store.runs(running).total()).isZero();
+
+    run = withPhase(store, run, "Running");
+    assertThat(names(store.runs(running).runs())).containsExactly("default/moving");
+
+    run.getSpec().jobName = "renamed";
+    store.update(run);
+    assertThat(store.runs(running.withJob("renamed")).total()).isEqualTo(1);
+    assertThat(store.runs(running.withJob("build")).total()).isZero();
+
+    store.delete(ResourceKind.JOB_RUN, "default", "moving", null);
+    assertThat(store.runs(RunQuery.newest(0, 10))).isEqualTo(new RunPage(List.of(), 0));
+  }
+
+  @Test
+  void aRunAWebhookDeliveryStartedIsListed() {
+    ResourceStore store = newStore();
+    createHook(store);
+    store
+        .triggers()
+        .recordDelivery(
+            Delivery.triggered("default", "hook", "push", "guid-1"), Optional.of(run("delivered")));
+
+    RunPage page = store.runs(RunQuery.newest(0, 10).withJob("build").withBranch("main"));
+
+    assertThat(names(page.runs())).containsExactly("default/delivered");
+    assertThat(page.total()).isEqualTo(1);
+  }
+
+  /**
+   * A tenant's view asks for the namespaces under its prefix: another prefix's runs never appear,
+   * not even one whose prefix only starts the same ({@code t1-} is not {@code t10-}).
+   */
+  @Test
+  void theRunsListShowsOnlyNamespacesUnderTheGivenPrefix() {
+    ResourceStore store = newStore();
+    for (String ns : List.of("t1-default", "t1-team", "t10-default", "t2-default", "default")) {
+      store.create(jobRun(ns, "run-" + ns, "build", "main", null));
+      withPhase(store, store.create(jobRun(ns, "failed-" + ns, "build", "main", null)), "Failed");
+    }
+
+    RunQuery mine = RunQuery.newest(0, 100).withNamespacePrefix("t1-");
+    RunPage page = store.runs(mine);
+    RunPage failed = store.runs(mine.withPhases(Set.of(JobRunPhase.FAILED)));
+    RunPage firstOfMine = store.runs(RunQuery.newest(0, 1).withNamespacePrefix("t1-"));
+
+    assertThat(names(page.runs()))
+        .isEqualTo(expectedRuns(store, r -> r.getMetadata().getNamespace().startsWith("t1-")))
+        .containsExactlyInAnyOrder(
+            "t1-default/run-t1-default",
+            "t1-default/failed-t1-default",
+            "t1-team/run-t1-team",
+            "t1-team/failed-t1-team");
+    assertThat(page.total()).isEqualTo(4);
+    assertThat(names(failed.runs()))
+        .containsExactlyInAnyOrder("t1-default/failed-t1-default", "t1-team/failed-t1-team");
+    assertThat(firstOfMine.total()).as("counted under the prefix only").isEqualTo(4);
+    assertThat(store.runs(RunQuery.newest(0, 100).withNamespacePrefix("t3-")))
+        .isEqualTo(new RunPage(List.of(), 0));
+    assertThat(store.runs(RunQuery.newest(0, 100)).total()).as("the admin's view").isEqualTo(10);
+  }
+
+  /**
+   * Runs stored before the runs list had columns of its own: the migration fills them in, so the
+   * list and its filters see the old runs too. (A SQL store's case: the database is set back to the
+   * schema before the columns.)
+   */
+  @Test
+  void runsStoredBeforeTheRunColumnsExistedAreListedOnceMigrated() throws Exception {
+    TestDatabase database = newDatabase();
+    databases.add(database);
+    ResourceStore old = open(database.url(), SqlResourceStore.DEFAULT_EVENT_RETENTION);
+    old.create(jobRun(null, "old-1", "build", "refs/heads/main", null));
+    withPhase(old, old.create(jobRun(null, "old-2", "test", "refs/heads/dev", null)), "Failed");
+    old.create(pipeline(null, "not-a-run", "make"));
+    old.close();
+    String jdbc = database.url().startsWith("jdbc:") ? database.url() : "jdbc:" + database.url();
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbc);
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("DROP INDEX resources_runs_newest");
+      for (String column : List.of("run_created", "run_job", "run_phase", "run_branch")) {
+        statement.execute("ALTER TABLE resources DROP COLUMN " + column);
+      }
+      statement.execute(
+          "DELETE FROM schema_version WHERE version = " + SchemaMigrations.RUN_COLUMNS);
+    }
+
+    ResourceStore migrated = open(database.url(), SqlResourceStore.DEFAULT_EVENT_RETENTION);
+
+    RunQuery all = RunQuery.newest(0, 10);
+    assertThat(names(migrated.runs(all).runs())).containsExactly("default/old-2", "default/old-1");
+    assertThat(
+            names(
+                migrated.runs(all.withPhases(Set.of(JobRunPhase.FAILED)).withBranch("dev")).runs()))
+        .containsExactly("default/old-2");
+    assertThat(migrated.runs(all.withPhases(Set.of(JobRunPhase.PENDING)).withJob("build")).total())
+        .isEqualTo(1);
+  }
+
+  /** Filters are values, never patterns: SQL wildcards and quotes match only themselves. */
+  @Test
+  void runFiltersMatchLiterallyAndUnknownValuesMatchNothing() {
+    ResourceStore store = newStore();
+    store.create(jobRun("t1-default", "r1", "build", "main", null));
+    store.create(jobRun("t1-default", "r2", "b%", "ma_n", null));
+    RunQuery all = RunQuery.newest(0, 10);
+
+    assertThat(store.runs(all.withNamespacePrefix("t_-")).total()).isZero();
+    assertThat(store.runs(all.withNamespacePrefix("%")).total()).isZero();
+    assertThat(store.runs(all.withNamespacePrefix("T1-")).total()).as("case matters").isZero();
+    assertThat(names(store.runs(all.withJob("b%")).runs())).containsExactly("t1-default/r2");
+    assertThat(names(store.runs(all.withBranch("ma_n")).runs())).containsExactly("t1-default/r2");
+    assertThat(store.runs(all.withJob("nope")).total()).isZero();
+    assertThat(store.runs(all.withJob("build' OR '1'='1")).total()).isZero();
+    assertThat(store.runs(all.withBranch("refs/heads/main")).total())
+        .as("a branch, not a ref")
+        .isZero();
+    assertThat(store.runs(all.withPhases(Set.of(JobRunPhase.TIMED_OUT))).total()).isZero();
+    assertThatThrownBy(() -> all.withJob(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("job: blank");
   }
 
   /** Read-modify-write with retry on conflict, the way every controller writes. */

@@ -6,6 +6,7 @@
 
 document.addEventListener("DOMContentLoaded", function () {
   refreshRuns();
+  pageLog();
   streamLog();
   searchLog();
   jumpToAnchor();
@@ -34,9 +35,40 @@ function refreshRuns() {
   tick();
 }
 
+// A long log comes a page at a time: "Next page" appends the next page's lines here (its link works
+// without script too). A live log streams only once the last page is shown, from where it ends.
+function pageLog() {
+  var log = document.getElementById("log");
+  if (!log || !window.fetch) return;
+  document.addEventListener("click", function (e) {
+    var more = e.target.closest ? e.target.closest("#log-more") : null;
+    if (!more) return;
+    e.preventDefault();
+    var line = document.getElementById("log-more-line");
+    fetch(more.getAttribute("data-fragment"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var items = doc.querySelectorAll("#log-page li.line");
+        for (var i = 0; i < items.length; i++) log.appendChild(document.importNode(items[i], true));
+        var next = doc.getElementById("log-more-line");
+        if (next) {
+          line.replaceWith(document.importNode(next, true));
+        } else {
+          line.remove();
+          log.setAttribute("data-stream", doc.getElementById("log-page").getAttribute("data-stream"));
+          streamLog();
+        }
+        applySearch();
+      })
+      .catch(function () { window.location.href = more.href; });
+  });
+}
+
 function streamLog() {
   var log = document.getElementById("log");
   if (!log || log.getAttribute("data-live") !== "true" || !window.EventSource) return;
+  if (document.getElementById("log-more")) return;
   var status = document.getElementById("log-status");
   var source = new EventSource(log.getAttribute("data-stream"));
   source.addEventListener("lines", function (e) {

@@ -1,6 +1,7 @@
 package dev.gryt.store.k8s;
 
 import dev.gryt.crds.GrytResource;
+import dev.gryt.crds.JobRun;
 import dev.gryt.crds.ObjectSize;
 import dev.gryt.crds.ResourceCodec;
 import dev.gryt.crds.ResourceKind;
@@ -15,6 +16,8 @@ import dev.gryt.store.RejectedException;
 import dev.gryt.store.ReleaseStore;
 import dev.gryt.store.ResourceStore;
 import dev.gryt.store.RunLogStore;
+import dev.gryt.store.RunPage;
+import dev.gryt.store.RunQuery;
 import dev.gryt.store.SealedFields;
 import dev.gryt.store.SqlResourceStore;
 import dev.gryt.store.SqlSideTables;
@@ -223,6 +226,17 @@ public final class KubernetesResourceStore implements ResourceStore {
     } catch (KubernetesClientException e) {
       throw failure("list " + ResourceKind.of(type).plural(), e);
     }
+  }
+
+  /**
+   * The served namespaces' JobRuns listed whole, then filtered, sorted and paged in memory ({@link
+   * RunQuery#select}): the API server can select by label only, and a run carries no label of its
+   * Job, phase or branch (names can be longer than a label value, and the phase changes with every
+   * status). A cluster's runs are reaped by its Jobs' history limits, which keeps this list short.
+   */
+  @Override
+  public RunPage runs(RunQuery query) {
+    return query.select(list(JobRun.class, null, Map.of()));
   }
 
   // ---------------------------------------------------------------- writes
