@@ -300,7 +300,7 @@ public final class LocalStore {
   /**
    * A pipeline run recorded here, in the shape {@code /api/v1/pipeline-runs} takes (the original
    * gryt client's): the run, one runner (the runner it ran on), and each step's output; empty when
-   * {@code runId} is not a run of this database (a run on the server's agents, for instance).
+   * {@code runId} is not a run of this database or ran on the server's agents.
    */
   public Optional<ObjectNode> proofRun(String runId) {
     ObjectNode upload = ResourceCodec.json().createObjectNode();
@@ -325,7 +325,9 @@ public final class LocalStore {
           runner.put("status", r.getString(4));
         },
         runId);
-    if (!upload.has("pipeline_run")) {
+    // A run on the server's agents (runner cloud:URL) is the server's own: nothing to upload.
+    if (!upload.has("pipeline_run")
+        || upload.path("runners").path(0).path("runner_id").asText().startsWith("cloud:")) {
       return Optional.empty();
     }
     String runner = upload.path("runners").path(0).path("runner_id").asText();

@@ -223,7 +223,7 @@ class LocalCommandsIT {
     String before = a.db("SELECT change_id, type, title FROM changes").toString();
     Files.writeString(
         a.generationFile("v1.0.0"),
-        "version: v1.0.0\nchanges:\n  - id: AUTH-1\n    type: feature\n    title: x\n  - id: lower-1\n    type: add\n");
+        "version: v1.0.0\nchanges:\n  - id: AUTH-1\n    type: feature\n    title: x\n  - id: lower_1\n    type: add\n");
     CliRun.Result bad = a.run("generation", "update", "v1.0.0");
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.errLines())
