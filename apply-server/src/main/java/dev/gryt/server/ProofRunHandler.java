@@ -87,50 +87,50 @@ final class ProofRunHandler {
       rules.scalar(run.get("team_id"), "pipeline_run.team_id");
       rules.jsonText(run.get("config_json"), "pipeline_run.config_json");
     }
+    String runId = pipelineId;
     List<String> runnerIds =
-        list(rules, body.get("runners"), "runners", MAX_RUNNERS, RUNNER_FIELDS, "runner_id");
-    list(rules, body.get("step_outputs"), "step_outputs", MAX_STEP_OUTPUTS, STEP_FIELDS, "step_id");
-    JsonNode steps = body.get("step_outputs");
-    if (steps != null && steps.isArray()) {
-      for (int i = 0; i < steps.size(); i++) {
-        JsonNode step = steps.get(i);
-        String at = "step_outputs[" + i + "]";
-        if (!step.isObject()) {
-          continue;
-        }
-        String runner = scalarText(step.get("runner_id"));
-        if (runner != null && !runnerIds.contains(runner)) {
-          rules.add(at + ".runner_id", "no runner " + runner + " in runners");
-        }
-        rules.text(step.get("name"), at + ".name", false);
-        rules.text(step.get("status"), at + ".status", false);
-        for (String output : List.of("stdout", "stderr")) {
-          JsonNode text = step.get(output);
-          if (text != null && !text.isNull() && !text.isTextual()) {
-            rules.add(at + "." + output, "must be a string");
+        list(
+            rules,
+            body.get("runners"),
+            "runners",
+            MAX_RUNNERS,
+            RUNNER_FIELDS,
+            "runner_id",
+            (runner, at) -> {
+              rules.text(runner.get("name"), at + ".name", false);
+              rules.text(runner.get("status"), at + ".status", false);
+              rules.number(runner.get("execution_order"), at + ".execution_order");
+              String of = scalarText(runner.get("pipeline_id"));
+              if (of != null && runId != null && !of.equals(runId)) {
+                rules.add(at + ".pipeline_id", "'" + of + "' is not this run's " + runId);
+              }
+            });
+    list(
+        rules,
+        body.get("step_outputs"),
+        "step_outputs",
+        MAX_STEP_OUTPUTS,
+        STEP_FIELDS,
+        "step_id",
+        (step, at) -> {
+          String runner = scalarText(step.get("runner_id"));
+          if (runner != null && !runnerIds.contains(runner)) {
+            rules.add(at + ".runner_id", "no runner " + runner + " in runners");
           }
-        }
-        rules.jsonText(step.get("output_json"), at + ".output_json");
-        rules.number(step.get("duration"), at + ".duration");
-        rules.scalar(step.get("timestamp"), at + ".timestamp");
-      }
-    }
+          rules.text(step.get("name"), at + ".name", false);
+          rules.text(step.get("status"), at + ".status", false);
+          for (String output : List.of("stdout", "stderr")) {
+            JsonNode text = step.get(output);
+            if (text != null && !text.isNull() && !text.isTextual()) {
+              rules.add(at + "." + output, "must be a string");
+            }
+          }
+          rules.jsonText(step.get("output_json"), at + ".output_json");
+          rules.number(step.get("duration"), at + ".duration");
+          rules.scalar(step.get("timestamp"), at + ".timestamp");
+        });
     JsonNode runners = body.get("runners");
-    if (runners != null && runners.isArray()) {
-      for (int i = 0; i < runners.size(); i++) {
-        JsonNode runner = runners.get(i);
-        if (runner.isObject()) {
-          String at = "runners[" + i + "]";
-          rules.text(runner.get("name"), at + ".name", false);
-          rules.text(runner.get("status"), at + ".status", false);
-          rules.number(runner.get("execution_order"), at + ".execution_order");
-          String of = scalarText(runner.get("pipeline_id"));
-          if (of != null && pipelineId != null && !of.equals(pipelineId)) {
-            rules.add(at + ".pipeline_id", "'" + of + "' is not this run's " + pipelineId);
-          }
-        }
-      }
-    }
+    JsonNode steps = body.get("step_outputs");
     rules.throwIfAny("invalid pipeline run");
 
     ObjectNode stored = ResourceCodec.json().createObjectNode();
@@ -149,7 +149,6 @@ final class ProofRunHandler {
               + MAX_STORED_BYTES
               + " (trim stdout and stderr)");
     }
-    boolean replaced = releases().proofRun(account, pipelineId).isPresent();
     ProofRun saved =
         releases()
             .putProofRun(
@@ -163,6 +162,8 @@ final class ProofRunHandler {
                     json,
                     null,
                     null));
+    // The store keeps the first upload's createdAt: a later one means this replaced it.
+    boolean replaced = !saved.createdAt().equals(saved.updatedAt());
     releases().pruneProofRuns(account, KEPT_PER_ACCOUNT);
     Envelope.reply(
         ctx,
@@ -227,9 +228,18 @@ final class ProofRunHandler {
 
   private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 
-  /** Checks a list of objects with an id each; returns the ids. */
+  /**
+   * Checks a list of objects with an id each, and each object with {@code check(item, path)};
+   * returns the ids.
+   */
   private static List<String> list(
-      ReleaseRules rules, JsonNode node, String at, int max, Set<String> allowed, String idField) {
+      ReleaseRules rules,
+      JsonNode node,
+      String at,
+      int max,
+      Set<String> allowed,
+      String idField,
+      java.util.function.BiConsumer<JsonNode, String> check) {
     List<String> ids = new ArrayList<>();
     if (node == null || node.isNull()) {
       return ids;
@@ -257,6 +267,7 @@ final class ProofRunHandler {
         }
         ids.add(id);
       }
+      check.accept(item, itemAt);
     }
     return ids;
   }

@@ -208,17 +208,7 @@ final class ReleaseRules {
 
   /** Fields of {@code node} (at {@code at}) not in {@code allowed}. */
   void fields(JsonNode node, String at, Set<String> allowed) {
-    node.fieldNames()
-        .forEachRemaining(
-            field -> {
-              if (!allowed.contains(field)) {
-                add(
-                    at + "." + field,
-                    "unknown field (allowed: "
-                        + String.join(", ", allowed.stream().sorted().toList())
-                        + ")");
-              }
-            });
+    unknownFields(node, at + ".", allowed);
   }
 
   /** A client's id: a string or a whole number, of {@link #CLIENT_ID}'s shape; null when absent. */
@@ -269,12 +259,16 @@ final class ReleaseRules {
 
   /** Fields of {@code body} not in {@code allowed}. */
   void onlyFields(JsonNode body, Set<String> allowed) {
-    body.fieldNames()
+    unknownFields(body, "", allowed);
+  }
+
+  private void unknownFields(JsonNode node, String prefix, Set<String> allowed) {
+    node.fieldNames()
         .forEachRemaining(
             field -> {
               if (!allowed.contains(field)) {
                 add(
-                    field,
+                    prefix + field,
                     "unknown field (allowed: "
                         + String.join(", ", allowed.stream().sorted().toList())
                         + ")");

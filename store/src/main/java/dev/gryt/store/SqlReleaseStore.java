@@ -297,57 +297,42 @@ final class SqlReleaseStore implements ReleaseStore {
   @Override
   public ProofRun putProofRun(ProofRun run) {
     String now = now();
-    return inTransaction(
-        "store proof run " + run.pipelineId(),
-        connection -> {
-          String createdAt = now;
-          try (PreparedStatement s =
-              connection.prepareStatement(
-                  "SELECT created_at FROM pipeline_runs WHERE account_id = ? AND pipeline_id = ?")) {
-            s.setString(1, run.accountId());
-            s.setString(2, run.pipelineId());
-            try (ResultSet rows = s.executeQuery()) {
-              if (rows.next()) {
-                createdAt = rows.getString(1);
+    // One statement: a new row, or the same (account, pipeline_id) replaced but its created_at.
+    String createdAt =
+        write(
+            "store proof run " + run.pipelineId(),
+            "INSERT INTO pipeline_runs ("
+                + PROOF_RUN_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, pipeline_id) DO"
+                + " UPDATE SET name = excluded.name, status = excluded.status, started_at ="
+                + " excluded.started_at, ended_at = excluded.ended_at, body = excluded.body,"
+                + " updated_at = excluded.updated_at RETURNING created_at",
+            s -> {
+              s.setString(1, run.accountId());
+              s.setString(2, run.pipelineId());
+              s.setString(3, run.name());
+              s.setString(4, run.status());
+              s.setString(5, run.startedAt());
+              s.setString(6, run.endedAt());
+              s.setString(7, run.bodyJson());
+              s.setString(8, now);
+              s.setString(9, now);
+              try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
               }
-            }
-          }
-          try (PreparedStatement s =
-              connection.prepareStatement(
-                  "DELETE FROM pipeline_runs WHERE account_id = ? AND pipeline_id = ?")) {
-            s.setString(1, run.accountId());
-            s.setString(2, run.pipelineId());
-            s.executeUpdate();
-          }
-          ProofRun stored =
-              new ProofRun(
-                  run.accountId(),
-                  run.pipelineId(),
-                  run.name(),
-                  run.status(),
-                  run.startedAt(),
-                  run.endedAt(),
-                  run.bodyJson(),
-                  createdAt,
-                  now);
-          try (PreparedStatement s =
-              connection.prepareStatement(
-                  "INSERT INTO pipeline_runs ("
-                      + PROOF_RUN_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, stored.accountId());
-            s.setString(2, stored.pipelineId());
-            s.setString(3, stored.name());
-            s.setString(4, stored.status());
-            s.setString(5, stored.startedAt());
-            s.setString(6, stored.endedAt());
-            s.setString(7, stored.bodyJson());
-            s.setString(8, stored.createdAt());
-            s.setString(9, stored.updatedAt());
-            s.executeUpdate();
-          }
-          return stored;
-        });
+            },
+            null);
+    return new ProofRun(
+        run.accountId(),
+        run.pipelineId(),
+        run.name(),
+        run.status(),
+        run.startedAt(),
+        run.endedAt(),
+        run.bodyJson(),
+        createdAt,
+        now);
   }
 
   @Override

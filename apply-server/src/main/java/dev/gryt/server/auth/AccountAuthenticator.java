@@ -48,7 +48,7 @@ public final class AccountAuthenticator implements Authenticator {
   private final ReplayLedger ledger;
   private final LoginThrottle throttle;
   private final ClientAddress clientAddress;
-  private boolean passwordsOnlyOverTls;
+  private final boolean passwordsOnlyOverTls;
   private final byte[] cacheKey = new byte[32];
   private final ShortCache<Principal> passwords;
   private final ShortCache<KeyEntry> keys;
@@ -81,8 +81,7 @@ public final class AccountAuthenticator implements Authenticator {
       ReplayLedger ledger,
       ClientAddress clientAddress,
       boolean passwordsOnlyOverTls) {
-    this(accounts, clock, ledger, clientAddress, new LoginThrottle(clock));
-    this.passwordsOnlyOverTls = passwordsOnlyOverTls;
+    this(accounts, clock, ledger, clientAddress, new LoginThrottle(clock), passwordsOnlyOverTls);
   }
 
   AccountAuthenticator(
@@ -90,7 +89,9 @@ public final class AccountAuthenticator implements Authenticator {
       Clock clock,
       ReplayLedger ledger,
       ClientAddress clientAddress,
-      LoginThrottle throttle) {
+      LoginThrottle throttle,
+      boolean passwordsOnlyOverTls) {
+    this.passwordsOnlyOverTls = passwordsOnlyOverTls;
     this.accounts = accounts;
     this.clock = clock;
     this.clientAddress = clientAddress;

@@ -11,7 +11,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,7 @@ public final class ServerTls implements AutoCloseable {
   private final Path key;
   private final SslContextFactory.Server factory = new SslContextFactory.Server();
   private final ScheduledExecutorService watcher;
-  private List<FileTime> loaded;
+  private Stamp loaded;
   private volatile X509Certificate served;
 
   /**
@@ -74,7 +73,7 @@ public final class ServerTls implements AutoCloseable {
 
   /** Loads the files again when either changed since the last load; true when it reloaded. */
   public synchronized boolean reloadIfChanged() {
-    List<FileTime> now;
+    Stamp now;
     try {
       now = times();
     } catch (IOException e) {
@@ -182,11 +181,15 @@ public final class ServerTls implements AutoCloseable {
     return PemTls.keyStore(certificate, key);
   }
 
-  private List<FileTime> times() throws IOException {
-    return List.of(
+  /** What tells a changed pair apart: both files' modification times and sizes. */
+  private record Stamp(FileTime certificate, FileTime key, long certificateBytes, long keyBytes) {}
+
+  private Stamp times() throws IOException {
+    return new Stamp(
         Files.getLastModifiedTime(certificate),
         Files.getLastModifiedTime(key),
-        FileTime.fromMillis(Files.size(certificate) * 31 + Files.size(key)));
+        Files.size(certificate),
+        Files.size(key));
   }
 
   @Override

@@ -140,6 +140,33 @@ class HttpsIT {
   }
 
   @Test
+  void badTlsFilesStopTheStartWithTheirCause() throws Exception {
+    Gryt gryt = new Gryt(dir.resolve("home"), dir);
+    Files.writeString(dir.resolve("not-a.crt"), "hello\n");
+    Gryt.Result half =
+        gryt.run(
+            "server", "--port", "" + Gryt.freePort(), "--tls-cert", "x.crt", "--db", "sqlite:a.db");
+    assertThat(half.exitCode()).isNotZero();
+    assertThat(half.err()).contains("--tls-cert and --tls-key go together").doesNotContain("\tat ");
+    Gryt.Result bad =
+        gryt.run(
+            "server",
+            "--port",
+            "" + Gryt.freePort(),
+            "--tls-cert",
+            "not-a.crt",
+            "--tls-key",
+            "missing.key",
+            "--db",
+            "sqlite:b.db");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err())
+        .contains("cannot serve HTTPS with --tls-cert")
+        .contains("not-a.crt")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void beyondLoopbackOverPlainHttpAPasswordFromAnotherMachineIsRefused() throws Exception {
     Optional<InetAddress> lan = nonLoopbackAddress();
     Assumptions.assumeTrue(lan.isPresent(), "this machine has no address but loopback");
